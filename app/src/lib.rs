@@ -1,0 +1,1 @@
+//! Siteline front end.

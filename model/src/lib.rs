@@ -1,0 +1,20 @@
+//! Siteline's domain model: everything the app and the server must agree on, once. No I/O.
+
+pub mod api;
+pub mod category;
+pub mod complaint;
+pub mod event;
+pub mod fold;
+pub mod ids;
+pub mod numbering;
+pub mod sync;
+pub mod time;
+pub mod validation;
+
+pub use category::{Category, CATEGORIES};
+pub use complaint::{Channel, Complainant, Complaint, Note, Role, Severity, Status};
+pub use event::{ComplaintPatch, Event, EventKind, NewComplaint};
+pub use fold::{fold, fold_one, LamportClock};
+pub use ids::{ComplaintId, DeviceId, EventId};
+pub use time::Timestamp;
+pub use validation::{Phone, ValidationError, ValidationErrors};

@@ -1,0 +1,62 @@
+//! Sync messages: push unsent events (idempotent by id), pull by server cursor.
+
+use crate::event::Event;
+use crate::ids::EventId;
+use crate::time::Timestamp;
+use serde::{Deserialize, Serialize};
+
+/// Version of the event schema. The server accepts the versions it knows and answers
+/// `update_required` for newer ones.
+pub const SCHEMA_VERSION: u32 = 1;
+
+/// Most events accepted in one push; the app sends batches of `PUSH_BATCH`.
+pub const MAX_PUSH: usize = 1000;
+pub const PUSH_BATCH: usize = 100;
+/// Default and maximum page size of a pull.
+pub const DEFAULT_PULL: u32 = 500;
+pub const MAX_PULL: u32 = 5000;
+
+/// `POST /api/v1/sync/push`
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PushRequest {
+    pub schema_version: u32,
+    pub events: Vec<Event>,
+}
+
+/// One answer per pushed event, in the order pushed.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PushResponse {
+    pub results: Vec<PushOutcome>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PushOutcome {
+    pub id: EventId,
+    #[serde(flatten)]
+    pub result: PushResult,
+}
+
+/// `accepted` is answered the same whether the event was new or already stored.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "status", rename_all = "snake_case")]
+pub enum PushResult {
+    Accepted { seq: u64, received_at: Timestamp },
+    Rejected { code: String, message: String },
+}
+
+/// `GET /api/v1/sync/pull?after=<cursor>&limit=<n>`
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PullResponse {
+    pub events: Vec<SyncedEvent>,
+    /// Pass as `after` next time; store it only after the events are committed locally.
+    pub next_cursor: u64,
+    pub has_more: bool,
+}
+
+/// An event as the server holds it: its sequence (the cross-device order of receipt) and receipt time.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SyncedEvent {
+    pub seq: u64,
+    pub received_at: Timestamp,
+    pub event: Event,
+}

@@ -1,0 +1,2 @@
+//! Siteline server.
+fn main() {}
