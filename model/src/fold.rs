@@ -15,9 +15,11 @@ fn order_key(e: &Event) -> (u8, u64, EventId) {
 /// Folds the events of ONE complaint (any order, duplicates allowed) into its state.
 /// Returns `None` while its `Created` event has not arrived.
 pub fn fold_one<'a>(events: impl IntoIterator<Item = &'a Event>) -> Option<Complaint> {
-    let mut seen = HashSet::new();
-    let mut evs: Vec<&Event> = events.into_iter().filter(|e| seen.insert(e.id)).collect();
+    let mut evs: Vec<&Event> = events.into_iter().collect();
     evs.sort_by_key(|e| order_key(e));
+    // Deduplicate after sorting, so which copy survives never depends on arrival order.
+    let mut seen = HashSet::new();
+    evs.retain(|e| seen.insert(e.id));
     let mut it = evs.into_iter();
     let first = it.next()?;
     let EventKind::Created(new) = &first.kind else {

@@ -7,6 +7,7 @@ pub mod event;
 pub mod fold;
 pub mod ids;
 pub mod numbering;
+pub mod replica;
 pub mod sync;
 pub mod time;
 pub mod validation;

@@ -60,3 +60,49 @@ pub struct SyncedEvent {
     pub received_at: Timestamp,
     pub event: Event,
 }
+
+/// When to try the next sync: soon after success, backing off after failures.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Backoff {
+    failures: u32,
+}
+
+impl Backoff {
+    /// Periodic sync while things work (keeps the board fresh).
+    pub const OK_MS: u64 = 15_000;
+    pub const FIRST_RETRY_MS: u64 = 1_000;
+    pub const MAX_RETRY_MS: u64 = 20_000;
+
+    /// Records the outcome of a sync and answers the delay before the next one.
+    pub fn next_delay_ms(&mut self, ok: bool) -> u64 {
+        if ok {
+            self.failures = 0;
+            return Self::OK_MS;
+        }
+        let d = Self::FIRST_RETRY_MS.saturating_mul(1u64 << self.failures.min(16));
+        self.failures += 1;
+        d.min(Self::MAX_RETRY_MS)
+    }
+
+    pub fn failures(&self) -> u32 {
+        self.failures
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn backoff_doubles_caps_and_resets() {
+        let mut b = Backoff::default();
+        let seq: Vec<u64> = (0..7).map(|_| b.next_delay_ms(false)).collect();
+        assert_eq!(seq, vec![1_000, 2_000, 4_000, 8_000, 16_000, 20_000, 20_000]);
+        assert_eq!(b.failures(), 7);
+        assert_eq!(b.next_delay_ms(true), Backoff::OK_MS);
+        assert_eq!(b.next_delay_ms(false), 1_000);
+        for _ in 0..100 {
+            assert!(b.next_delay_ms(false) <= Backoff::MAX_RETRY_MS);
+        }
+    }
+}

@@ -43,6 +43,7 @@ fn scenario(ops: &[(u8, u8, u8)]) -> Vec<Event> {
         let mut rnd = [0u8; 10];
         rnd[..8].copy_from_slice(&(i as u64).to_be_bytes());
         rnd[8] = dev;
+        rnd[9] = 1; // never collides with the created event's id
         // Device clocks disagree wildly: capture times are data, not order.
         let captured = Timestamp(1_000 + i64::from(val) * 7919 - i64::from(dev) * 100_000);
         events.push(Event {

@@ -1,0 +1,263 @@
+//! A device's replica: its events with sync state, logical clock, counters and pull cursor.
+//! Pure bookkeeping: the app computes a change, commits it to IndexedDB, then applies it here.
+
+use crate::complaint::Complaint;
+use crate::event::{Event, EventKind, NewComplaint};
+use crate::fold::fold_one;
+use crate::ids::{ComplaintId, DeviceId, EventId};
+use crate::numbering;
+use crate::sync::{PullResponse, PushOutcome, PushResult};
+use crate::time::Timestamp;
+use serde::{Deserialize, Serialize};
+use std::collections::{BTreeMap, BTreeSet};
+
+/// Where one event stands with the server.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "state", rename_all = "snake_case")]
+pub enum SyncState {
+    /// Saved on the device, not yet acknowledged by the server.
+    Pending,
+    /// The server holds it (its receipt: sequence and time received).
+    Synced { seq: u64, received_at: Timestamp },
+    /// The server refused it; it stays on the device with the reason until fixed or discarded.
+    Rejected { code: String, message: String },
+}
+
+/// An event as the device keeps it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StoredEvent {
+    pub event: Event,
+    pub sync: SyncState,
+}
+
+/// Small per-device values kept beside the events.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReplicaMeta {
+    pub device_id: DeviceId,
+    /// Highest logical clock seen or written.
+    pub lamport: u64,
+    /// Provisional numbers given so far on this device (never reused).
+    pub counter: u32,
+    /// Server cursor: everything up to it is committed locally.
+    pub cursor: u64,
+}
+
+impl ReplicaMeta {
+    pub fn new(device_id: DeviceId) -> Self {
+        Self { device_id, lamport: 0, counter: 0, cursor: 0 }
+    }
+}
+
+/// A change to persist atomically (events and meta together) before applying it in memory.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Change {
+    pub events: Vec<StoredEvent>,
+    pub meta: ReplicaMeta,
+}
+
+/// Sync summary of one complaint on this device.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RecordSync {
+    /// Some of its events are still only on the device.
+    Pending,
+    /// Some of its events were refused by the server.
+    Rejected,
+    /// Everything is on the server.
+    Synced,
+}
+
+#[derive(Clone, Debug, Default)]
+pub struct Replica {
+    events: BTreeMap<EventId, StoredEvent>,
+    by_complaint: BTreeMap<ComplaintId, BTreeSet<EventId>>,
+    complaints: BTreeMap<ComplaintId, Complaint>,
+    meta: Option<ReplicaMeta>,
+}
+
+impl Replica {
+    /// Builds the replica from what storage held.
+    pub fn load(meta: ReplicaMeta, stored: Vec<StoredEvent>) -> Self {
+        let mut r = Replica { meta: Some(meta), ..Default::default() };
+        r.upsert(stored);
+        r
+    }
+
+    pub fn meta(&self) -> &ReplicaMeta {
+        self.meta.as_ref().expect("replica is built with load()")
+    }
+
+    /// Prepares a new local event (not yet applied): ticks the clock in the returned meta.
+    pub fn prepare(
+        &self,
+        complaint_id: ComplaintId,
+        kind: EventKind,
+        author: &str,
+        now: Timestamp,
+        random: [u8; 10],
+    ) -> Change {
+        let mut meta = self.meta().clone();
+        let known = self.complaints.get(&complaint_id).map_or(0, |c| c.last_lamport);
+        meta.lamport = meta.lamport.max(known) + 1;
+        let event = Event {
+            id: EventId::new_v7(now.0, random),
+            complaint_id,
+            device_id: meta.device_id,
+            author: author.to_string(),
+            captured_at: now,
+            lamport: meta.lamport,
+            kind,
+        };
+        Change { events: vec![StoredEvent { event, sync: SyncState::Pending }], meta }
+    }
+
+    /// Prepares a new complaint: gives it a fresh id and the next provisional number.
+    pub fn prepare_new(
+        &self,
+        mut fields: NewComplaint,
+        author: &str,
+        now: Timestamp,
+        random: [u8; 10],
+    ) -> Change {
+        let mut id_random = random;
+        id_random[9] ^= 0x5a;
+        let complaint_id = ComplaintId::new_v7(now.0, id_random);
+        let counter = self.meta().counter + 1;
+        fields.provisional_number = numbering::provisional(&self.meta().device_id, counter);
+        let mut change = self.prepare(complaint_id, EventKind::Created(fields), author, now, random);
+        change.meta.counter = counter;
+        change
+    }
+
+    /// Applies a change that storage has committed.
+    pub fn apply(&mut self, change: Change) {
+        self.meta = Some(change.meta);
+        self.upsert(change.events);
+    }
+
+    fn upsert(&mut self, stored: Vec<StoredEvent>) {
+        let mut touched = BTreeSet::new();
+        for s in stored {
+            touched.insert(s.event.complaint_id);
+            if let Some(m) = self.meta.as_mut() {
+                m.lamport = m.lamport.max(s.event.lamport);
+            }
+            self.by_complaint.entry(s.event.complaint_id).or_default().insert(s.event.id);
+            self.events.insert(s.event.id, s);
+        }
+        for cid in touched {
+            let evs = self.by_complaint[&cid].iter().filter_map(|id| self.events.get(id)).map(|s| &s.event);
+            match fold_one(evs) {
+                Some(c) => self.complaints.insert(cid, c),
+                None => self.complaints.remove(&cid),
+            };
+        }
+    }
+
+    /// Up to `max` pending events, in logical order (a complaint's `Created` goes before its updates).
+    pub fn pending_batch(&self, max: usize) -> Vec<Event> {
+        let mut v: Vec<&Event> = self
+            .events
+            .values()
+            .filter(|s| s.sync == SyncState::Pending)
+            .map(|s| &s.event)
+            .collect();
+        v.sort_by_key(|e| (e.lamport, e.id));
+        v.into_iter().take(max).cloned().collect()
+    }
+
+    /// The change that records the server's answers to a push.
+    pub fn ack(&self, outcomes: &[PushOutcome]) -> Change {
+        let events = outcomes
+            .iter()
+            .filter_map(|o| {
+                let mut s = self.events.get(&o.id)?.clone();
+                s.sync = match &o.result {
+                    PushResult::Accepted { seq, received_at } => SyncState::Synced { seq: *seq, received_at: *received_at },
+                    PushResult::Rejected { code, message } => {
+                        SyncState::Rejected { code: code.clone(), message: message.clone() }
+                    }
+                };
+                Some(s)
+            })
+            .collect();
+        Change { events, meta: self.meta().clone() }
+    }
+
+    /// The change that stores a pulled page and advances the cursor (persist both in one transaction).
+    pub fn pulled(&self, page: &PullResponse) -> Change {
+        let mut meta = self.meta().clone();
+        meta.cursor = meta.cursor.max(page.next_cursor);
+        let events = page
+            .events
+            .iter()
+            .map(|se| {
+                meta.lamport = meta.lamport.max(se.event.lamport);
+                StoredEvent {
+                    event: se.event.clone(),
+                    sync: SyncState::Synced { seq: se.seq, received_at: se.received_at },
+                }
+            })
+            .collect();
+        Change { events, meta }
+    }
+
+    pub fn complaints(&self) -> &BTreeMap<ComplaintId, Complaint> {
+        &self.complaints
+    }
+
+    pub fn complaint(&self, id: &ComplaintId) -> Option<&Complaint> {
+        self.complaints.get(id)
+    }
+
+    /// A complaint's events in logical order (its timeline).
+    pub fn events_of(&self, id: &ComplaintId) -> Vec<&StoredEvent> {
+        let mut v: Vec<&StoredEvent> = self
+            .by_complaint
+            .get(id)
+            .into_iter()
+            .flatten()
+            .filter_map(|e| self.events.get(e))
+            .collect();
+        v.sort_by_key(|s| (!matches!(s.event.kind, EventKind::Created(_)), s.event.lamport, s.event.id));
+        v
+    }
+
+    /// Sync summary of one complaint.
+    pub fn record_sync(&self, id: &ComplaintId) -> RecordSync {
+        let evs = self.events_of(id);
+        if evs.iter().any(|s| s.sync == SyncState::Pending) {
+            RecordSync::Pending
+        } else if evs.iter().any(|s| matches!(s.sync, SyncState::Rejected { .. })) {
+            RecordSync::Rejected
+        } else {
+            RecordSync::Synced
+        }
+    }
+
+    /// When the server first received this complaint (its `Created` event's receipt).
+    pub fn received_at(&self, id: &ComplaintId) -> Option<Timestamp> {
+        self.events_of(id).into_iter().find_map(|s| match (&s.event.kind, &s.sync) {
+            (EventKind::Created(_), SyncState::Synced { received_at, .. }) => Some(*received_at),
+            _ => None,
+        })
+    }
+
+    /// Number of records (complaints) with events not yet on the server.
+    pub fn pending_records(&self) -> usize {
+        let ids: BTreeSet<ComplaintId> = self
+            .events
+            .values()
+            .filter(|s| s.sync == SyncState::Pending)
+            .map(|s| s.event.complaint_id)
+            .collect();
+        ids.len()
+    }
+
+    pub fn event_count(&self) -> usize {
+        self.events.len()
+    }
+}
+
+#[cfg(test)]
+#[path = "replica_tests.rs"]
+mod tests;

@@ -1,0 +1,112 @@
+//! Tests of the device replica: local writes, push acknowledgements, pulls, pending counts.
+
+use super::*;
+use crate::complaint::{Channel, Complainant, Severity, Status};
+use crate::sync::SyncedEvent;
+
+fn device(n: u8) -> Replica {
+    Replica::load(ReplicaMeta::new(DeviceId::new_v7(1, [n; 10])), vec![])
+}
+
+fn fields(desc: &str) -> NewComplaint {
+    NewComplaint {
+        provisional_number: String::new(),
+        description: desc.into(),
+        location: "B2 停车场".into(),
+        category: "facility.water".into(),
+        severity: Severity::Minor,
+        channel: Channel::Visit,
+        complainant: Complainant::default(),
+    }
+}
+
+fn rnd(i: u8) -> [u8; 10] {
+    [i, 1, 2, 3, 4, 5, 6, 7, 8, i]
+}
+
+#[test]
+fn local_complaints_get_increasing_provisional_numbers_and_count_as_pending() {
+    let mut r = device(1);
+    for i in 0..3 {
+        let ch = r.prepare_new(fields("漏水"), "staff1", Timestamp(1000 + i64::from(i)), rnd(i));
+        assert_eq!(ch.meta.counter, u32::from(i) + 1);
+        r.apply(ch);
+    }
+    assert_eq!(r.complaints().len(), 3);
+    assert_eq!(r.pending_records(), 3);
+    let mut numbers: Vec<&str> = r.complaints().values().map(|c| c.provisional_number.as_str()).collect();
+    numbers.sort();
+    numbers.dedup();
+    assert_eq!(numbers.len(), 3);
+    assert!(numbers.iter().all(|n| n.starts_with("P-")));
+}
+
+#[test]
+fn prepare_does_not_mutate_until_applied() {
+    let r = device(1);
+    let ch = r.prepare_new(fields("x"), "s", Timestamp(1), rnd(1));
+    assert_eq!(r.complaints().len(), 0);
+    assert_eq!(r.meta().counter, 0);
+    assert_eq!(ch.events.len(), 1);
+}
+
+#[test]
+fn ack_marks_synced_or_rejected_and_only_pending_is_pushed_again() {
+    let mut r = device(1);
+    let a = r.prepare_new(fields("a"), "s", Timestamp(1), rnd(1));
+    let a_id = a.events[0].event.id;
+    r.apply(a);
+    let b = r.prepare_new(fields("b"), "s", Timestamp(2), rnd(2));
+    let b_id = b.events[0].event.id;
+    r.apply(b);
+    let batch = r.pending_batch(10);
+    assert_eq!(batch.len(), 2);
+    let ack = r.ack(&[
+        PushOutcome { id: a_id, result: PushResult::Accepted { seq: 7, received_at: Timestamp(99) } },
+        PushOutcome { id: b_id, result: PushResult::Rejected { code: "validation".into(), message: "m".into() } },
+    ]);
+    r.apply(ack);
+    assert!(r.pending_batch(10).is_empty());
+    assert_eq!(r.pending_records(), 0);
+    let a_c = batch[0].complaint_id;
+    assert_eq!(r.record_sync(&a_c), RecordSync::Synced);
+    assert_eq!(r.received_at(&a_c), Some(Timestamp(99)));
+    assert_eq!(r.record_sync(&batch[1].complaint_id), RecordSync::Rejected);
+}
+
+#[test]
+fn pull_brings_other_devices_events_advances_cursor_and_clock() {
+    let mut a = device(1);
+    let ch = a.prepare_new(fields("a"), "s", Timestamp(1), rnd(1));
+    a.apply(ch);
+    let cid = *a.complaints().keys().next().unwrap();
+    let note = a.prepare(cid, EventKind::NoteAdded { text: "到场".into() }, "s", Timestamp(5), rnd(2));
+    a.apply(note);
+    let page = PullResponse {
+        events: a
+            .pending_batch(10)
+            .into_iter()
+            .enumerate()
+            .map(|(i, event)| SyncedEvent { seq: i as u64 + 1, received_at: Timestamp(10), event })
+            .collect(),
+        next_cursor: 2,
+        has_more: false,
+    };
+    let mut b = device(2);
+    let ch = b.pulled(&page);
+    assert_eq!(ch.meta.cursor, 2);
+    b.apply(ch);
+    assert_eq!(b.complaints()[&cid], a.complaints()[&cid]);
+    assert_eq!(b.pending_records(), 0);
+    // B's next event on that complaint orders after everything it has seen.
+    let st = b.prepare(cid, EventKind::StatusChanged { to: Status::Dispatched, reason: None }, "b", Timestamp(0), rnd(3));
+    assert!(st.events[0].event.lamport > a.meta().lamport);
+    b.apply(st);
+    assert_eq!(b.complaints()[&cid].status, Status::Dispatched);
+    assert_eq!(b.events_of(&cid).len(), 3);
+    // Pulling our own pushed events back marks them synced rather than duplicating them.
+    let ch = a.pulled(&page);
+    a.apply(ch);
+    assert_eq!(a.pending_records(), 0);
+    assert_eq!(a.event_count(), 2);
+}
