@@ -56,7 +56,7 @@ pub struct Change {
 }
 
 /// Sync summary of one complaint on this device.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum RecordSync {
     /// Some of its events are still only on the device.
     Pending,

@@ -1,0 +1,5 @@
+//! Binary entry point Trunk builds to WASM.
+
+fn main() {
+    siteline_app::start();
+}

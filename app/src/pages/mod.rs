@@ -1,0 +1,23 @@
+//! The app's pages (one module each) and the not-found page.
+
+pub mod board;
+pub mod detail;
+pub mod list;
+pub mod login;
+pub mod new;
+
+use crate::ctx::use_ctx;
+use crate::i18n::K;
+use leptos::prelude::*;
+use leptos_router::components::A;
+
+#[component]
+pub fn NotFound() -> impl IntoView {
+    let ctx = use_ctx();
+    view! {
+        <main>
+            <p>{move || ctx.t(K::PageNotFound)}</p>
+            <A href="/">{move || ctx.t(K::Back)}</A>
+        </main>
+    }
+}

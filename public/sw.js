@@ -1,0 +1,77 @@
+// Siteline service worker: caches the app shell so the app opens with no connection.
+// Navigations: network first, cached index.html when offline. Hashed assets: cache first.
+// API calls are never cached: the app keeps its data in IndexedDB.
+const CACHE = 'siteline-shell-v1';
+const SHELL = ['/', '/index.html', '/manifest.webmanifest', '/icon.svg'];
+
+// Asset URLs referenced by index.html (Trunk's hashed js, wasm and css).
+function assetsOf(html) {
+  const urls = new Set();
+  const re = /(?:href|src)=["']([^"']+\.(?:js|wasm|css|svg|webmanifest))["']/g;
+  let m;
+  while ((m = re.exec(html))) urls.add(new URL(m[1], self.location.origin).pathname);
+  // The wasm is loaded from the js glue, not linked directly: derive it from the preload or the js name.
+  for (const u of [...urls]) {
+    if (u.endsWith('.js') && !u.endsWith('sw.js')) urls.add(u.replace(/\.js$/, '_bg.wasm'));
+  }
+  return [...urls];
+}
+
+async function cacheShell() {
+  const cache = await caches.open(CACHE);
+  const res = await fetch('/index.html', { cache: 'no-store' });
+  if (!res.ok) throw new Error('index.html: ' + res.status);
+  const html = await res.clone().text();
+  await cache.put('/index.html', res.clone());
+  await cache.put('/', res);
+  const wanted = assetsOf(html).concat(SHELL.filter((u) => u !== '/' && u !== '/index.html'));
+  await Promise.all(wanted.map(async (u) => {
+    const r = await fetch(u, { cache: 'no-store' });
+    if (r.ok) await cache.put(u, r);
+  }));
+}
+
+self.addEventListener('install', (event) => {
+  event.waitUntil(cacheShell().then(() => self.skipWaiting()));
+});
+
+self.addEventListener('activate', (event) => {
+  event.waitUntil((async () => {
+    for (const key of await caches.keys()) if (key !== CACHE) await caches.delete(key);
+    await self.clients.claim();
+  })());
+});
+
+self.addEventListener('fetch', (event) => {
+  const req = event.request;
+  const url = new URL(req.url);
+  if (req.method !== 'GET' || url.origin !== self.location.origin || url.pathname.startsWith('/api/')) return;
+  if (req.mode === 'navigate') {
+    // Fresh app when online (and refresh the cached shell); cached shell when offline.
+    event.respondWith((async () => {
+      try {
+        const res = await fetch(req);
+        if (res.ok) {
+          const cache = await caches.open(CACHE);
+          await cache.put('/index.html', res.clone());
+          cacheShell().catch(() => {});
+        }
+        return res;
+      } catch (e) {
+        const cached = await caches.match('/index.html');
+        return cached || Response.error();
+      }
+    })());
+    return;
+  }
+  event.respondWith((async () => {
+    const cached = await caches.match(req, { ignoreSearch: true });
+    if (cached) return cached;
+    const res = await fetch(req);
+    if (res.ok && url.pathname !== '/sw.js') {
+      const cache = await caches.open(CACHE);
+      await cache.put(req, res.clone());
+    }
+    return res;
+  })());
+});
