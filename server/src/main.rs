@@ -1,2 +1,103 @@
-//! Siteline server.
-fn main() {}
+//! `siteline-server`: reads config, sets up logging, bootstraps the database, serves until ctrl-c/SIGTERM.
+
+use siteline_server::config::{Config, USAGE};
+use std::io::Write;
+use std::process::ExitCode;
+use tracing_subscriber::EnvFilter;
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    if args.iter().any(|a| a == "--help" || a == "-h") {
+        println!("{USAGE}");
+        return ExitCode::SUCCESS;
+    }
+    let config = match Config::from_env_and_args(args) {
+        Ok(c) => c,
+        Err(e) => {
+            eprintln!("siteline-server: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| EnvFilter::new("siteline_server=info,tower_http=warn")),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    match run(config).await {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("siteline-server: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn run(config: Config) -> Result<(), Box<dyn std::error::Error>> {
+    let addr = config.addr;
+    let built = siteline_server::build(config).await?;
+    let mut out = std::io::stdout().lock();
+    for u in &built.created_users {
+        match &u.generated_password {
+            Some(p) => writeln!(
+                out,
+                "First start: created user \"{}\" with password: {p}",
+                u.username
+            )?,
+            None => writeln!(
+                out,
+                "First start: created user \"{}\" with the password from SITELINE_ADMIN_PASSWORD",
+                u.username
+            )?,
+        }
+    }
+    let listener = tokio::net::TcpListener::bind(addr)
+        .await
+        .map_err(|e| format!("cannot listen on {addr}: {e}"))?;
+    let local = listener.local_addr()?;
+    writeln!(out, "Siteline listening on http://{local}")?;
+    out.flush()?;
+    drop(out);
+    tracing::info!(
+        data = %built.state.config.data_dir.display(),
+        dist = %built.state.config.dist_dir.display(),
+        site = %built.state.site_code,
+        "started"
+    );
+    axum::serve(listener, built.router)
+        .with_graceful_shutdown(shutdown_signal())
+        .await?;
+    tracing::info!("stopped");
+    Ok(())
+}
+
+/// Resolves on ctrl-c or (on Unix) SIGTERM.
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        if let Err(e) = tokio::signal::ctrl_c().await {
+            tracing::error!(error = %e, "cannot listen for ctrl-c");
+            std::future::pending::<()>().await;
+        }
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(e) => {
+                tracing::error!(error = %e, "cannot listen for SIGTERM");
+                std::future::pending::<()>().await;
+            }
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = term => {},
+    }
+    tracing::info!("shutting down");
+}

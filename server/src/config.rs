@@ -1,0 +1,157 @@
+//! Server configuration: `SITELINE_*` environment variables, overridden by command-line flags.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+/// Default token lifetime: 7 days.
+pub const DEFAULT_TOKEN_TTL_SECS: u64 = 7 * 24 * 3600;
+
+/// Everything the server needs to start. Tests build it directly with [`Config::new`].
+#[derive(Clone, Debug)]
+pub struct Config {
+    /// `SITELINE_ADDR` / `--addr`.
+    pub addr: SocketAddr,
+    /// `SITELINE_DATA` / `--data`: holds `siteline.db` and `attachments/`.
+    pub data_dir: PathBuf,
+    /// `SITELINE_DIST` / `--dist`: the built front end.
+    pub dist_dir: PathBuf,
+    /// `SITELINE_ADMIN_PASSWORD`: password of the first `admin` user (random if unset).
+    pub admin_password: Option<String>,
+    /// `SITELINE_TOKEN_TTL_SECS`: bearer token lifetime (0 = tokens expire at once).
+    pub token_ttl_secs: u64,
+    /// `SITELINE_SITE_CODE`: code of the default site created on a new database.
+    pub site_code: String,
+    /// `--demo`: seed demo data on a new database.
+    pub demo: bool,
+}
+
+impl Config {
+    /// Defaults with the given data directory (no environment read).
+    pub fn new(data_dir: impl Into<PathBuf>) -> Config {
+        Config {
+            addr: SocketAddr::from(([127, 0, 0, 1], 8080)),
+            data_dir: data_dir.into(),
+            dist_dir: PathBuf::from("./dist"),
+            admin_password: None,
+            token_ttl_secs: DEFAULT_TOKEN_TTL_SECS,
+            site_code: "SL".into(),
+            demo: false,
+        }
+    }
+
+    /// Reads the environment, then applies flags (`--demo`, `--addr A`, `--data D`, `--dist D`).
+    pub fn from_env_and_args(args: impl IntoIterator<Item = String>) -> Result<Config, String> {
+        let mut c = Config::new("./data");
+        let env = |k: &str| std::env::var(k).ok().filter(|v| !v.trim().is_empty());
+        if let Some(v) = env("SITELINE_ADDR") {
+            c.addr = parse_addr(&v)?;
+        }
+        if let Some(v) = env("SITELINE_DATA") {
+            c.data_dir = v.into();
+        }
+        if let Some(v) = env("SITELINE_DIST") {
+            c.dist_dir = v.into();
+        }
+        c.admin_password = env("SITELINE_ADMIN_PASSWORD");
+        if let Some(v) = env("SITELINE_TOKEN_TTL_SECS") {
+            c.token_ttl_secs = v
+                .trim()
+                .parse()
+                .map_err(|_| format!("SITELINE_TOKEN_TTL_SECS: not a number of seconds: {v}"))?;
+        }
+        if let Some(v) = env("SITELINE_SITE_CODE") {
+            c.site_code = v.trim().to_string();
+        }
+        let mut args = args.into_iter();
+        while let Some(arg) = args.next() {
+            let (flag, inline) = match arg.split_once('=') {
+                Some((f, v)) if f.starts_with("--") => (f.to_string(), Some(v.to_string())),
+                _ => (arg.clone(), None),
+            };
+            let mut value = |name: &str| {
+                inline
+                    .clone()
+                    .or_else(|| args.next())
+                    .ok_or_else(|| format!("{name} needs a value"))
+            };
+            match flag.as_str() {
+                "--demo" => c.demo = true,
+                "--addr" => c.addr = parse_addr(&value("--addr")?)?,
+                "--data" => c.data_dir = value("--data")?.into(),
+                "--dist" => c.dist_dir = value("--dist")?.into(),
+                other => return Err(format!("unknown argument: {other}\n\n{USAGE}")),
+            }
+        }
+        validate_site_code(&c.site_code)?;
+        Ok(c)
+    }
+
+    pub fn db_path(&self) -> PathBuf {
+        self.data_dir.join("siteline.db")
+    }
+
+    pub fn attachments_dir(&self) -> PathBuf {
+        self.data_dir.join("attachments")
+    }
+}
+
+fn parse_addr(v: &str) -> Result<SocketAddr, String> {
+    v.trim()
+        .parse()
+        .map_err(|_| format!("not a socket address (like 127.0.0.1:8080): {v}"))
+}
+
+/// Site codes appear in printed numbers: 1-16 uppercase ASCII letters or digits.
+pub fn validate_site_code(code: &str) -> Result<(), String> {
+    let ok = (1..=16).contains(&code.len())
+        && code
+            .chars()
+            .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit());
+    if ok {
+        Ok(())
+    } else {
+        Err(format!(
+            "SITELINE_SITE_CODE must be 1-16 characters A-Z or 0-9, got {code:?}"
+        ))
+    }
+}
+
+pub const USAGE: &str = "\
+Usage: siteline-server [--demo] [--addr HOST:PORT] [--data DIR] [--dist DIR]
+
+Environment:
+  SITELINE_ADDR            listen address (default 127.0.0.1:8080)
+  SITELINE_DATA            data directory with siteline.db and attachments/ (default ./data)
+  SITELINE_DIST            built front end to serve (default ./dist)
+  SITELINE_ADMIN_PASSWORD  password of the first admin user (random and printed once if unset)
+  SITELINE_TOKEN_TTL_SECS  login token lifetime in seconds (default 604800 = 7 days)
+  SITELINE_SITE_CODE       code of the default site on a new database (default SL)
+  RUST_LOG                 log filter (default siteline_server=info)
+
+Flags:
+  --demo   on a new database, seed the demo site 示例花园 (code DEMO) and demo users";
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn flags_override_defaults() {
+        let args = ["--demo", "--addr=0.0.0.0:9000", "--data", "/tmp/x"].map(String::from);
+        let c = Config::from_env_and_args(args).expect("parses");
+        assert!(c.demo);
+        assert_eq!(c.addr.port(), 9000);
+        assert_eq!(c.data_dir, PathBuf::from("/tmp/x"));
+        assert!(Config::from_env_and_args(["--nope".to_string()]).is_err());
+        assert!(Config::from_env_and_args(["--addr".to_string()]).is_err());
+    }
+
+    #[test]
+    fn site_codes() {
+        assert!(validate_site_code("SL").is_ok());
+        assert!(validate_site_code("DEMO2").is_ok());
+        assert!(validate_site_code("").is_err());
+        assert!(validate_site_code("sl").is_err());
+        assert!(validate_site_code("A-B").is_err());
+    }
+}

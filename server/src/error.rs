@@ -1,0 +1,143 @@
+//! The one error type of the server, answered as `{"error":{"code","message"}}` with its status.
+
+use axum::extract::rejection::{JsonRejection, PathRejection, QueryRejection};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use siteline_model::api::{ErrorBody, ErrorDetail};
+
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error("{0}")]
+    BadRequest(String),
+    #[error("{0}")]
+    BadJson(String),
+    #[error("{0}")]
+    UnsupportedMediaType(String),
+    #[error("wrong username or password")]
+    InvalidCredentials,
+    #[error("sign in first")]
+    Unauthorized,
+    #[error("the session has expired; sign in again")]
+    TokenExpired,
+    #[error("you are not allowed to do this")]
+    Forbidden,
+    #[error("{0}")]
+    NotFound(String),
+    #[error("method not allowed")]
+    MethodNotAllowed,
+    #[error("{0}")]
+    Conflict(String),
+    #[error("{0}")]
+    TooLarge(String),
+    #[error("{0}")]
+    Validation(String),
+    #[error("{0}")]
+    UpdateRequired(String),
+    #[error("{0}")]
+    Unavailable(String),
+    #[error("database error: {0}")]
+    Database(#[from] sqlx::Error),
+    #[error("database migration failed: {0}")]
+    Migrate(#[from] sqlx::migrate::MigrateError),
+    #[error("{0}")]
+    Internal(String),
+}
+
+impl Error {
+    pub fn status(&self) -> StatusCode {
+        match self {
+            Error::BadRequest(_) | Error::BadJson(_) => StatusCode::BAD_REQUEST,
+            Error::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            Error::InvalidCredentials | Error::Unauthorized | Error::TokenExpired => {
+                StatusCode::UNAUTHORIZED
+            }
+            Error::Forbidden => StatusCode::FORBIDDEN,
+            Error::NotFound(_) => StatusCode::NOT_FOUND,
+            Error::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
+            Error::Conflict(_) => StatusCode::CONFLICT,
+            Error::TooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
+            Error::Validation(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            Error::UpdateRequired(_) => StatusCode::UPGRADE_REQUIRED,
+            Error::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
+            Error::Database(_) | Error::Migrate(_) | Error::Internal(_) => {
+                StatusCode::INTERNAL_SERVER_ERROR
+            }
+        }
+    }
+
+    /// Stable snake_case code the app can branch on.
+    pub fn code(&self) -> &'static str {
+        match self {
+            Error::BadRequest(_) => "bad_request",
+            Error::BadJson(_) => "bad_json",
+            Error::UnsupportedMediaType(_) => "unsupported_media_type",
+            Error::InvalidCredentials => "invalid_credentials",
+            Error::Unauthorized => "unauthorized",
+            Error::TokenExpired => "token_expired",
+            Error::Forbidden => "forbidden",
+            Error::NotFound(_) => "not_found",
+            Error::MethodNotAllowed => "method_not_allowed",
+            Error::Conflict(_) => "conflict",
+            Error::TooLarge(_) => "too_large",
+            Error::Validation(_) => "validation",
+            Error::UpdateRequired(_) => "update_required",
+            Error::Unavailable(_) => "unavailable",
+            Error::Database(_) | Error::Migrate(_) | Error::Internal(_) => "internal",
+        }
+    }
+
+    pub fn not_found() -> Error {
+        Error::NotFound("not found".into())
+    }
+}
+
+impl IntoResponse for Error {
+    fn into_response(self) -> Response {
+        let status = self.status();
+        let message = if status.is_server_error() && !matches!(self, Error::Unavailable(_)) {
+            // Details go to the log, not to the client.
+            tracing::error!(error = %self, "request failed");
+            "internal server error".to_string()
+        } else {
+            self.to_string()
+        };
+        let body = ErrorBody {
+            error: ErrorDetail {
+                code: self.code().to_string(),
+                message,
+            },
+        };
+        (status, Json(body)).into_response()
+    }
+}
+
+impl From<JsonRejection> for Error {
+    fn from(r: JsonRejection) -> Error {
+        match r {
+            JsonRejection::MissingJsonContentType(_) => Error::UnsupportedMediaType(
+                "expected a request with Content-Type: application/json".into(),
+            ),
+            JsonRejection::JsonSyntaxError(e) => Error::BadJson(e.body_text()),
+            JsonRejection::JsonDataError(e) => Error::BadJson(e.body_text()),
+            other if other.status() == StatusCode::PAYLOAD_TOO_LARGE => {
+                Error::TooLarge("request body too large".into())
+            }
+            other => Error::BadRequest(other.body_text()),
+        }
+    }
+}
+
+impl From<QueryRejection> for Error {
+    fn from(r: QueryRejection) -> Error {
+        Error::BadRequest(r.body_text())
+    }
+}
+
+impl From<PathRejection> for Error {
+    fn from(r: PathRejection) -> Error {
+        Error::BadRequest(r.body_text())
+    }
+}

@@ -1,0 +1,112 @@
+//! The built front end from `SITELINE_DIST`: cache headers by file name, SPA fallback to index.html.
+
+use crate::error::Error;
+use crate::AppState;
+use axum::extract::{Request, State};
+use axum::http::header::{CACHE_CONTROL, CONTENT_TYPE};
+use axum::http::{HeaderValue, Method};
+use axum::response::{IntoResponse, Response};
+use tower::ServiceExt;
+use tower_http::services::{ServeDir, ServeFile};
+
+pub const IMMUTABLE: &str = "public, max-age=31536000, immutable";
+pub const NO_CACHE: &str = "no-cache";
+
+/// Marks a response that is index.html served for a path that is not a file (SPA deep link).
+#[derive(Clone, Copy, Debug)]
+struct SpaFallback;
+
+/// Whether a file name carries Trunk's content hash: `-` + 16 hex digits before `.ext` or `_bg`,
+/// e.g. `siteline-app-0123456789abcdef_bg.wasm`, `style-0123456789abcdef.css`.
+pub fn is_hashed_asset(name: &str) -> bool {
+    let b = name.as_bytes();
+    b.iter().enumerate().any(|(i, &c)| {
+        c == b'-'
+            && b.len() > i + 17
+            && b[i + 1..i + 17].iter().all(u8::is_ascii_hexdigit)
+            && (b[i + 17] == b'.' || b[i + 17..].starts_with(b"_bg"))
+    })
+}
+
+/// Content types some platforms' MIME tables get wrong.
+fn forced_content_type(path: &str) -> Option<&'static str> {
+    if path.ends_with(".wasm") {
+        Some("application/wasm")
+    } else if path.ends_with(".webmanifest") {
+        Some("application/manifest+json")
+    } else {
+        None
+    }
+}
+
+/// Fallback of the whole router: unknown `/api` paths answer JSON 404; GET/HEAD serve the front end.
+pub async fn serve(State(st): State<AppState>, req: Request) -> Response {
+    let path = req.uri().path().to_string();
+    if path == "/api" || path.starts_with("/api/") {
+        return Error::NotFound("no such API endpoint".into()).into_response();
+    }
+    if req.method() != Method::GET && req.method() != Method::HEAD {
+        return Error::MethodNotAllowed.into_response();
+    }
+    let dist = &st.config.dist_dir;
+    let index = dist.join("index.html");
+    if !tokio::fs::metadata(&index).await.is_ok_and(|m| m.is_file()) {
+        return Error::Unavailable(format!(
+            "the Siteline front end is not built: {} has no index.html (set SITELINE_DIST or build \
+             the app); the API under /api works",
+            dist.display()
+        ))
+        .into_response();
+    }
+    let spa = ServiceExt::<Request>::map_response(ServeFile::new(&index), |mut r| {
+        r.extensions_mut().insert(SpaFallback);
+        r
+    });
+    let service = ServeDir::new(dist).fallback(spa);
+    let mut res = match service.oneshot(req).await {
+        Ok(r) => r.map(axum::body::Body::new),
+        Err(never) => match never {},
+    };
+    let fallback = res.extensions().get::<SpaFallback>().is_some();
+    let name = path.rsplit('/').next().unwrap_or("");
+    let served_file = !fallback && res.status().is_success();
+    let cache = if served_file && is_hashed_asset(name) {
+        IMMUTABLE
+    } else {
+        NO_CACHE
+    };
+    let headers = res.headers_mut();
+    headers.insert(CACHE_CONTROL, HeaderValue::from_static(cache));
+    if served_file {
+        if let Some(ct) = forced_content_type(&path) {
+            headers.insert(CONTENT_TYPE, HeaderValue::from_static(ct));
+        }
+    }
+    res
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_hashed_asset;
+
+    #[test]
+    fn trunk_hashes() {
+        for yes in [
+            "siteline-app-0123456789abcdef.js",
+            "siteline-app-0123456789abcdef_bg.wasm",
+            "style-0123456789ABCDEF.css",
+        ] {
+            assert!(is_hashed_asset(yes), "{yes}");
+        }
+        for no in [
+            "index.html",
+            "sw.js",
+            "manifest.webmanifest",
+            "siteline-app.js",
+            "a-0123456789abcde.js",
+            "x-0123456789abcdefg.js",
+        ] {
+            assert!(!is_hashed_asset(no), "{no}");
+        }
+    }
+}

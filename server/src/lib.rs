@@ -1,0 +1,77 @@
+//! Siteline server library: builds the app (store, bootstrap, router) so tests can run it in-process.
+
+pub mod bootstrap;
+pub mod config;
+pub mod error;
+pub mod http;
+pub mod secrets;
+pub mod store;
+
+use axum::Router;
+use siteline_model::Timestamp;
+use std::sync::Arc;
+use std::time::{SystemTime, UNIX_EPOCH};
+
+pub use bootstrap::CreatedUser;
+pub use config::Config;
+pub use error::{Error, Result};
+use store::{SqliteStore, Store};
+
+/// Shared by every handler.
+#[derive(Clone)]
+pub struct AppState {
+    pub store: Arc<dyn Store>,
+    pub config: Arc<Config>,
+    /// Code of the default site: prefixes canonical numbers.
+    pub site_code: Arc<str>,
+}
+
+/// A ready-to-serve app and what its first start created.
+pub struct Built {
+    pub router: Router,
+    pub state: AppState,
+    /// Users created by this start (print generated passwords once).
+    pub created_users: Vec<CreatedUser>,
+}
+
+/// The router for a state (all routes, fallbacks and layers).
+pub fn app(state: AppState) -> Router {
+    http::router(state)
+}
+
+/// Creates the data directory, opens and migrates the database, seeds a new one, builds the router.
+pub async fn build(config: Config) -> Result<Built> {
+    config::validate_site_code(&config.site_code).map_err(Error::Internal)?;
+    let io = |what: &str, e: std::io::Error| Error::Internal(format!("{what}: {e}"));
+    tokio::fs::create_dir_all(&config.data_dir)
+        .await
+        .map_err(|e| io(&format!("creating {}", config.data_dir.display()), e))?;
+    tokio::fs::create_dir_all(config.attachments_dir())
+        .await
+        .map_err(|e| io("creating attachments dir", e))?;
+    let store = SqliteStore::open(&config.db_path()).await?;
+    let created_users = bootstrap::bootstrap(&store, &config, now()).await?;
+    let site_code = store
+        .default_site_code()
+        .await?
+        .ok_or_else(|| Error::Internal("no site in the database".into()))?;
+    let state = AppState {
+        store: Arc::new(store),
+        config: Arc::new(config),
+        site_code: site_code.into(),
+    };
+    Ok(Built {
+        router: app(state.clone()),
+        state,
+        created_users,
+    })
+}
+
+/// The server clock as a model timestamp.
+pub fn now() -> Timestamp {
+    let ms = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX))
+        .unwrap_or(0);
+    Timestamp(ms)
+}

@@ -1,0 +1,8 @@
+//! HTTP-level tests: each starts a fresh in-process server and drives it over real HTTP.
+
+mod auth;
+mod common;
+mod complaints;
+mod input;
+mod static_files;
+mod sync;

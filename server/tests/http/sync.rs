@@ -1,0 +1,184 @@
+//! Sync: idempotent push (sequential and racing), paging pull, canonical numbering.
+
+use crate::common::*;
+use siteline_model::sync::PushResult;
+use siteline_model::{EventKind, Timestamp};
+use std::collections::{BTreeSet, HashSet};
+
+fn numbers(events: &[siteline_model::sync::SyncedEvent]) -> Vec<String> {
+    events
+        .iter()
+        .filter_map(|e| match &e.event.kind {
+            EventKind::NumberAssigned { number } => Some(number.clone()),
+            _ => None,
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn same_push_twice_stores_once_and_answers_identically() {
+    let s = start().await;
+    let token = s.user("zhang", "staff").await;
+    let d = device();
+    let a = created("zhang", d, "电梯异响", t2026());
+    let b = created("zhang", d, "楼道灯不亮", t2026());
+    let batch = vec![
+        a.clone(),
+        note(&a, "已通知工程部"),
+        b.clone(),
+        note(&b, "已更换灯泡"),
+    ];
+    let first = s.push(&token, &batch).await;
+    assert_eq!(first.results.len(), 4);
+    for (r, e) in first.results.iter().zip(&batch) {
+        assert_eq!(r.id, e.id);
+        assert!(matches!(r.result, PushResult::Accepted { .. }), "{r:?}");
+    }
+    let second = s.push(&token, &batch).await;
+    assert_eq!(first, second, "a re-push answers exactly as the first time");
+    let all = s.pull_all(&token, 100).await;
+    assert_eq!(all.len(), 4 + 2, "4 pushed + 2 NumberAssigned, each once");
+    let ids: HashSet<_> = all.iter().map(|e| e.event.id).collect();
+    assert_eq!(ids.len(), all.len());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn racing_identical_pushes_store_each_event_once() {
+    let s = start().await;
+    let token = s.user("zhang", "staff").await;
+    let d = device();
+    let mut batch = Vec::new();
+    for i in 0..10 {
+        let c = created("zhang", d, &format!("投诉 {i}"), t2026());
+        batch.push(note(&c, "处理中"));
+        batch.push(c);
+    }
+    let (r1, r2, r3) = tokio::join!(
+        s.push(&token, &batch),
+        s.push(&token, &batch),
+        s.push(&token, &batch)
+    );
+    assert_eq!(r1, r2);
+    assert_eq!(r1, r3);
+    let all = s.pull_all(&token, 7).await;
+    assert_eq!(all.len(), 20 + 10);
+    let ids: HashSet<_> = all.iter().map(|e| e.event.id).collect();
+    assert_eq!(ids.len(), 30, "no event stored twice");
+    let nums: BTreeSet<_> = numbers(&all).into_iter().collect();
+    assert_eq!(nums.len(), 10, "one number per complaint");
+}
+
+#[tokio::test]
+async fn pull_pages_through_everything_exactly_once() {
+    let s = start().await;
+    let token = s.user("zhang", "staff").await;
+    let d = device();
+    let mut pushed = Vec::new();
+    for round in 0..3 {
+        let c = created("zhang", d, &format!("第{round}批"), t2026());
+        let batch = vec![c.clone(), note(&c, "a"), note(&c, "b")];
+        s.push(&token, &batch).await;
+        pushed.extend(batch);
+    }
+    let mut seqs = Vec::new();
+    let mut got = Vec::new();
+    let mut after = 0;
+    let mut pages = 0;
+    loop {
+        let page = s.pull(&token, after, 4).await;
+        pages += 1;
+        assert!(page.events.len() <= 4);
+        for e in &page.events {
+            seqs.push(e.seq);
+            got.push(e.event.clone());
+        }
+        if let Some(last) = page.events.last() {
+            assert_eq!(page.next_cursor, last.seq);
+        }
+        after = page.next_cursor;
+        if !page.has_more {
+            break;
+        }
+        assert!(pages < 20, "paging terminates");
+    }
+    assert_eq!(got.len(), 9 + 3);
+    assert!(
+        seqs.windows(2).all(|w| w[0] < w[1]),
+        "strictly increasing seqs: {seqs:?}"
+    );
+    for e in &pushed {
+        assert_eq!(
+            got.iter().filter(|g| g.id == e.id).count(),
+            1,
+            "{} once",
+            e.id
+        );
+    }
+    assert_eq!(numbers(&s.pull_all(&token, 500).await).len(), 3);
+    let end = s.pull(&token, after, 4).await;
+    assert!(end.events.is_empty() && !end.has_more);
+    assert_eq!(end.next_cursor, after);
+}
+
+#[tokio::test]
+async fn complaints_get_distinct_canonical_numbers_once() {
+    let s = start().await;
+    let token = s.user("zhang", "staff").await;
+    let d = device();
+    let batch: Vec<_> = (0..3)
+        .map(|i| created("zhang", d, &format!("投诉{i}"), t2026()))
+        .collect();
+    s.push(&token, &batch).await;
+    s.push(&token, &batch).await;
+    let all = s.pull_all(&token, 500).await;
+    let mut nums = numbers(&all);
+    nums.sort();
+    assert_eq!(
+        nums,
+        vec!["SL-2026-000001", "SL-2026-000002", "SL-2026-000003"]
+    );
+    for e in all
+        .iter()
+        .filter(|e| matches!(e.event.kind, EventKind::NumberAssigned { .. }))
+    {
+        assert_eq!(e.event.author, "system");
+        assert_eq!(e.event.device_id, siteline_model::DeviceId::SERVER);
+        assert_eq!(e.event.lamport, 2, "created.lamport + 1");
+    }
+    // A later year restarts the sequence for that year.
+    let next_year = Timestamp(t2026().millis() + 366 * 86_400_000);
+    s.push(&token, &[created("zhang", d, "新年投诉", next_year)])
+        .await;
+    assert!(numbers(&s.pull_all(&token, 500).await).contains(&"SL-2027-000001".to_string()));
+}
+
+#[tokio::test]
+async fn out_of_order_events_are_accepted_and_conflicting_ids_rejected() {
+    let s = start().await;
+    let token = s.user("zhang", "staff").await;
+    let c = created("zhang", device(), "漏水", t2026());
+    let n = note(&c, "先到的备注");
+    let r = s.push(&token, std::slice::from_ref(&n)).await;
+    assert!(matches!(r.results[0].result, PushResult::Accepted { .. }));
+    let (status, _) = s
+        .get(&token, &format!("/api/v1/complaints/{}", c.complaint_id))
+        .await;
+    assert_eq!(status, 404, "no complaint before its Created arrives");
+    s.push(&token, std::slice::from_ref(&c)).await;
+    let (status, body) = s
+        .get(&token, &format!("/api/v1/complaints/{}", c.complaint_id))
+        .await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body["state"]["notes"][0]["text"], "先到的备注");
+    assert_eq!(body["number"], "SL-2026-000001");
+    // Same id, different content.
+    let mut forged = n.clone();
+    forged.kind = EventKind::NoteAdded {
+        text: "篡改".into(),
+    };
+    let r = s.push(&token, &[forged]).await;
+    match &r.results[0].result {
+        PushResult::Rejected { code, .. } => assert_eq!(code, "id_conflict"),
+        other => panic!("expected id_conflict, got {other:?}"),
+    }
+}
