@@ -7,7 +7,7 @@ use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
 use siteline_model::replica::StoredEvent;
 use siteline_model::validation::validate_note;
-use siteline_model::{ComplaintId, EventKind, Status};
+use siteline_model::{Complaint, ComplaintId, EventKind, Status};
 
 #[component]
 pub fn DetailPage() -> impl IntoView {
@@ -18,36 +18,47 @@ pub fn DetailPage() -> impl IntoView {
         let id = id.get()?;
         ctx.replica.with(|r| r.as_ref().and_then(|r| r.complaint(&id).cloned()))
     });
-    move || match complaint.get() {
+    // Re-render the page only when the complaint (not its content) changes; fields update in place,
+    // so a sync never wipes what the user is typing.
+    let shown = Memo::new(move |_| complaint.with(|c| c.as_ref().map(|c| c.id)));
+    move || match shown.get() {
         None => view! { <p class="muted" data-testid="not-found">{ctx.t(K::NotFound)}</p> }.into_any(),
-        Some(c) => {
-            let cid = c.id;
+        Some(cid) => {
             let sync = Memo::new(move |_| ctx.replica.with(|r| r.as_ref().map(|r| (r.record_sync(&cid), r.received_at(&cid)))));
-            let cat = c.category.clone();
-            let phone = c.complainant.phone.clone().unwrap_or_default();
-            let name = c.complainant.name.clone().unwrap_or_else(|| ctx.t(K::Anonymous).to_string());
-            view! {
-                <article class="detail" data-testid="complaint-detail" data-id=cid.to_string()>
-                    <div class="row-head">
+            let f = move |get: fn(&Complaint) -> String| move || complaint.with(|c| c.as_ref().map(get).unwrap_or_default());
+            let lang = ctx.lang;
+            let head = move || {
+                complaint.get().map(|c| {
+                    view! {
                         <NumberBadge complaint=c.clone()/>
                         <StatusBadge status=c.status/>
                         <SeverityBadge severity=c.severity/>
+                    }
+                })
+            };
+            view! {
+                <article class="detail" data-testid="complaint-detail" data-id=cid.to_string()>
+                    <div class="row-head">
+                        {head}
                         {move || sync.get().map(|(s, _)| view! { <SyncBadge state=s/> })}
                     </div>
                     <dl class="fields">
-                        <dt>{ctx.t(K::Location)}</dt><dd>{c.location.clone()}</dd>
-                        <dt>{ctx.t(K::Category)}</dt><dd>{i18n::category_name(&cat, ctx.lang.get())}</dd>
-                        <dt>{ctx.t(K::Channel)}</dt><dd>{i18n::channel(c.channel, ctx.lang.get())}</dd>
-                        <dt>{ctx.t(K::Description)}</dt><dd class="pre">{c.description.clone()}</dd>
-                        <dt>{ctx.t(K::ComplainantName)}</dt><dd>{name}</dd>
-                        <dt>{ctx.t(K::ComplainantPhone)}</dt><dd>{phone}</dd>
-                        <dt>{ctx.t(K::CreatedBy)}</dt><dd>{c.created_by.clone()}</dd>
-                        <dt>{ctx.t(K::CapturedAt)}</dt><dd>{c.captured_at.to_string()}</dd>
-                        <dt>{ctx.t(K::ReceivedAt)}</dt>
+                        <dt>{move || ctx.t(K::Location)}</dt><dd>{f(|c| c.location.clone())}</dd>
+                        <dt>{move || ctx.t(K::Category)}</dt>
+                        <dd>{move || complaint.with(|c| c.as_ref().map(|c| i18n::category_name(&c.category, lang.get())))}</dd>
+                        <dt>{move || ctx.t(K::Channel)}</dt>
+                        <dd>{move || complaint.with(|c| c.as_ref().map(|c| i18n::channel(c.channel, lang.get())))}</dd>
+                        <dt>{move || ctx.t(K::Description)}</dt><dd class="pre">{f(|c| c.description.clone())}</dd>
+                        <dt>{move || ctx.t(K::ComplainantName)}</dt>
+                        <dd>{move || complaint.with(|c| c.as_ref().and_then(|c| c.complainant.name.clone())).unwrap_or_else(|| ctx.t(K::Anonymous).to_string())}</dd>
+                        <dt>{move || ctx.t(K::ComplainantPhone)}</dt><dd>{f(|c| c.complainant.phone.clone().unwrap_or_default())}</dd>
+                        <dt>{move || ctx.t(K::CreatedBy)}</dt><dd>{f(|c| c.created_by.clone())}</dd>
+                        <dt>{move || ctx.t(K::CapturedAt)}</dt><dd>{f(|c| c.captured_at.to_string())}</dd>
+                        <dt>{move || ctx.t(K::ReceivedAt)}</dt>
                         <dd data-testid="received-at">{move || sync.get().and_then(|(_, r)| r).map(|t| t.to_string()).unwrap_or_else(|| "—".into())}</dd>
                     </dl>
-                    <Actions ctx=ctx id=cid status=c.status/>
-                    <h3>{ctx.t(K::Timeline)}</h3>
+                    <Actions ctx=ctx id=cid complaint=complaint/>
+                    <h3>{move || ctx.t(K::Timeline)}</h3>
                     <Timeline id=cid/>
                 </article>
             }
@@ -57,9 +68,10 @@ pub fn DetailPage() -> impl IntoView {
 }
 
 #[component]
-fn Actions(ctx: AppCtx, id: ComplaintId, status: Status) -> impl IntoView {
+fn Actions(ctx: AppCtx, id: ComplaintId, complaint: Memo<Option<Complaint>>) -> impl IntoView {
+    let current = move || complaint.with(|c| c.as_ref().map(|c| c.status));
     let note = RwSignal::new(String::new());
-    let next = RwSignal::new(status.code().to_string());
+    let next = RwSignal::new(current().unwrap_or(Status::Received).code().to_string());
     let error = RwSignal::new(None::<String>);
     let record = Action::new_local(move |kind: &EventKind| {
         let kind = kind.clone();
@@ -98,7 +110,7 @@ fn Actions(ctx: AppCtx, id: ComplaintId, status: Status) -> impl IntoView {
     };
     let change_status = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        if let Some(to) = Status::parse(&next.get_untracked()).filter(|s| *s != status) {
+        if let Some(to) = Status::parse(&next.get_untracked()).filter(|s| Some(*s) != complaint.with_untracked(|c| c.as_ref().map(|c| c.status))) {
             record.dispatch_local(EventKind::StatusChanged { to, reason: None });
         }
     };
