@@ -16,7 +16,11 @@ pub enum ApiError {
     Unauthorized(String),
     /// The server answered an error.
     #[error("{code}: {message}")]
-    Server { status: u16, code: String, message: String },
+    Server {
+        status: u16,
+        code: String,
+        message: String,
+    },
     /// The answer was not what this app version understands.
     #[error("unexpected answer: {0}")]
     Decode(String),
@@ -52,13 +56,21 @@ impl Api {
     }
 
     pub async fn login(&self, username: &str, password: &str) -> Result<LoginResponse, ApiError> {
-        let body = LoginRequest { username: username.to_string(), password: password.to_string() };
-        let req = Request::post("/api/v1/auth/login").json(&body).map_err(|e| ApiError::Decode(e.to_string()))?;
+        let body = LoginRequest {
+            username: username.to_string(),
+            password: password.to_string(),
+        };
+        let req = Request::post("/api/v1/auth/login")
+            .json(&body)
+            .map_err(|e| ApiError::Decode(e.to_string()))?;
         decode(req.send().await).await
     }
 
     pub async fn push(&self, events: Vec<Event>) -> Result<PushResponse, ApiError> {
-        let body = PushRequest { schema_version: SCHEMA_VERSION, events };
+        let body = PushRequest {
+            schema_version: SCHEMA_VERSION,
+            events,
+        };
         let req = self
             .auth(Request::post("/api/v1/sync/push"))
             .json(&body)
@@ -72,11 +84,16 @@ impl Api {
     }
 }
 
-async fn decode<T: DeserializeOwned>(sent: Result<Response, gloo_net::Error>) -> Result<T, ApiError> {
+async fn decode<T: DeserializeOwned>(
+    sent: Result<Response, gloo_net::Error>,
+) -> Result<T, ApiError> {
     let resp = sent.map_err(|e| ApiError::Network(e.to_string()))?;
     let status = resp.status();
     if resp.ok() {
-        return resp.json::<T>().await.map_err(|e| ApiError::Decode(e.to_string()));
+        return resp
+            .json::<T>()
+            .await
+            .map_err(|e| ApiError::Decode(e.to_string()));
     }
     // A proxy or a stopped server behind a service worker may answer non-JSON: treat 5xx as transient.
     let (code, message) = match resp.json::<ErrorBody>().await {
@@ -86,5 +103,9 @@ async fn decode<T: DeserializeOwned>(sent: Result<Response, gloo_net::Error>) ->
     if status == 401 {
         return Err(ApiError::Unauthorized(code));
     }
-    Err(ApiError::Server { status, code, message })
+    Err(ApiError::Server {
+        status,
+        code,
+        message,
+    })
 }

@@ -42,7 +42,11 @@ impl AppCtx {
             replica: RwSignal::new(None),
             store: StoredValue::new_local(None),
             store_error: RwSignal::new(None),
-            conn: RwSignal::new(if navigator_online() { Conn::Online } else { Conn::Offline }),
+            conn: RwSignal::new(if navigator_online() {
+                Conn::Online
+            } else {
+                Conn::Offline
+            }),
             session_expired: RwSignal::new(false),
             sync_poke: RwSignal::new(0),
         };
@@ -61,7 +65,8 @@ impl AppCtx {
     }
 
     pub fn username(&self) -> Option<String> {
-        self.session.with(|s| s.as_ref().map(|s| s.user.username.clone()))
+        self.session
+            .with(|s| s.as_ref().map(|s| s.user.username.clone()))
     }
 
     pub fn poke_sync(&self) {
@@ -98,14 +103,23 @@ impl AppCtx {
     }
 }
 
-async fn load() -> Result<(LocalStore, ReplicaMeta, Vec<siteline_model::replica::StoredEvent>), StoreError> {
+async fn load() -> Result<
+    (
+        LocalStore,
+        ReplicaMeta,
+        Vec<siteline_model::replica::StoredEvent>,
+    ),
+    StoreError,
+> {
     let store = LocalStore::open().await?;
     let (meta, events) = store.load(|| DeviceId::new_v7(now().0, random10())).await?;
     Ok((store, meta, events))
 }
 
 pub fn navigator_online() -> bool {
-    web_sys::window().map(|w| w.navigator().on_line()).unwrap_or(true)
+    web_sys::window()
+        .map(|w| w.navigator().on_line())
+        .unwrap_or(true)
 }
 
 /// Device clock now (capture time is data; never used for ordering).

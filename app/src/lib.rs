@@ -41,7 +41,9 @@ pub fn App() -> impl IntoView {
 
 /// Registers `/sw.js`, which caches the app shell so the app opens with no connection.
 fn register_service_worker() {
-    let Some(window) = web_sys::window() else { return };
+    let Some(window) = web_sys::window() else {
+        return;
+    };
     let sw = window.navigator().service_worker();
     // A failure (e.g. unsupported browser) only means no offline start; the app still works.
     let _ = sw.register("/sw.js");

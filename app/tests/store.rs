@@ -16,7 +16,10 @@ fn fields(desc: &str) -> NewComplaint {
         category: "facility.lift".into(),
         severity: Severity::Important,
         channel: Channel::Phone,
-        complainant: Complainant { name: Some("王女士".into()), phone: Some("13800138000".into()) },
+        complainant: Complainant {
+            name: Some("王女士".into()),
+            phone: Some("13800138000".into()),
+        },
     }
 }
 
@@ -37,25 +40,43 @@ async fn committed_records_survive_reopen_with_sync_state() {
 
     let mut r = Replica::load(meta, events);
     for i in 0..3u8 {
-        let ch = r.prepare_new(fields(&format!("电梯异响 {i}")), "staff1", Timestamp(1_000 + i64::from(i)), [i; 10]);
+        let ch = r.prepare_new(
+            fields(&format!("电梯异响 {i}")),
+            "staff1",
+            Timestamp(1_000 + i64::from(i)),
+            [i; 10],
+        );
         store.write(&ch).await.unwrap();
         r.apply(ch);
     }
     // The server acknowledges one of them.
     let first = r.pending_batch(1)[0].id;
-    let ack = r.ack(&[PushOutcome { id: first, result: PushResult::Accepted { seq: 1, received_at: Timestamp(5_000) } }]);
+    let ack = r.ack(&[PushOutcome {
+        id: first,
+        result: PushResult::Accepted {
+            seq: 1,
+            received_at: Timestamp(5_000),
+        },
+    }]);
     store.write(&ack).await.unwrap();
     r.apply(ack);
 
     // A different connection (as after a reload) reads exactly what was committed.
     let again = LocalStore::open_named(name).await.unwrap();
     let (meta2, events2) = again.load(|| DeviceId::new_v7(2, [9; 10])).await.unwrap();
-    assert_eq!(meta2.device_id, device, "device id must be stable across reloads");
+    assert_eq!(
+        meta2.device_id, device,
+        "device id must be stable across reloads"
+    );
     assert_eq!(meta2.counter, 3);
     let reloaded = Replica::load(meta2, events2);
     assert_eq!(reloaded.complaints(), r.complaints());
     assert_eq!(reloaded.pending_records(), 2);
-    let synced = reloaded.complaints().values().filter(|c| reloaded.record_sync(&c.id) == siteline_model::replica::RecordSync::Synced).count();
+    let synced = reloaded
+        .complaints()
+        .values()
+        .filter(|c| reloaded.record_sync(&c.id) == siteline_model::replica::RecordSync::Synced)
+        .count();
     assert_eq!(synced, 1);
     let stored = reloaded.events_of(&r.pending_batch(1)[0].complaint_id);
     assert!(matches!(stored[0].sync, SyncState::Pending));

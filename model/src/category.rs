@@ -10,10 +10,25 @@ pub struct Category {
 }
 
 const fn top(code: &'static str, zh: &'static str, en: &'static str) -> Category {
-    Category { code, parent: None, zh, en }
+    Category {
+        code,
+        parent: None,
+        zh,
+        en,
+    }
 }
-const fn sub(parent: &'static str, code: &'static str, zh: &'static str, en: &'static str) -> Category {
-    Category { code, parent: Some(parent), zh, en }
+const fn sub(
+    parent: &'static str,
+    code: &'static str,
+    zh: &'static str,
+    en: &'static str,
+) -> Category {
+    Category {
+        code,
+        parent: Some(parent),
+        zh,
+        en,
+    }
 }
 
 /// The built-in taxonomy from DOMAIN.md. Sites may extend it (later); codes never change meaning.
@@ -29,7 +44,12 @@ pub const CATEGORIES: &[Category] = &[
     top("service", "管理服务", "Management service"),
     sub("service", "service.attitude", "服务态度", "Staff attitude"),
     sub("service", "service.quality", "服务质量", "Service quality"),
-    sub("service", "service.security", "安全秩序", "Security & order"),
+    sub(
+        "service",
+        "service.security",
+        "安全秩序",
+        "Security & order",
+    ),
     sub("service", "service.cleaning", "环境卫生", "Cleaning"),
     sub("service", "service.landscaping", "绿化", "Landscaping"),
     sub("service", "service.noise", "噪音", "Noise"),
@@ -39,10 +59,20 @@ pub const CATEGORIES: &[Category] = &[
     top("incident", "突发事件", "Incidents"),
     sub("incident", "incident.power_cut", "停电", "Power cut"),
     sub("incident", "incident.water_cut", "停水", "Water cut"),
-    sub("incident", "incident.lift_trapped", "电梯困人", "Trapped in lift"),
+    sub(
+        "incident",
+        "incident.lift_trapped",
+        "电梯困人",
+        "Trapped in lift",
+    ),
     sub("incident", "incident.flooding", "溢水", "Flooding"),
     sub("incident", "incident.theft", "被盗", "Theft"),
-    sub("incident", "incident.vehicle_loss", "车辆丢失", "Vehicle loss"),
+    sub(
+        "incident",
+        "incident.vehicle_loss",
+        "车辆丢失",
+        "Vehicle loss",
+    ),
     top("other", "其他", "Other"),
 ];
 
@@ -68,7 +98,11 @@ mod tests {
     #[test]
     fn codes_are_unique_and_children_have_known_parents() {
         for (i, a) in CATEGORIES.iter().enumerate() {
-            assert!(CATEGORIES[i + 1..].iter().all(|b| b.code != a.code), "{}", a.code);
+            assert!(
+                CATEGORIES[i + 1..].iter().all(|b| b.code != a.code),
+                "{}",
+                a.code
+            );
             if let Some(p) = a.parent {
                 assert!(find(p).is_some_and(|c| c.parent.is_none()));
                 assert!(a.code.starts_with(&format!("{p}.")));

@@ -53,7 +53,9 @@ impl Status {
 }
 
 /// 级别: 重大 major · 重要 important · 轻微 minor.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, Default)]
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, Default,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum Severity {
     Major,
@@ -77,7 +79,9 @@ impl Severity {
 }
 
 /// 渠道: how the complaint reached staff.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, Default)]
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, Default,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum Channel {
     Phone,
@@ -137,7 +141,9 @@ impl Role {
         }
     }
     pub fn parse(code: &str) -> Option<Role> {
-        [Role::Admin, Role::Supervisor, Role::Staff].into_iter().find(|r| r.code() == code)
+        [Role::Admin, Role::Supervisor, Role::Staff]
+            .into_iter()
+            .find(|r| r.code() == code)
     }
     /// Supervisors and admins watch the whole board.
     pub fn sees_board(self) -> bool {

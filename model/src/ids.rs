@@ -81,6 +81,9 @@ mod tests {
     fn device_short_is_four_hex_digits() {
         let d = DeviceId::new_v7(1, [0xab; 10]);
         assert_eq!(d.short().len(), 4);
-        assert!(d.short().chars().all(|c| c.is_ascii_hexdigit() && !c.is_ascii_lowercase()));
+        assert!(d
+            .short()
+            .chars()
+            .all(|c| c.is_ascii_hexdigit() && !c.is_ascii_lowercase()));
     }
 }

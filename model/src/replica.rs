@@ -44,7 +44,12 @@ pub struct ReplicaMeta {
 
 impl ReplicaMeta {
     pub fn new(device_id: DeviceId) -> Self {
-        Self { device_id, lamport: 0, counter: 0, cursor: 0 }
+        Self {
+            device_id,
+            lamport: 0,
+            counter: 0,
+            cursor: 0,
+        }
     }
 }
 
@@ -77,7 +82,10 @@ pub struct Replica {
 impl Replica {
     /// Builds the replica from what storage held.
     pub fn load(meta: ReplicaMeta, stored: Vec<StoredEvent>) -> Self {
-        let mut r = Replica { meta: Some(meta), ..Default::default() };
+        let mut r = Replica {
+            meta: Some(meta),
+            ..Default::default()
+        };
         r.upsert(stored);
         r
     }
@@ -96,7 +104,10 @@ impl Replica {
         random: [u8; 10],
     ) -> Change {
         let mut meta = self.meta().clone();
-        let known = self.complaints.get(&complaint_id).map_or(0, |c| c.last_lamport);
+        let known = self
+            .complaints
+            .get(&complaint_id)
+            .map_or(0, |c| c.last_lamport);
         meta.lamport = meta.lamport.max(known) + 1;
         let event = Event {
             id: EventId::new_v7(now.0, random),
@@ -107,7 +118,13 @@ impl Replica {
             lamport: meta.lamport,
             kind,
         };
-        Change { events: vec![StoredEvent { event, sync: SyncState::Pending }], meta }
+        Change {
+            events: vec![StoredEvent {
+                event,
+                sync: SyncState::Pending,
+            }],
+            meta,
+        }
     }
 
     /// Prepares a new complaint: gives it a fresh id and the next provisional number.
@@ -123,7 +140,13 @@ impl Replica {
         let complaint_id = ComplaintId::new_v7(now.0, id_random);
         let counter = self.meta().counter + 1;
         fields.provisional_number = numbering::provisional(&self.meta().device_id, counter);
-        let mut change = self.prepare(complaint_id, EventKind::Created(fields), author, now, random);
+        let mut change = self.prepare(
+            complaint_id,
+            EventKind::Created(fields),
+            author,
+            now,
+            random,
+        );
         change.meta.counter = counter;
         change
     }
@@ -141,11 +164,17 @@ impl Replica {
             if let Some(m) = self.meta.as_mut() {
                 m.lamport = m.lamport.max(s.event.lamport);
             }
-            self.by_complaint.entry(s.event.complaint_id).or_default().insert(s.event.id);
+            self.by_complaint
+                .entry(s.event.complaint_id)
+                .or_default()
+                .insert(s.event.id);
             self.events.insert(s.event.id, s);
         }
         for cid in touched {
-            let evs = self.by_complaint[&cid].iter().filter_map(|id| self.events.get(id)).map(|s| &s.event);
+            let evs = self.by_complaint[&cid]
+                .iter()
+                .filter_map(|id| self.events.get(id))
+                .map(|s| &s.event);
             match fold_one(evs) {
                 Some(c) => self.complaints.insert(cid, c),
                 None => self.complaints.remove(&cid),
@@ -172,15 +201,22 @@ impl Replica {
             .filter_map(|o| {
                 let mut s = self.events.get(&o.id)?.clone();
                 s.sync = match &o.result {
-                    PushResult::Accepted { seq, received_at } => SyncState::Synced { seq: *seq, received_at: *received_at },
-                    PushResult::Rejected { code, message } => {
-                        SyncState::Rejected { code: code.clone(), message: message.clone() }
-                    }
+                    PushResult::Accepted { seq, received_at } => SyncState::Synced {
+                        seq: *seq,
+                        received_at: *received_at,
+                    },
+                    PushResult::Rejected { code, message } => SyncState::Rejected {
+                        code: code.clone(),
+                        message: message.clone(),
+                    },
                 };
                 Some(s)
             })
             .collect();
-        Change { events, meta: self.meta().clone() }
+        Change {
+            events,
+            meta: self.meta().clone(),
+        }
     }
 
     /// The change that stores a pulled page and advances the cursor (persist both in one transaction).
@@ -194,7 +230,10 @@ impl Replica {
                 meta.lamport = meta.lamport.max(se.event.lamport);
                 StoredEvent {
                     event: se.event.clone(),
-                    sync: SyncState::Synced { seq: se.seq, received_at: se.received_at },
+                    sync: SyncState::Synced {
+                        seq: se.seq,
+                        received_at: se.received_at,
+                    },
                 }
             })
             .collect();
@@ -218,7 +257,13 @@ impl Replica {
             .flatten()
             .filter_map(|e| self.events.get(e))
             .collect();
-        v.sort_by_key(|s| (!matches!(s.event.kind, EventKind::Created(_)), s.event.lamport, s.event.id));
+        v.sort_by_key(|s| {
+            (
+                !matches!(s.event.kind, EventKind::Created(_)),
+                s.event.lamport,
+                s.event.id,
+            )
+        });
         v
     }
 
@@ -227,7 +272,10 @@ impl Replica {
         let evs = self.events_of(id);
         if evs.iter().any(|s| s.sync == SyncState::Pending) {
             RecordSync::Pending
-        } else if evs.iter().any(|s| matches!(s.sync, SyncState::Rejected { .. })) {
+        } else if evs
+            .iter()
+            .any(|s| matches!(s.sync, SyncState::Rejected { .. }))
+        {
             RecordSync::Rejected
         } else {
             RecordSync::Synced
@@ -236,10 +284,14 @@ impl Replica {
 
     /// When the server first received this complaint (its `Created` event's receipt).
     pub fn received_at(&self, id: &ComplaintId) -> Option<Timestamp> {
-        self.events_of(id).into_iter().find_map(|s| match (&s.event.kind, &s.sync) {
-            (EventKind::Created(_), SyncState::Synced { received_at, .. }) => Some(*received_at),
-            _ => None,
-        })
+        self.events_of(id)
+            .into_iter()
+            .find_map(|s| match (&s.event.kind, &s.sync) {
+                (EventKind::Created(_), SyncState::Synced { received_at, .. }) => {
+                    Some(*received_at)
+                }
+                _ => None,
+            })
     }
 
     /// Number of records (complaints) with events not yet on the server.

@@ -28,13 +28,22 @@ fn rnd(i: u8) -> [u8; 10] {
 fn local_complaints_get_increasing_provisional_numbers_and_count_as_pending() {
     let mut r = device(1);
     for i in 0..3 {
-        let ch = r.prepare_new(fields("漏水"), "staff1", Timestamp(1000 + i64::from(i)), rnd(i));
+        let ch = r.prepare_new(
+            fields("漏水"),
+            "staff1",
+            Timestamp(1000 + i64::from(i)),
+            rnd(i),
+        );
         assert_eq!(ch.meta.counter, u32::from(i) + 1);
         r.apply(ch);
     }
     assert_eq!(r.complaints().len(), 3);
     assert_eq!(r.pending_records(), 3);
-    let mut numbers: Vec<&str> = r.complaints().values().map(|c| c.provisional_number.as_str()).collect();
+    let mut numbers: Vec<&str> = r
+        .complaints()
+        .values()
+        .map(|c| c.provisional_number.as_str())
+        .collect();
     numbers.sort();
     numbers.dedup();
     assert_eq!(numbers.len(), 3);
@@ -62,8 +71,20 @@ fn ack_marks_synced_or_rejected_and_only_pending_is_pushed_again() {
     let batch = r.pending_batch(10);
     assert_eq!(batch.len(), 2);
     let ack = r.ack(&[
-        PushOutcome { id: a_id, result: PushResult::Accepted { seq: 7, received_at: Timestamp(99) } },
-        PushOutcome { id: b_id, result: PushResult::Rejected { code: "validation".into(), message: "m".into() } },
+        PushOutcome {
+            id: a_id,
+            result: PushResult::Accepted {
+                seq: 7,
+                received_at: Timestamp(99),
+            },
+        },
+        PushOutcome {
+            id: b_id,
+            result: PushResult::Rejected {
+                code: "validation".into(),
+                message: "m".into(),
+            },
+        },
     ]);
     r.apply(ack);
     assert!(r.pending_batch(10).is_empty());
@@ -80,14 +101,26 @@ fn pull_brings_other_devices_events_advances_cursor_and_clock() {
     let ch = a.prepare_new(fields("a"), "s", Timestamp(1), rnd(1));
     a.apply(ch);
     let cid = *a.complaints().keys().next().unwrap();
-    let note = a.prepare(cid, EventKind::NoteAdded { text: "到场".into() }, "s", Timestamp(5), rnd(2));
+    let note = a.prepare(
+        cid,
+        EventKind::NoteAdded {
+            text: "到场".into(),
+        },
+        "s",
+        Timestamp(5),
+        rnd(2),
+    );
     a.apply(note);
     let page = PullResponse {
         events: a
             .pending_batch(10)
             .into_iter()
             .enumerate()
-            .map(|(i, event)| SyncedEvent { seq: i as u64 + 1, received_at: Timestamp(10), event })
+            .map(|(i, event)| SyncedEvent {
+                seq: i as u64 + 1,
+                received_at: Timestamp(10),
+                event,
+            })
             .collect(),
         next_cursor: 2,
         has_more: false,
@@ -99,7 +132,16 @@ fn pull_brings_other_devices_events_advances_cursor_and_clock() {
     assert_eq!(b.complaints()[&cid], a.complaints()[&cid]);
     assert_eq!(b.pending_records(), 0);
     // B's next event on that complaint orders after everything it has seen.
-    let st = b.prepare(cid, EventKind::StatusChanged { to: Status::Dispatched, reason: None }, "b", Timestamp(0), rnd(3));
+    let st = b.prepare(
+        cid,
+        EventKind::StatusChanged {
+            to: Status::Dispatched,
+            reason: None,
+        },
+        "b",
+        Timestamp(0),
+        rnd(3),
+    );
     assert!(st.events[0].event.lamport > a.meta().lamport);
     b.apply(st);
     assert_eq!(b.complaints()[&cid].status, Status::Dispatched);

@@ -97,7 +97,10 @@ mod tests {
     fn backoff_doubles_caps_and_resets() {
         let mut b = Backoff::default();
         let seq: Vec<u64> = (0..7).map(|_| b.next_delay_ms(false)).collect();
-        assert_eq!(seq, vec![1_000, 2_000, 4_000, 8_000, 16_000, 20_000, 20_000]);
+        assert_eq!(
+            seq,
+            vec![1_000, 2_000, 4_000, 8_000, 16_000, 20_000, 20_000]
+        );
         assert_eq!(b.failures(), 7);
         assert_eq!(b.next_delay_ms(true), Backoff::OK_MS);
         assert_eq!(b.next_delay_ms(false), 1_000);

@@ -43,7 +43,11 @@ impl ValidationErrors {
 
 impl fmt::Display for ValidationErrors {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let parts: Vec<String> = self.0.iter().map(|e| format!("{}: {}", e.field, e.code)).collect();
+        let parts: Vec<String> = self
+            .0
+            .iter()
+            .map(|e| format!("{}: {}", e.field, e.code))
+            .collect();
         f.write_str(&parts.join(", "))
     }
 }
@@ -58,7 +62,10 @@ pub struct Phone(String);
 
 impl Phone {
     pub fn parse(input: &str) -> Result<Phone, &'static str> {
-        let mut s: String = input.chars().filter(|c| !c.is_whitespace() && *c != '-').collect();
+        let mut s: String = input
+            .chars()
+            .filter(|c| !c.is_whitespace() && *c != '-')
+            .collect();
         if let Some(rest) = s.strip_prefix("+86").or_else(|| s.strip_prefix("0086")) {
             s = rest.to_string();
         }
@@ -83,7 +90,13 @@ impl Phone {
     }
 }
 
-fn check_text(errs: &mut ValidationErrors, field: &'static str, v: &str, max: usize, required: bool) {
+fn check_text(
+    errs: &mut ValidationErrors,
+    field: &'static str,
+    v: &str,
+    max: usize,
+    required: bool,
+) {
     if required && v.trim().is_empty() {
         errs.push(field, "required");
     } else if v.chars().count() > max {
@@ -110,14 +123,26 @@ fn check_phone(errs: &mut ValidationErrors, phone: &Option<String>) {
 /// Validates a new complaint as typed at intake.
 pub fn validate_new(c: &NewComplaint) -> Result<(), ValidationErrors> {
     let mut errs = ValidationErrors::default();
-    check_text(&mut errs, "description", &c.description, MAX_DESCRIPTION, true);
+    check_text(
+        &mut errs,
+        "description",
+        &c.description,
+        MAX_DESCRIPTION,
+        true,
+    );
     check_text(&mut errs, "location", &c.location, MAX_LOCATION, true);
     check_category(&mut errs, &c.category);
     if let Some(n) = &c.complainant.name {
         check_text(&mut errs, "complainant_name", n, MAX_NAME, false);
     }
     check_phone(&mut errs, &c.complainant.phone);
-    check_text(&mut errs, "provisional_number", &c.provisional_number, 40, true);
+    check_text(
+        &mut errs,
+        "provisional_number",
+        &c.provisional_number,
+        40,
+        true,
+    );
     errs.into_result()
 }
 
@@ -183,16 +208,31 @@ mod tests {
             category: cat.into(),
             severity: Default::default(),
             channel: Default::default(),
-            complainant: Complainant { name: Some("王女士".into()), phone: phone.map(Into::into) },
+            complainant: Complainant {
+                name: Some("王女士".into()),
+                phone: phone.map(Into::into),
+            },
         }
     }
 
     #[test]
     fn phones() {
-        assert_eq!(Phone::parse("138 0013 8000").unwrap().as_str(), "13800138000");
-        assert_eq!(Phone::parse("+86 13800138000").unwrap().as_str(), "13800138000");
-        assert_eq!(Phone::parse("021-62345678").unwrap().as_str(), "021-62345678");
-        assert_eq!(Phone::parse("0755 2345678").unwrap().as_str(), "0755-2345678");
+        assert_eq!(
+            Phone::parse("138 0013 8000").unwrap().as_str(),
+            "13800138000"
+        );
+        assert_eq!(
+            Phone::parse("+86 13800138000").unwrap().as_str(),
+            "13800138000"
+        );
+        assert_eq!(
+            Phone::parse("021-62345678").unwrap().as_str(),
+            "021-62345678"
+        );
+        assert_eq!(
+            Phone::parse("0755 2345678").unwrap().as_str(),
+            "0755-2345678"
+        );
         for bad in ["12345", "12800138000", "abc", "1380013800a", "", "0211"] {
             assert_eq!(Phone::parse(bad), Err("invalid_phone"), "{bad}");
         }
@@ -200,7 +240,13 @@ mod tests {
 
     #[test]
     fn intake_rules() {
-        assert!(validate_new(&new("漏水", "B2 车库", "facility.water", Some("13800138000"))).is_ok());
+        assert!(validate_new(&new(
+            "漏水",
+            "B2 车库",
+            "facility.water",
+            Some("13800138000")
+        ))
+        .is_ok());
         let e = validate_new(&new("  ", "", "nope", Some("123"))).unwrap_err();
         assert_eq!(e.for_field("description"), Some("required"));
         assert_eq!(e.for_field("location"), Some("required"));
@@ -208,7 +254,13 @@ mod tests {
         assert_eq!(e.for_field("complainant_phone"), Some("invalid_phone"));
         let long = "字".repeat(MAX_DESCRIPTION + 1);
         let e = validate_new(&new(&long, "x", "other", None)).unwrap_err();
-        assert_eq!(e.0, vec![ValidationError { field: "description", code: "too_long" }]);
+        assert_eq!(
+            e.0,
+            vec![ValidationError {
+                field: "description",
+                code: "too_long"
+            }]
+        );
         // Exactly at the limit (counted in characters, not bytes) is fine.
         assert!(validate_new(&new(&"字".repeat(MAX_DESCRIPTION), "x", "other", None)).is_ok());
     }

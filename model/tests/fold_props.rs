@@ -31,20 +31,28 @@ fn scenario(ops: &[(u8, u8, u8)]) -> Vec<Event> {
     for (i, &(dev, what, val)) in ops.iter().enumerate() {
         let d = usize::from(dev % 3);
         let kind = match what % 4 {
-            0 => EventKind::NoteAdded { text: format!("note {val}") },
-            1 => EventKind::StatusChanged { to: Status::ALL[usize::from(val) % 8], reason: None },
+            0 => EventKind::NoteAdded {
+                text: format!("note {val}"),
+            },
+            1 => EventKind::StatusChanged {
+                to: Status::ALL[usize::from(val) % 8],
+                reason: None,
+            },
             2 => EventKind::Edited(ComplaintPatch {
                 severity: Some(Severity::ALL[usize::from(val) % 3]),
                 description: Some(format!("desc {val}")),
                 ..Default::default()
             }),
-            _ => EventKind::Edited(ComplaintPatch { location: Some(format!("loc {val}")), ..Default::default() }),
+            _ => EventKind::Edited(ComplaintPatch {
+                location: Some(format!("loc {val}")),
+                ..Default::default()
+            }),
         };
         let mut rnd = [0u8; 10];
         rnd[..8].copy_from_slice(&(i as u64).to_be_bytes());
         rnd[8] = dev;
         rnd[9] = 1; // never collides with the created event's id
-        // Device clocks disagree wildly: capture times are data, not order.
+                    // Device clocks disagree wildly: capture times are data, not order.
         let captured = Timestamp(1_000 + i64::from(val) * 7919 - i64::from(dev) * 100_000);
         events.push(Event {
             id: EventId::new_v7(captured.0, rnd),

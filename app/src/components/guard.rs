@@ -17,7 +17,8 @@ pub fn Guard(children: ChildrenFn) -> impl IntoView {
             return view! { <Redirect path="/login"/> }.into_any();
         }
         let body = if let Some(err) = ctx.store_error.get() {
-            view! { <p class="error" role="alert">{ctx.t(K::StorageFailed)} " (" {err} ")"</p> }.into_any()
+            view! { <p class="error" role="alert">{ctx.t(K::StorageFailed)} " (" {err} ")"</p> }
+                .into_any()
         } else if !loaded.get() {
             view! { <p class="muted">{ctx.t(K::Loading)}</p> }.into_any()
         } else {

@@ -10,7 +10,10 @@ use leptos_router::hooks::use_navigate;
 #[component]
 pub fn Header() -> impl IntoView {
     let ctx = use_ctx();
-    let pending = Memo::new(move |_| ctx.replica.with(|r| r.as_ref().map_or(0, |r| r.pending_records())));
+    let pending = Memo::new(move |_| {
+        ctx.replica
+            .with(|r| r.as_ref().map_or(0, |r| r.pending_records()))
+    });
     let conn_text = move || match ctx.conn.get() {
         Conn::Online => ctx.t(K::Online),
         Conn::Offline => ctx.t(K::Offline),
@@ -29,9 +32,24 @@ pub fn Header() -> impl IntoView {
         ctx.session_expired.set(false);
         navigate("/login", Default::default());
     };
-    let sees_board = move || ctx.session.with(|s| s.as_ref().is_some_and(|s| s.user.role.sees_board()));
-    let toggle_lang = move |_| ctx.set_lang(if ctx.lang.get() == Lang::Zh { Lang::En } else { Lang::Zh });
-    let user = move || ctx.session.with(|s| s.as_ref().map(|s| s.user.display_name.clone()).unwrap_or_default());
+    let sees_board = move || {
+        ctx.session
+            .with(|s| s.as_ref().is_some_and(|s| s.user.role.sees_board()))
+    };
+    let toggle_lang = move |_| {
+        ctx.set_lang(if ctx.lang.get() == Lang::Zh {
+            Lang::En
+        } else {
+            Lang::Zh
+        })
+    };
+    let user = move || {
+        ctx.session.with(|s| {
+            s.as_ref()
+                .map(|s| s.user.display_name.clone())
+                .unwrap_or_default()
+        })
+    };
     view! {
         <header class="top">
             <nav>

@@ -12,8 +12,15 @@ pub fn BoardPage() -> impl IntoView {
     let ctx = use_ctx();
     let all = Memo::new(move |_| {
         ctx.replica.with(|r| {
-            let mut v: Vec<Complaint> = r.as_ref().map(|r| r.complaints().values().cloned().collect()).unwrap_or_default();
-            v.sort_by(|a, b| a.severity.cmp(&b.severity).then(b.captured_at.cmp(&a.captured_at)));
+            let mut v: Vec<Complaint> = r
+                .as_ref()
+                .map(|r| r.complaints().values().cloned().collect())
+                .unwrap_or_default();
+            v.sort_by(|a, b| {
+                a.severity
+                    .cmp(&b.severity)
+                    .then(b.captured_at.cmp(&a.captured_at))
+            });
             v
         })
     });

@@ -13,19 +13,31 @@ use siteline_model::{Complaint, ComplaintId, EventKind, Status};
 pub fn DetailPage() -> impl IntoView {
     let ctx = use_ctx();
     let params = use_params_map();
-    let id = Memo::new(move |_| params.with(|p| p.get("id").and_then(|s| s.parse::<ComplaintId>().ok())));
+    let id = Memo::new(move |_| {
+        params.with(|p| p.get("id").and_then(|s| s.parse::<ComplaintId>().ok()))
+    });
     let complaint = Memo::new(move |_| {
         let id = id.get()?;
-        ctx.replica.with(|r| r.as_ref().and_then(|r| r.complaint(&id).cloned()))
+        ctx.replica
+            .with(|r| r.as_ref().and_then(|r| r.complaint(&id).cloned()))
     });
     // Re-render the page only when the complaint (not its content) changes; fields update in place,
     // so a sync never wipes what the user is typing.
     let shown = Memo::new(move |_| complaint.with(|c| c.as_ref().map(|c| c.id)));
     move || match shown.get() {
-        None => view! { <p class="muted" data-testid="not-found">{ctx.t(K::NotFound)}</p> }.into_any(),
+        None => {
+            view! { <p class="muted" data-testid="not-found">{ctx.t(K::NotFound)}</p> }.into_any()
+        }
         Some(cid) => {
-            let sync = Memo::new(move |_| ctx.replica.with(|r| r.as_ref().map(|r| (r.record_sync(&cid), r.received_at(&cid)))));
-            let f = move |get: fn(&Complaint) -> String| move || complaint.with(|c| c.as_ref().map(get).unwrap_or_default());
+            let sync = Memo::new(move |_| {
+                ctx.replica.with(|r| {
+                    r.as_ref()
+                        .map(|r| (r.record_sync(&cid), r.received_at(&cid)))
+                })
+            });
+            let f = move |get: fn(&Complaint) -> String| {
+                move || complaint.with(|c| c.as_ref().map(get).unwrap_or_default())
+            };
             let lang = ctx.lang;
             let head = move || {
                 complaint.get().map(|c| {
@@ -77,7 +89,10 @@ fn Actions(ctx: AppCtx, id: ComplaintId, complaint: Memo<Option<Complaint>>) -> 
         let kind = kind.clone();
         async move {
             let author = ctx.username().unwrap_or_default();
-            let change = ctx.replica.with_untracked(|r| r.as_ref().map(|r| r.prepare(id, kind, &author, now(), random10())));
+            let change = ctx.replica.with_untracked(|r| {
+                r.as_ref()
+                    .map(|r| r.prepare(id, kind, &author, now(), random10()))
+            });
             let Some(change) = change else { return false };
             match ctx.commit(change).await {
                 Ok(()) => {
@@ -105,12 +120,17 @@ fn Actions(ctx: AppCtx, id: ComplaintId, complaint: Memo<Option<Complaint>>) -> 
                 error.set(None);
                 record.dispatch_local(EventKind::NoteAdded { text });
             }
-            Err(e) => error.set(e.0.first().map(|e| ctx.t(i18n::validation(e.code)).to_string())),
+            Err(e) => error.set(
+                e.0.first()
+                    .map(|e| ctx.t(i18n::validation(e.code)).to_string()),
+            ),
         }
     };
     let change_status = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        if let Some(to) = Status::parse(&next.get_untracked()).filter(|s| Some(*s) != complaint.with_untracked(|c| c.as_ref().map(|c| c.status))) {
+        if let Some(to) = Status::parse(&next.get_untracked())
+            .filter(|s| Some(*s) != complaint.with_untracked(|c| c.as_ref().map(|c| c.status)))
+        {
             record.dispatch_local(EventKind::StatusChanged { to, reason: None });
         }
     };
@@ -138,7 +158,16 @@ fn Actions(ctx: AppCtx, id: ComplaintId, complaint: Memo<Option<Complaint>>) -> 
 fn Timeline(id: ComplaintId) -> impl IntoView {
     let ctx = use_ctx();
     let events = Memo::new(move |_| {
-        ctx.replica.with(|r| r.as_ref().map(|r| r.events_of(&id).into_iter().cloned().collect::<Vec<StoredEvent>>()).unwrap_or_default())
+        ctx.replica.with(|r| {
+            r.as_ref()
+                .map(|r| {
+                    r.events_of(&id)
+                        .into_iter()
+                        .cloned()
+                        .collect::<Vec<StoredEvent>>()
+                })
+                .unwrap_or_default()
+        })
     });
     view! {
         <ol class="timeline">

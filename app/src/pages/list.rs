@@ -21,7 +21,11 @@ pub fn ListPage() -> impl IntoView {
                 .filter(|c| c.created_by == me)
                 .map(|c| (c.clone(), r.record_sync(&c.id)))
                 .collect();
-            v.sort_by(|a, b| b.0.captured_at.cmp(&a.0.captured_at).then(b.0.id.cmp(&a.0.id)));
+            v.sort_by(|a, b| {
+                b.0.captured_at
+                    .cmp(&a.0.captured_at)
+                    .then(b.0.id.cmp(&a.0.id))
+            });
             v
         })
     });

@@ -10,7 +10,11 @@ use leptos_router::hooks::use_navigate;
 #[component]
 pub fn LoginPage() -> impl IntoView {
     let ctx = use_ctx();
-    let username = RwSignal::new(ctx.session.with_untracked(|s| s.as_ref().map(|s| s.user.username.clone())).unwrap_or_default());
+    let username = RwSignal::new(
+        ctx.session
+            .with_untracked(|s| s.as_ref().map(|s| s.user.username.clone()))
+            .unwrap_or_default(),
+    );
     let password = RwSignal::new(String::new());
     let error = RwSignal::new(None::<K>);
     let navigate = use_navigate();
@@ -20,7 +24,11 @@ pub fn LoginPage() -> impl IntoView {
         async move {
             match Api::default().login(u.trim(), &p).await {
                 Ok(r) => {
-                    let s = Session { token: r.token, expires_at: r.expires_at, user: r.user };
+                    let s = Session {
+                        token: r.token,
+                        expires_at: r.expires_at,
+                        user: r.user,
+                    };
                     prefs::save_session(&s);
                     ctx.session.set(Some(s));
                     ctx.session_expired.set(false);
@@ -29,7 +37,9 @@ pub fn LoginPage() -> impl IntoView {
                     navigate("/", Default::default());
                 }
                 Err(ApiError::Network(_)) => error.set(Some(K::LoginOffline)),
-                Err(ApiError::Server { status, .. }) if status >= 500 => error.set(Some(K::LoginOffline)),
+                Err(ApiError::Server { status, .. }) if status >= 500 => {
+                    error.set(Some(K::LoginOffline))
+                }
                 Err(_) => error.set(Some(K::LoginFailed)),
             }
         }
@@ -38,7 +48,13 @@ pub fn LoginPage() -> impl IntoView {
         ev.prevent_default();
         login.dispatch_local((username.get_untracked(), password.get_untracked()));
     };
-    let toggle_lang = move |_| ctx.set_lang(if ctx.lang.get() == Lang::Zh { Lang::En } else { Lang::Zh });
+    let toggle_lang = move |_| {
+        ctx.set_lang(if ctx.lang.get() == Lang::Zh {
+            Lang::En
+        } else {
+            Lang::Zh
+        })
+    };
     view! {
         <main class="login">
             <h1>{move || ctx.t(K::AppName)}</h1>

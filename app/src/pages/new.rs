@@ -12,7 +12,11 @@ use siteline_model::{category, Channel, Complainant, NewComplaint, Phone, Severi
 /// Builds the record from the form, normalising the phone number when it is valid.
 fn to_new(d: &Draft) -> NewComplaint {
     let opt = |s: &str| Some(s.trim().to_string()).filter(|s| !s.is_empty());
-    let phone = opt(&d.complainant_phone).map(|p| Phone::parse(&p).map(|p| p.as_str().to_string()).unwrap_or(p));
+    let phone = opt(&d.complainant_phone).map(|p| {
+        Phone::parse(&p)
+            .map(|p| p.as_str().to_string())
+            .unwrap_or(p)
+    });
     NewComplaint {
         provisional_number: "P-pending".into(),
         description: d.description.trim().to_string(),
@@ -20,7 +24,10 @@ fn to_new(d: &Draft) -> NewComplaint {
         category: d.category.clone(),
         severity: Severity::parse(&d.severity).unwrap_or_default(),
         channel: Channel::parse(&d.channel).unwrap_or_default(),
-        complainant: Complainant { name: opt(&d.complainant_name), phone },
+        complainant: Complainant {
+            name: opt(&d.complainant_name),
+            phone,
+        },
     }
 }
 
@@ -38,7 +45,10 @@ pub fn NewPage() -> impl IntoView {
         let navigate = navigate.clone();
         async move {
             let author = ctx.username().unwrap_or_default();
-            let change = ctx.replica.with_untracked(|r| r.as_ref().map(|r| r.prepare_new(fields, &author, now(), random10())));
+            let change = ctx.replica.with_untracked(|r| {
+                r.as_ref()
+                    .map(|r| r.prepare_new(fields, &author, now(), random10()))
+            });
             let Some(change) = change else { return };
             let id = change.events[0].event.complaint_id;
             match ctx.commit(change).await {
@@ -67,9 +77,16 @@ pub fn NewPage() -> impl IntoView {
 
     let recent = Memo::new(move |_| {
         ctx.replica.with(|r| {
-            let mut v: Vec<(siteline_model::Timestamp, String)> =
-                r.as_ref().map(|r| r.complaints().values().map(|c| (c.captured_at, c.location.clone())).collect()).unwrap_or_default();
-            v.sort_by(|a, b| b.0.cmp(&a.0));
+            let mut v: Vec<(siteline_model::Timestamp, String)> = r
+                .as_ref()
+                .map(|r| {
+                    r.complaints()
+                        .values()
+                        .map(|c| (c.captured_at, c.location.clone()))
+                        .collect()
+                })
+                .unwrap_or_default();
+            v.sort_by_key(|e| std::cmp::Reverse(e.0));
             let mut out: Vec<String> = Vec::new();
             for (_, l) in v {
                 if !out.contains(&l) && out.len() < 12 {
@@ -81,11 +98,18 @@ pub fn NewPage() -> impl IntoView {
     });
 
     let field_error = move |field: &'static str| {
-        move || errors.with(|e| e.for_field(field)).map(|code| view! { <span class="field-error">{ctx.t(i18n::validation(code))}</span> })
+        move || {
+            errors.with(|e| e.for_field(field)).map(
+                |code| view! { <span class="field-error">{ctx.t(i18n::validation(code))}</span> },
+            )
+        }
     };
     macro_rules! bind {
         ($f:ident) => {
-            (move || draft.with(|d| d.$f.clone()), move |ev| draft.update(|d| d.$f = event_target_value(&ev)))
+            (
+                move || draft.with(|d| d.$f.clone()),
+                move |ev| draft.update(|d| d.$f = event_target_value(&ev)),
+            )
         };
     }
     let (desc, set_desc) = bind!(description);

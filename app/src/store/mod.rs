@@ -44,7 +44,9 @@ impl LocalStore {
     /// Opens (creating or upgrading) a database by name; tests use their own names.
     pub async fn open_named(name: &str) -> Result<Self, StoreError> {
         let factory = Factory::new().map_err(|e| StoreError::Unavailable(e.to_string()))?;
-        let mut req = factory.open(name, Some(DB_VERSION)).map_err(|e| StoreError::Unavailable(e.to_string()))?;
+        let mut req = factory
+            .open(name, Some(DB_VERSION))
+            .map_err(|e| StoreError::Unavailable(e.to_string()))?;
         req.on_upgrade_needed(|event| {
             let Ok(db) = event.database() else { return };
             let names = db.store_names();
@@ -54,14 +56,26 @@ impl LocalStore {
                 }
             }
         });
-        let db = req.await.map_err(|e| StoreError::Unavailable(e.to_string()))?;
-        Ok(Self { db: std::rc::Rc::new(db) })
+        let db = req
+            .await
+            .map_err(|e| StoreError::Unavailable(e.to_string()))?;
+        Ok(Self {
+            db: std::rc::Rc::new(db),
+        })
     }
 
     /// Loads meta (creating the device id on first open) and every stored event.
-    pub async fn load(&self, new_device: impl FnOnce() -> DeviceId) -> Result<(ReplicaMeta, Vec<StoredEvent>), StoreError> {
-        let tx = self.db.transaction(&[EVENTS, META], TransactionMode::ReadOnly)?;
-        let meta_raw = tx.object_store(META)?.get(JsValue::from_str(META_KEY))?.await?;
+    pub async fn load(
+        &self,
+        new_device: impl FnOnce() -> DeviceId,
+    ) -> Result<(ReplicaMeta, Vec<StoredEvent>), StoreError> {
+        let tx = self
+            .db
+            .transaction(&[EVENTS, META], TransactionMode::ReadOnly)?;
+        let meta_raw = tx
+            .object_store(META)?
+            .get(JsValue::from_str(META_KEY))?
+            .await?;
         let raw_events = tx.object_store(EVENTS)?.get_all(None, None)?.await?;
         tx.await?;
         let mut events = Vec::with_capacity(raw_events.len());
@@ -72,7 +86,11 @@ impl LocalStore {
             Some(v) => from_js::<ReplicaMeta>(&v)?,
             None => {
                 let meta = ReplicaMeta::new(new_device());
-                self.write(&Change { events: vec![], meta: meta.clone() }).await?;
+                self.write(&Change {
+                    events: vec![],
+                    meta: meta.clone(),
+                })
+                .await?;
                 meta
             }
         };
@@ -81,26 +99,38 @@ impl LocalStore {
 
     /// Commits a change (its events and the meta) atomically. Returns only once durable.
     pub async fn write(&self, change: &Change) -> Result<(), StoreError> {
-        let tx = self.db.transaction(&[EVENTS, META], TransactionMode::ReadWrite)?;
+        let tx = self
+            .db
+            .transaction(&[EVENTS, META], TransactionMode::ReadWrite)?;
         let events = tx.object_store(EVENTS)?;
         for s in &change.events {
-            events.put(&to_js(s)?, Some(&JsValue::from_str(&s.event.id.to_string())))?;
+            events.put(
+                &to_js(s)?,
+                Some(&JsValue::from_str(&s.event.id.to_string())),
+            )?;
         }
-        tx.object_store(META)?.put(&to_js(&change.meta)?, Some(&JsValue::from_str(META_KEY)))?;
+        tx.object_store(META)?
+            .put(&to_js(&change.meta)?, Some(&JsValue::from_str(META_KEY)))?;
         let result = tx.commit()?.await?;
         if result.is_committed() {
             Ok(())
         } else {
-            Err(StoreError::Failed("transaction aborted (storage full?)".into()))
+            Err(StoreError::Failed(
+                "transaction aborted (storage full?)".into(),
+            ))
         }
     }
 }
 
 fn to_js<T: serde::Serialize>(v: &T) -> Result<JsValue, StoreError> {
-    serde_json::to_string(v).map(|s| JsValue::from_str(&s)).map_err(|e| StoreError::Corrupt(e.to_string()))
+    serde_json::to_string(v)
+        .map(|s| JsValue::from_str(&s))
+        .map_err(|e| StoreError::Corrupt(e.to_string()))
 }
 
 fn from_js<T: serde::de::DeserializeOwned>(v: &JsValue) -> Result<T, StoreError> {
-    let s = v.as_string().ok_or_else(|| StoreError::Corrupt("not a string".into()))?;
+    let s = v
+        .as_string()
+        .ok_or_else(|| StoreError::Corrupt("not a string".into()))?;
     serde_json::from_str(&s).map_err(|e| StoreError::Corrupt(e.to_string()))
 }

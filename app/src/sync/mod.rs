@@ -42,7 +42,10 @@ pub fn start(ctx: AppCtx) {
 
 /// One sync run. Answers whether it succeeded (or had nothing to do).
 async fn run(ctx: AppCtx) -> bool {
-    let Some(token) = ctx.session.with_untracked(|s| s.as_ref().map(|s| s.token.clone())) else {
+    let Some(token) = ctx
+        .session
+        .with_untracked(|s| s.as_ref().map(|s| s.token.clone()))
+    else {
         return true;
     };
     if ctx.replica.with_untracked(Option::is_none) || ctx.session_expired.get_untracked() {
@@ -61,21 +64,32 @@ async fn run(ctx: AppCtx) -> bool {
             false
         }
     };
-    let reachable = ok || matches!(&result, Err(SyncError::Api(e)) if !matches!(e, ApiError::Network(_)));
-    ctx.conn.set(if reachable && navigator_online() { Conn::Online } else { Conn::Offline });
+    let reachable =
+        ok || matches!(&result, Err(SyncError::Api(e)) if !matches!(e, ApiError::Network(_)));
+    ctx.conn.set(if reachable && navigator_online() {
+        Conn::Online
+    } else {
+        Conn::Offline
+    });
     ok
 }
 
 /// Pushes everything pending, then pulls everything new.
 pub async fn sync_once(ctx: AppCtx, api: &Api) -> Result<(), SyncError> {
     loop {
-        let batch = ctx.replica.with_untracked(|r| r.as_ref().map(|r| r.pending_batch(PUSH_BATCH)).unwrap_or_default());
+        let batch = ctx.replica.with_untracked(|r| {
+            r.as_ref()
+                .map(|r| r.pending_batch(PUSH_BATCH))
+                .unwrap_or_default()
+        });
         if batch.is_empty() {
             break;
         }
         let before = batch.len();
         let answer = api.push(batch).await?;
-        let change = ctx.replica.with_untracked(|r| r.as_ref().map(|r| r.ack(&answer.results)));
+        let change = ctx
+            .replica
+            .with_untracked(|r| r.as_ref().map(|r| r.ack(&answer.results)));
         let Some(change) = change else { break };
         if change.events.is_empty() && before > 0 {
             return Err(SyncError::NoProgress);
@@ -83,9 +97,13 @@ pub async fn sync_once(ctx: AppCtx, api: &Api) -> Result<(), SyncError> {
         ctx.commit(change).await?;
     }
     loop {
-        let cursor = ctx.replica.with_untracked(|r| r.as_ref().map_or(0, |r| r.meta().cursor));
+        let cursor = ctx
+            .replica
+            .with_untracked(|r| r.as_ref().map_or(0, |r| r.meta().cursor));
         let page = api.pull(cursor, DEFAULT_PULL).await?;
-        let change = ctx.replica.with_untracked(|r| r.as_ref().map(|r| r.pulled(&page)));
+        let change = ctx
+            .replica
+            .with_untracked(|r| r.as_ref().map(|r| r.pulled(&page)));
         let Some(change) = change else { break };
         // Events and the new cursor are committed together: the cursor never runs ahead of the data.
         ctx.commit(change).await?;
