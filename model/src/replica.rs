@@ -184,10 +184,17 @@ impl Replica {
 
     /// Up to `max` pending events, in logical order (a complaint's `Created` goes before its updates).
     pub fn pending_batch(&self, max: usize) -> Vec<Event> {
+        self.pending_batch_by(max, None)
+    }
+
+    /// Like `pending_batch`, limited to one author's events: on a shared tablet each user's
+    /// records are sent with that user's own login, and the others wait for theirs.
+    pub fn pending_batch_by(&self, max: usize, author: Option<&str>) -> Vec<Event> {
         let mut v: Vec<&Event> = self
             .events
             .values()
             .filter(|s| s.sync == SyncState::Pending)
+            .filter(|s| author.is_none_or(|a| s.event.author == a))
             .map(|s| &s.event)
             .collect();
         v.sort_by_key(|e| (e.lamport, e.id));

@@ -152,3 +152,19 @@ fn pull_brings_other_devices_events_advances_cursor_and_clock() {
     assert_eq!(a.pending_records(), 0);
     assert_eq!(a.event_count(), 2);
 }
+
+#[test]
+fn shared_tablet_pushes_only_the_logged_in_authors_events() {
+    let mut r = device(1);
+    let a = r.prepare_new(fields("a"), "alice", Timestamp(1), rnd(1));
+    r.apply(a);
+    let b = r.prepare_new(fields("b"), "bob", Timestamp(2), rnd(2));
+    r.apply(b);
+    let for_bob = r.pending_batch_by(10, Some("bob"));
+    assert_eq!(for_bob.len(), 1);
+    assert_eq!(for_bob[0].author, "bob");
+    assert_eq!(r.pending_batch_by(10, Some("carol")).len(), 0);
+    assert_eq!(r.pending_batch(10).len(), 2);
+    // Alice's record still counts as unsynced on the device.
+    assert_eq!(r.pending_records(), 2);
+}
