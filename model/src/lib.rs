@@ -1,6 +1,7 @@
 //! Siteline's domain model: everything the app and the server must agree on, once. No I/O.
 
 pub mod api;
+pub mod calendar;
 pub mod category;
 pub mod complaint;
 pub mod event;
