@@ -14,20 +14,26 @@ pub enum Status {
     InProgress,
     Handled,
     Replied,
+    /// 已回访: followed up, complainant (basically) satisfied; ready to close.
+    FollowedUp,
     Closed,
     Withdrawn,
+    /// Merged into another complaint as a duplicate.
+    Merged,
 }
 
 impl Status {
-    pub const ALL: [Status; 8] = [
+    pub const ALL: [Status; 10] = [
         Status::Received,
         Status::Dispatched,
         Status::Accepted,
         Status::InProgress,
         Status::Handled,
         Status::Replied,
+        Status::FollowedUp,
         Status::Closed,
         Status::Withdrawn,
+        Status::Merged,
     ];
 
     pub fn code(self) -> &'static str {
@@ -38,8 +44,10 @@ impl Status {
             Status::InProgress => "in_progress",
             Status::Handled => "handled",
             Status::Replied => "replied",
+            Status::FollowedUp => "followed_up",
             Status::Closed => "closed",
             Status::Withdrawn => "withdrawn",
+            Status::Merged => "merged",
         }
     }
 
@@ -48,7 +56,7 @@ impl Status {
     }
 
     pub fn is_open(self) -> bool {
-        !matches!(self, Status::Closed | Status::Withdrawn)
+        !matches!(self, Status::Closed | Status::Withdrawn | Status::Merged)
     }
 }
 
@@ -75,6 +83,106 @@ impl Severity {
     }
     pub fn parse(code: &str) -> Option<Severity> {
         Severity::ALL.into_iter().find(|s| s.code() == code)
+    }
+    /// The more severe of two (重大 > 重要 > 轻微).
+    pub fn max_severity(self, other: Severity) -> Severity {
+        self.min(other)
+    }
+}
+
+/// 投诉性质: an effective complaint (a real failure) or a communication complaint (沟通性).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum Nature {
+    /// 有效投诉
+    #[default]
+    Effective,
+    /// 求助型
+    Help,
+    /// 咨询型
+    Enquiry,
+    /// 发泄型
+    Venting,
+}
+
+impl Nature {
+    pub const ALL: [Nature; 4] = [
+        Nature::Effective,
+        Nature::Help,
+        Nature::Enquiry,
+        Nature::Venting,
+    ];
+    pub fn code(self) -> &'static str {
+        match self {
+            Nature::Effective => "effective",
+            Nature::Help => "help",
+            Nature::Enquiry => "enquiry",
+            Nature::Venting => "venting",
+        }
+    }
+    pub fn parse(code: &str) -> Option<Nature> {
+        Nature::ALL.into_iter().find(|s| s.code() == code)
+    }
+    pub fn is_communication(self) -> bool {
+        self != Nature::Effective
+    }
+}
+
+/// 客户类型
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum CustomerType {
+    #[default]
+    Owner,
+    Tenant,
+    Visitor,
+    Other,
+}
+
+impl CustomerType {
+    pub const ALL: [CustomerType; 4] = [
+        CustomerType::Owner,
+        CustomerType::Tenant,
+        CustomerType::Visitor,
+        CustomerType::Other,
+    ];
+    pub fn code(self) -> &'static str {
+        match self {
+            CustomerType::Owner => "owner",
+            CustomerType::Tenant => "tenant",
+            CustomerType::Visitor => "visitor",
+            CustomerType::Other => "other",
+        }
+    }
+    pub fn parse(code: &str) -> Option<CustomerType> {
+        CustomerType::ALL.into_iter().find(|s| s.code() == code)
+    }
+}
+
+/// 满意度 at follow-up (回访).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Satisfaction {
+    Satisfied,
+    Basic,
+    Unsatisfied,
+}
+
+impl Satisfaction {
+    pub const ALL: [Satisfaction; 3] = [
+        Satisfaction::Satisfied,
+        Satisfaction::Basic,
+        Satisfaction::Unsatisfied,
+    ];
+    pub fn code(self) -> &'static str {
+        match self {
+            Satisfaction::Satisfied => "satisfied",
+            Satisfaction::Basic => "basic",
+            Satisfaction::Unsatisfied => "unsatisfied",
+        }
+    }
+    pub fn parse(code: &str) -> Option<Satisfaction> {
+        Satisfaction::ALL.into_iter().find(|s| s.code() == code)
     }
 }
 
@@ -130,6 +238,8 @@ pub enum Role {
     Admin,
     Supervisor,
     Staff,
+    /// 班组 / department handler: signs for, handles and returns dispatched complaints.
+    Handler,
 }
 
 impl Role {
@@ -138,10 +248,11 @@ impl Role {
             Role::Admin => "admin",
             Role::Supervisor => "supervisor",
             Role::Staff => "staff",
+            Role::Handler => "handler",
         }
     }
     pub fn parse(code: &str) -> Option<Role> {
-        [Role::Admin, Role::Supervisor, Role::Staff]
+        [Role::Admin, Role::Supervisor, Role::Staff, Role::Handler]
             .into_iter()
             .find(|r| r.code() == code)
     }
@@ -151,13 +262,52 @@ impl Role {
     }
 }
 
-/// 投诉人: may be anonymous (both fields empty).
+/// 投诉人: may be anonymous (匿名).
 #[derive(Clone, Debug, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub struct Complainant {
     #[serde(default)]
     pub name: Option<String>,
     #[serde(default)]
     pub phone: Option<String>,
+    /// 房号 unit / room.
+    #[serde(default)]
+    pub unit: Option<String>,
+    #[serde(default)]
+    pub customer_type: CustomerType,
+    #[serde(default)]
+    pub anonymous: bool,
+}
+
+/// A photo or file kept by content hash (uploaded separately from the events).
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct AttachmentRef {
+    pub sha256: String,
+    pub size: u64,
+    pub content_type: String,
+}
+
+/// GPS position in 1e-7 degrees (integers keep the record exactly comparable).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct Gps {
+    pub lat_e7: i32,
+    pub lon_e7: i32,
+}
+
+/// An event the fold could not apply (e.g. a second dispatch made offline on another tablet).
+/// It stays in the timeline, marked, so nothing anyone did is hidden.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Conflict {
+    pub event_id: EventId,
+    pub code: String,
+}
+
+/// An automatic escalation recorded on the complaint.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Escalation {
+    pub event_id: EventId,
+    pub to: Severity,
+    pub rule: String,
+    pub at: Timestamp,
 }
 
 /// A progress note on the timeline.
@@ -194,6 +344,37 @@ pub struct Complaint {
     pub notes: Vec<Note>,
     pub event_count: u32,
     pub last_lamport: u64,
+    /// site › building › floor › area, chosen from the site's location tree (may be empty).
+    pub location_path: Vec<String>,
+    pub site: String,
+    pub gps: Option<Gps>,
+    /// 业主要求
+    pub wants: String,
+    /// 被投诉部门/人
+    pub against: String,
+    pub nature: Nature,
+    /// 承诺答复时间
+    pub promised_reply_at: Option<Timestamp>,
+    pub attachments: Vec<AttachmentRef>,
+    /// Department currently responsible (after 派单 / 转派).
+    pub department: Option<String>,
+    pub dispatched_at: Option<Timestamp>,
+    pub accepted_at: Option<Timestamp>,
+    pub handled_at: Option<Timestamp>,
+    pub replied_at: Option<Timestamp>,
+    pub closed_at: Option<Timestamp>,
+    /// 补救措施 and 纠正措施, recorded separately.
+    pub remedial: String,
+    pub corrective: String,
+    pub reply: String,
+    pub satisfaction: Option<Satisfaction>,
+    pub reopen_count: u32,
+    /// Reason when withdrawn (撤诉) or returned (退单).
+    pub reason: String,
+    pub withdrawn_voluntarily: Option<bool>,
+    pub merged_into: Option<ComplaintId>,
+    pub escalations: Vec<Escalation>,
+    pub conflicts: Vec<Conflict>,
 }
 
 impl Complaint {

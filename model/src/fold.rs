@@ -1,6 +1,6 @@
 //! The deterministic fold from events to current state, and the logical clock that orders events.
 
-use crate::complaint::{Complaint, Note, Status};
+use crate::complaint::{Complaint, Conflict, Escalation, Note, Satisfaction, Status};
 use crate::event::{Event, EventKind};
 use crate::ids::{ComplaintId, EventId};
 use std::collections::{BTreeMap, HashSet};
@@ -43,6 +43,30 @@ pub fn fold_one<'a>(events: impl IntoIterator<Item = &'a Event>) -> Option<Compl
         notes: Vec::new(),
         event_count: 1,
         last_lamport: first.lamport,
+        location_path: new.location_path.clone(),
+        site: new.site.clone(),
+        gps: new.gps,
+        wants: new.wants.clone(),
+        against: new.against.clone(),
+        nature: new.nature,
+        promised_reply_at: new.promised_reply_at,
+        attachments: new.attachments.clone(),
+        department: None,
+        dispatched_at: None,
+        accepted_at: None,
+        handled_at: None,
+        replied_at: None,
+        closed_at: None,
+        remedial: String::new(),
+        corrective: String::new(),
+        reply: String::new(),
+        satisfaction: None,
+        reopen_count: 0,
+        reason: String::new(),
+        withdrawn_voluntarily: None,
+        merged_into: None,
+        escalations: Vec::new(),
+        conflicts: Vec::new(),
     };
     for e in it {
         apply(&mut c, e);
@@ -54,34 +78,29 @@ fn apply(c: &mut Complaint, e: &Event) {
     c.event_count += 1;
     c.last_lamport = c.last_lamport.max(e.lamport);
     c.updated_at = c.updated_at.max(e.captured_at);
-    match &e.kind {
-        // A second `Created` for the same id (a buggy or malicious client) changes nothing.
-        EventKind::Created(_) => {}
-        EventKind::Edited(p) => {
-            if let Some(v) = &p.description {
-                c.description = v.clone();
+    // An action that is not legal at its place in the logical order (e.g. a second dispatch made
+    // offline on another tablet) changes nothing but stays visible as a conflict.
+    let next = match crate::workflow::next_status(c, &e.kind) {
+        Ok(s) => s,
+        Err(err) => {
+            if !matches!(e.kind, EventKind::Created(_)) {
+                c.conflicts.push(Conflict {
+                    event_id: e.id,
+                    code: err.code().to_string(),
+                });
             }
-            if let Some(v) = &p.location {
-                c.location = v.clone();
-            }
-            if let Some(v) = &p.category {
-                c.category = v.clone();
-            }
-            if let Some(v) = p.severity {
-                c.severity = v;
-            }
-            if let Some(v) = p.channel {
-                c.channel = v;
-            }
-            if let Some(v) = &p.complainant {
-                c.complainant = v.clone();
-            }
+            return;
         }
-        EventKind::StatusChanged { to, .. } => c.status = *to,
+    };
+    let at = e.captured_at;
+    match &e.kind {
+        EventKind::Created(_) => {}
+        EventKind::Edited(p) => apply_patch(c, p),
+        EventKind::StatusChanged { .. } => {}
         EventKind::NoteAdded { text } => c.notes.push(Note {
             event_id: e.id,
             author: e.author.clone(),
-            captured_at: e.captured_at,
+            captured_at: at,
             text: text.clone(),
         }),
         // The first number wins; the server writes only one, but stay deterministic regardless.
@@ -90,6 +109,100 @@ fn apply(c: &mut Complaint, e: &Event) {
                 c.number = Some(number.clone());
             }
         }
+        EventKind::Dispatched { department, .. } => {
+            c.department = Some(department.clone());
+            c.dispatched_at.get_or_insert(at);
+        }
+        EventKind::Accepted => {
+            c.accepted_at.get_or_insert(at);
+        }
+        EventKind::Started => {}
+        EventKind::Handled {
+            remedial,
+            corrective,
+        } => {
+            c.remedial = remedial.clone();
+            c.corrective = corrective.clone();
+            c.handled_at = Some(at);
+        }
+        EventKind::Replied { content } => {
+            c.reply = content.clone();
+            c.replied_at.get_or_insert(at);
+        }
+        EventKind::FollowedUp { satisfaction, .. } => {
+            c.satisfaction = Some(*satisfaction);
+            if *satisfaction == Satisfaction::Unsatisfied {
+                c.reopen_count += 1;
+            }
+        }
+        EventKind::Closed { .. } => c.closed_at = Some(at),
+        EventKind::Transferred { department, reason } => {
+            c.department = Some(department.clone());
+            c.reason = reason.clone();
+        }
+        EventKind::Returned { reason } => {
+            c.department = None;
+            c.reason = reason.clone();
+        }
+        EventKind::Withdrawn { reason, voluntary } => {
+            c.reason = reason.clone();
+            c.withdrawn_voluntarily = Some(*voluntary);
+            c.closed_at = Some(at);
+        }
+        EventKind::Merged { into } => {
+            c.merged_into = Some(*into);
+            c.closed_at = Some(at);
+        }
+        EventKind::Escalated { to, rule, .. } => {
+            c.severity = c.severity.max_severity(*to);
+            c.escalations.push(Escalation {
+                event_id: e.id,
+                to: *to,
+                rule: rule.clone(),
+                at,
+            });
+        }
+        EventKind::AttachmentsAdded { attachments } => {
+            for a in attachments {
+                if !c.attachments.contains(a) {
+                    c.attachments.push(a.clone());
+                }
+            }
+        }
+    }
+    c.status = next;
+}
+
+fn apply_patch(c: &mut Complaint, p: &crate::event::ComplaintPatch) {
+    if let Some(v) = &p.description {
+        c.description = v.clone();
+    }
+    if let Some(v) = &p.location {
+        c.location = v.clone();
+    }
+    if let Some(v) = &p.category {
+        c.category = v.clone();
+    }
+    if let Some(v) = p.severity {
+        c.severity = v;
+    }
+    if let Some(v) = p.channel {
+        c.channel = v;
+    }
+    if let Some(v) = &p.complainant {
+        c.complainant = v.clone();
+    }
+    if let Some(v) = p.nature {
+        c.nature = v;
+    }
+    if let Some(v) = &p.wants {
+        c.wants = v.clone();
+    }
+    if let Some(v) = &p.against {
+        c.against = v.clone();
+    }
+    if let Some(v) = p.promised_reply_at {
+        c.promised_reply_at = Some(v);
     }
 }
 

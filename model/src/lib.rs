@@ -4,6 +4,7 @@ pub mod api;
 pub mod calendar;
 pub mod category;
 pub mod complaint;
+pub mod department;
 pub mod event;
 pub mod fold;
 pub mod ids;
@@ -12,9 +13,13 @@ pub mod replica;
 pub mod sync;
 pub mod time;
 pub mod validation;
+pub mod workflow;
 
 pub use category::{Category, CATEGORIES};
-pub use complaint::{Channel, Complainant, Complaint, Note, Role, Severity, Status};
+pub use complaint::{
+    AttachmentRef, Channel, Complainant, Complaint, Conflict, CustomerType, Escalation, Gps,
+    Nature, Note, Role, Satisfaction, Severity, Status,
+};
 pub use event::{ComplaintPatch, Event, EventKind, NewComplaint};
 pub use fold::{fold, fold_one, LamportClock};
 pub use ids::{ComplaintId, DeviceId, EventId};

@@ -17,6 +17,7 @@ fn fields(desc: &str) -> NewComplaint {
         severity: Severity::Minor,
         channel: Channel::Visit,
         complainant: Complainant::default(),
+        ..Default::default()
     }
 }
 

@@ -10,6 +10,13 @@ pub const MAX_LOCATION: usize = 200;
 pub const MAX_NAME: usize = 50;
 pub const MAX_NOTE: usize = 2000;
 pub const MAX_REASON: usize = 500;
+pub const MAX_SHORT: usize = 500;
+pub const MAX_UNIT: usize = 30;
+pub const MAX_PATH_PART: usize = 50;
+pub const MAX_PATH_DEPTH: usize = 6;
+pub const MAX_ATTACHMENTS: usize = 20;
+/// Photo types accepted (checked by content on the server).
+pub const IMAGE_TYPES: [&str; 3] = ["image/jpeg", "image/png", "image/webp"];
 
 /// One problem with one field: `{field, code}`; codes are stable identifiers (`required`, `too_long`…).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -143,7 +150,37 @@ pub fn validate_new(c: &NewComplaint) -> Result<(), ValidationErrors> {
         40,
         true,
     );
+    if let Some(u) = &c.complainant.unit {
+        check_text(&mut errs, "complainant_unit", u, MAX_UNIT, false);
+    }
+    check_text(&mut errs, "wants", &c.wants, MAX_SHORT, false);
+    check_text(&mut errs, "against", &c.against, MAX_SHORT, false);
+    check_text(&mut errs, "site", &c.site, 16, false);
+    let bad_path = c.location_path.len() > MAX_PATH_DEPTH
+        || c.location_path
+            .iter()
+            .any(|p| p.trim().is_empty() || p.chars().count() > MAX_PATH_PART);
+    if bad_path {
+        errs.push("location_path", "invalid");
+    }
+    check_attachments(&mut errs, &c.attachments);
     errs.into_result()
+}
+
+fn check_attachments(errs: &mut ValidationErrors, list: &[crate::complaint::AttachmentRef]) {
+    let bad = list.len() > MAX_ATTACHMENTS
+        || list.iter().any(|a| {
+            a.sha256.len() != 64
+                || !a
+                    .sha256
+                    .bytes()
+                    .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+                || a.size == 0
+                || !IMAGE_TYPES.contains(&a.content_type.as_str())
+        });
+    if bad {
+        errs.push("attachments", "invalid");
+    }
 }
 
 /// Validates a correction: present fields follow the intake rules.
@@ -188,10 +225,65 @@ pub fn validate_event(kind: &crate::event::EventKind) -> Result<(), ValidationEr
             }
             errs.into_result()
         }
-        K::NumberAssigned { .. } => Err(ValidationErrors(vec![ValidationError {
-            field: "type",
-            code: "server_only",
-        }])),
+        K::NumberAssigned { .. } | K::Escalated { .. } => {
+            Err(ValidationErrors(vec![ValidationError {
+                field: "type",
+                code: "server_only",
+            }]))
+        }
+        K::Accepted | K::Started | K::Merged { .. } => Ok(()),
+        K::Dispatched {
+            department,
+            instructions,
+        } => {
+            let mut errs = ValidationErrors::default();
+            check_department(&mut errs, department);
+            check_text(&mut errs, "instructions", instructions, MAX_NOTE, false);
+            errs.into_result()
+        }
+        K::Transferred { department, reason } => {
+            let mut errs = ValidationErrors::default();
+            check_department(&mut errs, department);
+            check_text(&mut errs, "reason", reason, MAX_REASON, true);
+            errs.into_result()
+        }
+        K::Handled {
+            remedial,
+            corrective,
+        } => {
+            let mut errs = ValidationErrors::default();
+            check_text(&mut errs, "remedial", remedial, MAX_NOTE, true);
+            check_text(&mut errs, "corrective", corrective, MAX_NOTE, false);
+            errs.into_result()
+        }
+        K::Replied { content } => one("content", content, MAX_NOTE, true),
+        K::FollowedUp { note, .. } => one("note", note, MAX_REASON, false),
+        K::Closed { summary } => one("summary", summary, MAX_NOTE, false),
+        K::Returned { reason } | K::Withdrawn { reason, .. } => {
+            one("reason", reason, MAX_REASON, true)
+        }
+        K::AttachmentsAdded { attachments } => {
+            let mut errs = ValidationErrors::default();
+            if attachments.is_empty() {
+                errs.push("attachments", "required");
+            }
+            check_attachments(&mut errs, attachments);
+            errs.into_result()
+        }
+    }
+}
+
+fn one(field: &'static str, v: &str, max: usize, required: bool) -> Result<(), ValidationErrors> {
+    let mut errs = ValidationErrors::default();
+    check_text(&mut errs, field, v, max, required);
+    errs.into_result()
+}
+
+fn check_department(errs: &mut ValidationErrors, code: &str) {
+    if code.trim().is_empty() {
+        errs.push("department", "required");
+    } else if crate::department::find(code).is_none() {
+        errs.push("department", "unknown_department");
     }
 }
 
@@ -211,7 +303,9 @@ mod tests {
             complainant: Complainant {
                 name: Some("王女士".into()),
                 phone: phone.map(Into::into),
+                ..Default::default()
             },
+            ..Default::default()
         }
     }
 

@@ -23,6 +23,7 @@ fn scenario(ops: &[(u8, u8, u8)]) -> Vec<Event> {
             severity: Severity::Minor,
             channel: Channel::Visit,
             complainant: Complainant::default(),
+            ..Default::default()
         }),
     }];
     for c in clocks.iter_mut() {

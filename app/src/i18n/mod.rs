@@ -1,6 +1,8 @@
 //! UI strings in zh-CN (first) and English, as typed keys; labels for model enums and error codes.
 
-use siteline_model::{category, Channel, Role, Severity, Status};
+use siteline_model::{
+    category, department, Channel, EventKind, Role, Satisfaction, Severity, Status,
+};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize, Default)]
 pub enum Lang {
@@ -97,8 +99,10 @@ pub fn status(s: Status, lang: Lang) -> &'static str {
         Status::InProgress => ("处理中", "In progress"),
         Status::Handled => ("已处理", "Handled"),
         Status::Replied => ("已答复", "Replied"),
+        Status::FollowedUp => ("已回访", "Followed up"),
         Status::Closed => ("已完结", "Closed"),
         Status::Withdrawn => ("已撤诉", "Withdrawn"),
+        Status::Merged => ("已合并", "Merged"),
     };
     pick(lang, zh, en)
 }
@@ -131,6 +135,7 @@ pub fn role(r: Role, lang: Lang) -> &'static str {
         Role::Admin => ("管理员", "Admin"),
         Role::Supervisor => ("主管", "Supervisor"),
         Role::Staff => ("客服", "Staff"),
+        Role::Handler => ("班组", "Department handler"),
     };
     pick(lang, zh, en)
 }
@@ -162,5 +167,105 @@ fn pick(lang: Lang, zh: &'static str, en: &'static str) -> &'static str {
     match lang {
         Lang::Zh => zh,
         Lang::En => en,
+    }
+}
+
+pub fn department_name(code: &str, lang: Lang) -> String {
+    department::find(code)
+        .map(|d| pick(lang, d.zh, d.en).to_string())
+        .unwrap_or_else(|| code.to_string())
+}
+
+pub fn satisfaction(s: Satisfaction, lang: Lang) -> &'static str {
+    let (zh, en) = match s {
+        Satisfaction::Satisfied => ("满意", "Satisfied"),
+        Satisfaction::Basic => ("基本满意", "Basically satisfied"),
+        Satisfaction::Unsatisfied => ("不满意", "Unsatisfied"),
+    };
+    pick(lang, zh, en)
+}
+
+/// One line of the timeline for an event.
+pub fn event_line(kind: &EventKind, lang: Lang) -> String {
+    let z = lang == Lang::Zh;
+    let l = |zh: &str, en: &str| if z { zh.to_string() } else { en.to_string() };
+    match kind {
+        EventKind::Created(_) => l("受理登记", "Recorded"),
+        EventKind::Edited(_) => l("修改登记内容", "Edited"),
+        EventKind::StatusChanged { to, .. } => format!(
+            "{} {}",
+            l("状态变更为", "Status changed to"),
+            status(*to, lang)
+        ),
+        EventKind::NoteAdded { text } => format!("{}: {text}", l("备注", "Note")),
+        EventKind::NumberAssigned { number } => {
+            format!("{}: {number}", l("分配编号", "Number assigned"))
+        }
+        EventKind::Dispatched {
+            department,
+            instructions,
+        } => {
+            format!(
+                "{} {} {instructions}",
+                l("派单至", "Dispatched to"),
+                department_name(department, lang)
+            )
+        }
+        EventKind::Accepted => l("部门签收", "Signed for"),
+        EventKind::Started => l("开始处理", "Work started"),
+        EventKind::Handled {
+            remedial,
+            corrective,
+        } => format!(
+            "{}: {remedial} · {}: {corrective}",
+            l("补救措施", "Remedial"),
+            l("纠正措施", "Corrective")
+        ),
+        EventKind::Replied { content } => format!("{}: {content}", l("答复投诉人", "Replied")),
+        EventKind::FollowedUp {
+            satisfaction: s,
+            note,
+        } => format!(
+            "{}: {} {note}",
+            l("回访", "Follow-up"),
+            satisfaction(*s, lang)
+        ),
+        EventKind::Closed { summary } => format!("{} {summary}", l("已完结", "Closed")),
+        EventKind::Transferred { department, reason } => {
+            format!(
+                "{} {} ({reason})",
+                l("转派至", "Transferred to"),
+                department_name(department, lang)
+            )
+        }
+        EventKind::Returned { reason } => format!("{}: {reason}", l("退单", "Returned")),
+        EventKind::Withdrawn { reason, voluntary } => format!(
+            "{}: {reason}{}",
+            l("撤诉", "Withdrawn"),
+            if *voluntary {
+                l("（已核实自愿）", " (checked voluntary)")
+            } else {
+                String::new()
+            }
+        ),
+        EventKind::Merged { into } => format!("{} {into}", l("合并到", "Merged into")),
+        EventKind::Escalated { to, rule, .. } => {
+            let why = match rule.as_str() {
+                "unresolved_month" => l(
+                    "有效投诉一个月未解决",
+                    "effective complaint unresolved for a month",
+                ),
+                "repeat_complaint" => l("30天内二次投诉", "repeat complaint within 30 days"),
+                other => other.to_string(),
+            };
+            format!(
+                "{} {} ({why})",
+                l("自动升级为", "Escalated to"),
+                severity(*to, lang)
+            )
+        }
+        EventKind::AttachmentsAdded { attachments } => {
+            format!("{} {}", l("添加照片", "Photos added"), attachments.len())
+        }
     }
 }

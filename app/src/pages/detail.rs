@@ -175,16 +175,7 @@ fn Timeline(id: ComplaintId) -> impl IntoView {
                 let e = s.event;
                 let kind_code = e.kind.code();
                 let (when, who) = (e.captured_at.to_string(), e.author.clone());
-                let what = move || {
-                    let lang = ctx.lang.get();
-                    match &e.kind {
-                        EventKind::Created(_) => ctx.t(K::EvCreated).to_string(),
-                        EventKind::Edited(_) => ctx.t(K::EvEdited).to_string(),
-                        EventKind::StatusChanged { to, .. } => format!("{} {}", ctx.t(K::EvStatus), i18n::status(*to, lang)),
-                        EventKind::NoteAdded { text } => format!("{}: {text}", ctx.t(K::EvNote)),
-                        EventKind::NumberAssigned { number } => format!("{}: {number}", ctx.t(K::EvNumber)),
-                    }
-                };
+                let what = move || i18n::event_line(&e.kind, ctx.lang.get());
                 view! {
                     <li data-kind=kind_code>
                         <span class="when">{when}</span>

@@ -27,7 +27,9 @@ fn to_new(d: &Draft) -> NewComplaint {
         complainant: Complainant {
             name: opt(&d.complainant_name),
             phone,
+            ..Default::default()
         },
+        ..Default::default()
     }
 }
 

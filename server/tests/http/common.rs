@@ -198,7 +198,9 @@ pub fn created(author: &str, device: DeviceId, description: &str, captured_at: T
             complainant: Complainant {
                 name: Some("王女士".into()),
                 phone: Some("13800138000".into()),
+                ..Default::default()
             },
+            ..Default::default()
         }),
     }
 }
