@@ -12,6 +12,7 @@ pub mod numbering;
 pub mod replica;
 pub mod sync;
 pub mod time;
+pub mod timelimit;
 pub mod validation;
 pub mod workflow;
 
