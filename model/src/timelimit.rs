@@ -110,6 +110,21 @@ impl Clock {
         }
     }
 
+    /// A site's clock: the national calendar plus the site's own days, its hours and policy.
+    pub fn for_site(site: &crate::api::SiteInfo) -> Clock {
+        let mut calendar = Calendar::china();
+        for d in &site.days {
+            if let Some(day) = crate::calendar::parse_date(&d.date) {
+                calendar.set(day, d.kind);
+            }
+        }
+        Clock {
+            policy: site.policy.clone(),
+            calendar,
+            hours: site.hours,
+        }
+    }
+
     fn working_days(&self, from: Timestamp, days: i64) -> Timestamp {
         add_working_minutes(
             &self.calendar,

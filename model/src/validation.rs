@@ -114,9 +114,21 @@ fn check_text(
 fn check_category(errs: &mut ValidationErrors, v: &str) {
     if v.trim().is_empty() {
         errs.push("category", "required");
-    } else if category::find(v).is_none() {
+    } else if category::find(v).is_none() && !is_custom_category_code(v) {
         errs.push("category", "unknown_category");
     }
+}
+
+/// Site-added categories are `custom.<slug>` (lowercase ascii, digits, `_`); the server checks the
+/// site really has it.
+pub fn is_custom_category_code(v: &str) -> bool {
+    v.strip_prefix("custom.").is_some_and(|slug| {
+        !slug.is_empty()
+            && slug.len() <= 48
+            && slug
+                .bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_')
+    })
 }
 
 fn check_phone(errs: &mut ValidationErrors, phone: &Option<String>) {

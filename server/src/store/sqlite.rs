@@ -32,6 +32,7 @@ fn user_from_row((id, username, display_name, role, password_hash): UserRow) -> 
             username,
             display_name,
             role,
+            department: None,
         },
         password_hash,
     })
@@ -93,6 +94,7 @@ impl Store for SqliteStore {
                     username: user.username,
                     display_name: user.display_name,
                     role: user.role,
+                    department: None,
                 },
                 password_hash: user.password_hash,
             }),
