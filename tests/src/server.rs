@@ -179,12 +179,24 @@ impl TestServer {
 
     /// Creates a user as admin. `role` is `"staff"`, `"supervisor"` or `"admin"`.
     pub async fn create_user(&self, username: &str, password: &str, role: &str) {
+        self.create_user_in(username, password, role, None).await
+    }
+
+    /// Creates a user as admin, with a department (required for `"handler"`).
+    pub async fn create_user_in(
+        &self,
+        username: &str,
+        password: &str,
+        role: &str,
+        department: Option<&str>,
+    ) {
         let token = self.admin_token().await;
         let body = json!({
             "username": username,
             "password": password,
             "role": role,
             "display_name": format!("{username} (e2e)"),
+            "department": department,
         });
         self.call(
             reqwest::Method::POST,
