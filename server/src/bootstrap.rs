@@ -48,39 +48,30 @@ pub async fn bootstrap(
                 (p.clone(), Some(p))
             }
         };
-        created.push(
-            create(
-                store,
-                "admin",
-                "管理员",
-                Role::Admin,
-                password,
-                generated,
-                now,
-            )
-            .await?,
-        );
+        let admin = Account("admin", "管理员", Role::Admin, None);
+        created.push(create(store, admin, password, generated, now).await?);
     }
     if fresh && config.demo {
-        for (username, display, role) in [
-            ("staff", "张三", Role::Staff),
-            ("supervisor", "李主管", Role::Supervisor),
+        for account in [
+            Account("staff", "张三", Role::Staff, None),
+            Account("supervisor", "李主管", Role::Supervisor, None),
+            Account("engineer", "王工", Role::Handler, Some("engineering")),
         ] {
-            if store.find_user(username).await?.is_none() {
+            if store.find_user(account.0).await?.is_none() {
                 let p = secrets::random_password();
-                created
-                    .push(create(store, username, display, role, p.clone(), Some(p), now).await?);
+                created.push(create(store, account, p.clone(), Some(p), now).await?);
             }
         }
     }
     Ok(created)
 }
 
+/// A seeded account: username, display name, role, department.
+struct Account(&'static str, &'static str, Role, Option<&'static str>);
+
 async fn create(
     store: &dyn Store,
-    username: &str,
-    display_name: &str,
-    role: Role,
+    Account(username, display_name, role, department): Account,
     password: String,
     generated_password: Option<String>,
     now: Timestamp,
@@ -90,6 +81,7 @@ async fn create(
         username: username.into(),
         display_name: display_name.into(),
         role,
+        department: department.map(String::from),
         password_hash,
     };
     store.create_user(user, now).await?;

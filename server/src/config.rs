@@ -5,6 +5,8 @@ use std::path::PathBuf;
 
 /// Default token lifetime: 7 days.
 pub const DEFAULT_TOKEN_TTL_SECS: u64 = 7 * 24 * 3600;
+/// Default pause between automatic escalation passes: 5 minutes.
+pub const DEFAULT_ESCALATION_INTERVAL_SECS: u64 = 300;
 
 /// Everything the server needs to start. Tests build it directly with [`Config::new`].
 #[derive(Clone, Debug)]
@@ -23,6 +25,11 @@ pub struct Config {
     pub site_code: String,
     /// `--demo`: seed demo data on a new database.
     pub demo: bool,
+    /// `SITELINE_ESCALATION_INTERVAL_SECS`: how often the server escalates unresolved
+    /// complaints (0 = never on its own; `POST /api/v1/admin/escalate` still works).
+    pub escalation_interval_secs: u64,
+    /// `SITELINE_NOW_OFFSET_SECS`: shifts the workflow clock forward (tests, demos).
+    pub now_offset_secs: i64,
 }
 
 impl Config {
@@ -36,6 +43,8 @@ impl Config {
             token_ttl_secs: DEFAULT_TOKEN_TTL_SECS,
             site_code: "SL".into(),
             demo: false,
+            escalation_interval_secs: DEFAULT_ESCALATION_INTERVAL_SECS,
+            now_offset_secs: 0,
         }
     }
 
@@ -58,6 +67,17 @@ impl Config {
                 .trim()
                 .parse()
                 .map_err(|_| format!("SITELINE_TOKEN_TTL_SECS: not a number of seconds: {v}"))?;
+        }
+        if let Some(v) = env("SITELINE_ESCALATION_INTERVAL_SECS") {
+            c.escalation_interval_secs = v.trim().parse().map_err(|_| {
+                format!("SITELINE_ESCALATION_INTERVAL_SECS: not a number of seconds: {v}")
+            })?;
+        }
+        if let Some(v) = env("SITELINE_NOW_OFFSET_SECS") {
+            c.now_offset_secs = v
+                .trim()
+                .parse()
+                .map_err(|_| format!("SITELINE_NOW_OFFSET_SECS: not a number of seconds: {v}"))?;
         }
         if let Some(v) = env("SITELINE_SITE_CODE") {
             c.site_code = v.trim().to_string();
@@ -126,10 +146,14 @@ Environment:
   SITELINE_ADMIN_PASSWORD  password of the first admin user (random and printed once if unset)
   SITELINE_TOKEN_TTL_SECS  login token lifetime in seconds (default 604800 = 7 days)
   SITELINE_SITE_CODE       code of the default site on a new database (default SL)
+  SITELINE_ESCALATION_INTERVAL_SECS
+                           seconds between automatic escalation passes (default 300, 0 = off)
+  SITELINE_NOW_OFFSET_SECS shift the workflow clock forward by this many seconds (tests; default 0)
   RUST_LOG                 log filter (default siteline_server=info)
 
 Flags:
-  --demo   on a new database, seed the demo site 示例花园 (code DEMO) and demo users";
+  --demo   on a new database, seed the demo site 示例花园 (code DEMO) and demo users
+           (staff 张三, supervisor 李主管, engineering handler 王工)";
 
 #[cfg(test)]
 mod tests {

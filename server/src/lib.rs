@@ -1,9 +1,12 @@
 //! Siteline server library: builds the app (store, bootstrap, router) so tests can run it in-process.
 
 pub mod bootstrap;
+pub mod clock;
 pub mod config;
 pub mod error;
+pub mod escalation;
 pub mod http;
+pub mod rules;
 pub mod secrets;
 pub mod store;
 
@@ -13,6 +16,7 @@ use std::sync::Arc;
 use std::time::{SystemTime, UNIX_EPOCH};
 
 pub use bootstrap::CreatedUser;
+pub use clock::ServerClock;
 pub use config::Config;
 pub use error::{Error, Result};
 use store::{SqliteStore, Store};
@@ -22,8 +26,10 @@ use store::{SqliteStore, Store};
 pub struct AppState {
     pub store: Arc<dyn Store>,
     pub config: Arc<Config>,
-    /// Code of the default site: prefixes canonical numbers.
+    /// Code of the default site: numbers complaints that name no known site.
     pub site_code: Arc<str>,
+    /// The workflow clock (receipt times, deadlines, escalation); tests shift it.
+    pub clock: Arc<ServerClock>,
 }
 
 /// A ready-to-serve app and what its first start created.
@@ -55,10 +61,12 @@ pub async fn build(config: Config) -> Result<Built> {
         .default_site_code()
         .await?
         .ok_or_else(|| Error::Internal("no site in the database".into()))?;
+    let clock = ServerClock::new(config.now_offset_secs.saturating_mul(1000));
     let state = AppState {
         store: Arc::new(store),
         config: Arc::new(config),
         site_code: site_code.into(),
+        clock: Arc::new(clock),
     };
     Ok(Built {
         router: app(state.clone()),
@@ -67,7 +75,7 @@ pub async fn build(config: Config) -> Result<Built> {
     })
 }
 
-/// The server clock as a model timestamp.
+/// The real server clock as a model timestamp (sessions; the workflow uses `AppState::clock`).
 pub fn now() -> Timestamp {
     let ms = SystemTime::now()
         .duration_since(UNIX_EPOCH)

@@ -66,6 +66,16 @@ async fn run(config: Config) -> Result<(), Box<dyn std::error::Error>> {
         site = %built.state.site_code,
         "started"
     );
+    let offset = built.state.config.now_offset_secs;
+    if offset != 0 {
+        tracing::warn!(
+            seconds = offset,
+            "SITELINE_NOW_OFFSET_SECS shifts the workflow clock"
+        );
+    }
+    if let Some(every) = siteline_server::escalation::interval(&built.state.config) {
+        siteline_server::escalation::spawn(built.state.clone(), every);
+    }
     axum::serve(listener, built.router)
         .with_graceful_shutdown(shutdown_signal())
         .await?;

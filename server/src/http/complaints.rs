@@ -1,17 +1,18 @@
-//! Complaint register read API: list (newest capture first, filters) and one complaint with its events.
+//! Complaint register read API: filtered list with deadline states, one complaint with deadlines and events.
 
 use super::auth::AuthUser;
 use crate::error::{Error, Result};
-use crate::store::ComplaintFilter;
+use crate::store::{ComplaintFilter, ComplaintRow};
 use crate::AppState;
-use axum::extract::rejection::{PathRejection, QueryRejection};
-use axum::extract::{Path, Query, State};
+use axum::extract::rejection::PathRejection;
+use axum::extract::{Path, RawQuery, State};
 use axum::routing::get;
 use axum::{Json, Router};
-use serde::{Deserialize, Serialize};
-use siteline_model::api::ComplaintSummary;
-use siteline_model::sync::SyncedEvent;
-use siteline_model::{Complaint, ComplaintId, Severity, Status};
+use serde::Serialize;
+use siteline_model::api::{ComplaintDetail, ComplaintSummary};
+use siteline_model::timelimit::{Clock, Deadline, DeadlineState};
+use siteline_model::{department, ComplaintId, Severity, Status, Timestamp};
+use std::collections::HashMap;
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -22,78 +23,220 @@ pub fn router() -> Router<AppState> {
 pub const DEFAULT_LIST: u32 = 1000;
 pub const MAX_LIST: u32 = 10_000;
 
-#[derive(Debug, Deserialize)]
-pub struct ListQuery {
-    pub status: Option<String>,
-    pub severity: Option<String>,
-    /// A category code; a top-level code also matches its sub-categories.
-    pub category: Option<String>,
-    pub limit: Option<u32>,
+/// The query of `GET /api/v1/complaints`, parsed. `status` may repeat or be a comma list.
+#[derive(Debug, Default)]
+pub struct ListParams {
+    /// What storage filters (its `limit`/`offset` are set from the fields below when listing).
+    pub filter: ComplaintFilter,
+    /// Only complaints with at least one overdue deadline.
+    pub overdue: bool,
+    pub limit: u32,
+    pub offset: u32,
 }
 
-/// `GET /api/v1/complaints/{id}`: the summary fields, the folded state and the stored events.
+/// One row of the list: the summary, the department holding it and its most pressing deadline.
 #[derive(Debug, Serialize)]
-pub struct ComplaintDetailResponse {
+pub struct ListItem {
     #[serde(flatten)]
     pub summary: ComplaintSummary,
-    pub state: Complaint,
-    pub events: Vec<SyncedEvent>,
+    pub department: Option<String>,
+    /// The worst state among its deadlines (overdue > due_soon > ok > met), if it has any.
+    pub deadline_state: Option<DeadlineState>,
 }
 
-fn parse_filter<T>(
-    what: &str,
-    v: Option<String>,
-    parse: fn(&str) -> Option<T>,
-) -> Result<Option<T>> {
-    match v.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
-        None => Ok(None),
-        Some(s) => parse(s)
-            .map(Some)
-            .ok_or_else(|| Error::BadRequest(format!("unknown {what}: {s}"))),
+fn bad(what: &str, v: &str) -> Error {
+    Error::BadRequest(format!("{what}: {v}"))
+}
+
+fn parse_number<T: std::str::FromStr>(what: &str, v: &str) -> Result<T> {
+    v.trim().parse().map_err(|_| bad(what, v))
+}
+
+/// Parses the raw query string (unknown keys are ignored; empty values mean "no filter").
+pub fn parse_params(raw: Option<&str>) -> Result<ListParams> {
+    let mut p = ListParams {
+        limit: DEFAULT_LIST,
+        ..ListParams::default()
+    };
+    let f = &mut p.filter;
+    for (key, value) in form_urlencoded::parse(raw.unwrap_or("").as_bytes()) {
+        let v = value.trim();
+        if v.is_empty() {
+            continue;
+        }
+        match key.as_ref() {
+            "status" => {
+                for code in v.split(',').map(str::trim).filter(|c| !c.is_empty()) {
+                    let s = Status::parse(code).ok_or_else(|| bad("unknown status", code))?;
+                    if !f.statuses.contains(&s) {
+                        f.statuses.push(s);
+                    }
+                }
+            }
+            "severity" => {
+                f.severity = Some(Severity::parse(v).ok_or_else(|| bad("unknown severity", v))?)
+            }
+            "category" => f.category = Some(v.to_string()),
+            "department" => {
+                department::find(v).ok_or_else(|| bad("unknown department", v))?;
+                f.department = Some(v.to_string());
+            }
+            "q" => f.q = Some(v.to_string()),
+            "from" => f.from = Some(Timestamp(parse_number("from (unix ms)", v)?)),
+            "to" => f.to = Some(Timestamp(parse_number("to (unix ms)", v)?)),
+            "overdue" => {
+                p.overdue = match v {
+                    "true" | "1" => true,
+                    "false" | "0" => false,
+                    _ => return Err(bad("overdue must be true or false", v)),
+                }
+            }
+            "limit" => p.limit = parse_number("limit", v)?,
+            "offset" => p.offset = parse_number("offset", v)?,
+            _ => {}
+        }
+    }
+    if p.limit == 0 {
+        return Err(Error::BadRequest(format!("limit must be 1 to {MAX_LIST}")));
+    }
+    p.limit = p.limit.min(MAX_LIST);
+    Ok(p)
+}
+
+/// The most pressing state among deadlines.
+pub fn worst_state(deadlines: &[Deadline]) -> Option<DeadlineState> {
+    let rank = |s: DeadlineState| match s {
+        DeadlineState::Overdue => 3,
+        DeadlineState::DueSoon => 2,
+        DeadlineState::Ok => 1,
+        DeadlineState::Met => 0,
+    };
+    deadlines.iter().map(|d| d.state).max_by_key(|s| rank(*s))
+}
+
+fn deadlines_of(
+    row: &ComplaintRow,
+    clocks: &HashMap<String, Clock>,
+    now: Timestamp,
+) -> Vec<Deadline> {
+    match clocks.get(&row.site_code) {
+        Some(c) => c.deadlines(&row.state, now),
+        None => Clock::china().deadlines(&row.state, now),
     }
 }
 
-// Every signed-in role sees every complaint of the site for now; role-scoped visibility
-// (staff see their own and their department's) comes with the workflow.
+// Every signed-in role sees every complaint for now; role-scoped visibility comes later.
 async fn list(
     State(st): State<AppState>,
     _user: AuthUser,
-    query: Result<Query<ListQuery>, QueryRejection>,
-) -> Result<Json<Vec<ComplaintSummary>>> {
-    let Query(q) = query?;
-    let limit = q.limit.unwrap_or(DEFAULT_LIST);
-    if limit == 0 {
-        return Err(Error::BadRequest(format!("limit must be 1 to {MAX_LIST}")));
-    }
-    let filter = ComplaintFilter {
-        status: parse_filter("status", q.status, Status::parse)?,
-        severity: parse_filter("severity", q.severity, Severity::parse)?,
-        category: q
-            .category
-            .map(|c| c.trim().to_string())
-            .filter(|c| !c.is_empty()),
-        limit: limit.min(MAX_LIST),
+    RawQuery(raw): RawQuery,
+) -> Result<Json<Vec<ListItem>>> {
+    let p = parse_params(raw.as_deref())?;
+    let sites = st.store.list_sites().await?;
+    // A top-level category also matches what sites added under it.
+    let category_children = match &p.filter.category {
+        Some(top) => sites
+            .iter()
+            .flat_map(|s| &s.categories)
+            .filter(|c| &c.parent == top)
+            .map(|c| c.code.clone())
+            .collect(),
+        None => Vec::new(),
     };
-    Ok(Json(st.store.list_complaints(&filter).await?))
+    // `overdue` is computed here, so then storage returns every match and paging happens below.
+    let filter = ComplaintFilter {
+        category_children,
+        limit: (!p.overdue).then_some(p.limit),
+        offset: if p.overdue { 0 } else { p.offset },
+        ..p.filter
+    };
+    let rows = st.store.list_complaints(&filter).await?;
+    let clocks: HashMap<String, Clock> = sites
+        .iter()
+        .map(|s| (s.code.clone(), Clock::for_site(s)))
+        .collect();
+    let now = st.clock.now();
+    let items = rows.into_iter().filter_map(|row| {
+        let deadlines = deadlines_of(&row, &clocks, now);
+        let overdue = deadlines.iter().any(|d| d.state == DeadlineState::Overdue);
+        (!p.overdue || overdue).then(|| ListItem {
+            deadline_state: worst_state(&deadlines),
+            department: row.state.department,
+            summary: row.summary,
+        })
+    });
+    let items: Vec<ListItem> = if p.overdue {
+        items
+            .skip(p.offset as usize)
+            .take(p.limit as usize)
+            .collect()
+    } else {
+        items.collect()
+    };
+    Ok(Json(items))
 }
 
 async fn detail(
     State(st): State<AppState>,
     _user: AuthUser,
     path: Result<Path<String>, PathRejection>,
-) -> Result<Json<ComplaintDetailResponse>> {
+) -> Result<Json<ComplaintDetail>> {
     let Path(id) = path?;
     let id: ComplaintId = id
         .parse()
         .map_err(|_| Error::BadRequest(format!("not a complaint id: {id}")))?;
-    let d = st
+    let stored = st
         .store
         .get_complaint(id)
         .await?
         .ok_or_else(|| Error::NotFound(format!("no complaint {id}")))?;
-    Ok(Json(ComplaintDetailResponse {
-        summary: d.summary,
-        state: d.state,
-        events: d.events,
+    let clock = match st.store.get_site(&stored.row.site_code).await? {
+        Some(site) => Clock::for_site(&site),
+        None => Clock::china(),
+    };
+    let row = stored.row;
+    Ok(Json(ComplaintDetail {
+        captured_at: row.state.captured_at,
+        deadlines: clock.deadlines(&row.state, st.clock.now()),
+        attachments: row.state.attachments.clone(),
+        summary: row.summary,
+        state: row.state,
+        events: stored.events,
     }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn statuses_repeat_or_comma_and_errors_are_bad_requests() {
+        let p = parse_params(Some(
+            "status=received,dispatched&status=closed&status=received",
+        ))
+        .expect("parses");
+        assert_eq!(
+            p.filter.statuses,
+            vec![Status::Received, Status::Dispatched, Status::Closed]
+        );
+        assert_eq!(p.limit, DEFAULT_LIST);
+        let p = parse_params(Some(
+            "q=%E7%94%B5%E6%A2%AF&overdue=true&limit=99999&offset=3",
+        ))
+        .expect("parses");
+        assert_eq!(p.filter.q.as_deref(), Some("电梯"));
+        assert!(p.overdue);
+        assert_eq!((p.limit, p.offset), (MAX_LIST, 3));
+        for bad in [
+            "status=nope",
+            "limit=0",
+            "from=yesterday",
+            "department=x",
+            "overdue=y",
+        ] {
+            assert!(parse_params(Some(bad)).is_err(), "{bad}");
+        }
+        let none = parse_params(None).expect("empty");
+        assert!(none.filter.statuses.is_empty() && !none.overdue && none.offset == 0);
+    }
 }

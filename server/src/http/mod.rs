@@ -1,5 +1,6 @@
 //! Router assembly: the feature routers under `/api`, JSON errors for unknown API routes, the front end.
 
+pub mod admin;
 pub mod auth;
 pub mod complaints;
 pub mod health;
@@ -28,6 +29,7 @@ pub fn router(state: AppState) -> Router {
         .merge(sites::router())
         .merge(sync::router())
         .merge(complaints::router())
+        .merge(admin::router())
         .route("/api", any(api_not_found))
         .route("/api/{*rest}", any(api_not_found))
         .method_not_allowed_fallback(method_not_allowed)

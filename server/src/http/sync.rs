@@ -3,7 +3,8 @@
 use super::auth::AuthUser;
 use super::ApiJson;
 use crate::error::{Error, Result};
-use crate::{now, AppState};
+use crate::rules::PushRules;
+use crate::AppState;
 use axum::extract::rejection::QueryRejection;
 use axum::extract::{Query, State};
 use axum::routing::{get, post};
@@ -29,7 +30,8 @@ fn rejected(code: &str, message: impl Into<String>) -> PushResult {
     }
 }
 
-/// Checks one pushed event against the caller; `None` if it may be stored.
+/// Checks one pushed event against the caller, statelessly (payload, device, author); `None` if
+/// it may go on to the store, which applies the state-dependent [`PushRules`].
 pub fn check_event(ev: &Event, user: &AuthUser) -> Option<PushResult> {
     if let Err(errs) = validate_event(&ev.kind) {
         return Some(rejected("validation", errs.to_string()));
@@ -81,7 +83,11 @@ async fn push(
     let stored = if valid.is_empty() {
         Vec::new()
     } else {
-        st.store.push(&valid, &st.site_code, now()).await?
+        let sites = st.store.list_sites().await?;
+        let rules = PushRules::new(user.info.clone(), &sites, &st.site_code);
+        st.store
+            .push(&valid, &st.site_code, &rules, st.clock.now())
+            .await?
     };
     if stored.len() != valid.len() {
         return Err(Error::Internal(

@@ -9,9 +9,8 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::routing::get;
 use axum::{Json, Router};
-use serde::Deserialize;
-use siteline_model::api::UserInfo;
-use siteline_model::Role;
+use siteline_model::api::{CreateUserRequest, UserInfo};
+use siteline_model::{department, Role};
 
 pub fn router() -> Router<AppState> {
     Router::new().route("/api/v1/users", get(list).post(create))
@@ -21,16 +20,6 @@ pub const MIN_PASSWORD: usize = 8;
 pub const MAX_PASSWORD: usize = 256;
 pub const MAX_DISPLAY_NAME: usize = 50;
 
-/// `POST /api/v1/users` body. `display_name` defaults to the username.
-#[derive(Debug, Deserialize)]
-pub struct CreateUserRequest {
-    pub username: String,
-    pub password: String,
-    pub role: String,
-    #[serde(default)]
-    pub display_name: String,
-}
-
 /// Usernames: 2-32 of `a-z 0-9 _ . -`.
 pub fn valid_username(u: &str) -> bool {
     (2..=32).contains(&u.len())
@@ -38,7 +27,9 @@ pub fn valid_username(u: &str) -> bool {
             .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b"_.-".contains(&b))
 }
 
-fn validate(req: &CreateUserRequest) -> Result<(Role, String)> {
+/// Checks a `POST /api/v1/users` body; answers the role, display name (default: the username)
+/// and department (required for handlers, and known whenever given).
+fn validate(req: &CreateUserRequest) -> Result<(Role, String, Option<String>)> {
     if !valid_username(&req.username) {
         return Err(Error::Validation(
             "username must be 2-32 characters of a-z, 0-9, _ . -".into(),
@@ -55,18 +46,34 @@ fn validate(req: &CreateUserRequest) -> Result<(Role, String)> {
             "password must have at most {MAX_PASSWORD} characters"
         )));
     }
-    let role = Role::parse(&req.role)
-        .ok_or_else(|| Error::Validation("role must be admin, supervisor or staff".into()))?;
-    let display = match req.display_name.trim() {
-        "" => req.username.clone(),
-        d => d.to_string(),
+    let role = Role::parse(&req.role).ok_or_else(|| {
+        Error::Validation("role must be admin, supervisor, staff or handler".into())
+    })?;
+    let display = match req.display_name.as_deref().map(str::trim) {
+        None | Some("") => req.username.clone(),
+        Some(d) => d.to_string(),
     };
     if display.chars().count() > MAX_DISPLAY_NAME {
         return Err(Error::Validation(format!(
             "display_name must have at most {MAX_DISPLAY_NAME} characters"
         )));
     }
-    Ok((role, display))
+    let dept = req
+        .department
+        .as_deref()
+        .map(str::trim)
+        .filter(|d| !d.is_empty());
+    if let Some(d) = dept {
+        if department::find(d).is_none() {
+            return Err(Error::Validation(format!("unknown department: {d}")));
+        }
+    }
+    if role == Role::Handler && dept.is_none() {
+        return Err(Error::Validation(
+            "a handler needs a department (e.g. engineering)".into(),
+        ));
+    }
+    Ok((role, display, dept.map(String::from)))
 }
 
 async fn create(
@@ -75,7 +82,7 @@ async fn create(
     ApiJson(req): ApiJson<CreateUserRequest>,
 ) -> Result<(StatusCode, Json<UserInfo>)> {
     user.require_admin()?;
-    let (role, display_name) = validate(&req)?;
+    let (role, display_name, department) = validate(&req)?;
     if st.store.find_user(&req.username).await?.is_some() {
         return Err(Error::Conflict(format!(
             "user {:?} already exists",
@@ -87,6 +94,7 @@ async fn create(
         username: req.username,
         display_name,
         role,
+        department,
         password_hash,
     };
     let created = st.store.create_user(new, now()).await?;

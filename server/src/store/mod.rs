@@ -1,17 +1,25 @@
 //! The storage interface the HTTP layer needs; SQL dialects live only in the implementations.
 
+mod shared;
 pub mod sqlite;
+mod sqlite_escalate;
+mod sqlite_query;
+mod sqlite_sites;
 mod sqlite_sync;
 
 use crate::error::Result;
 use async_trait::async_trait;
-use serde::Serialize;
-use siteline_model::api::{ComplaintSummary, UserInfo};
+use siteline_model::api::{ComplaintSummary, CustomCategory, SiteDay, SiteInfo, UserInfo};
+use siteline_model::calendar::WorkingHours;
 use siteline_model::sync::{PushResult, SyncedEvent};
-use siteline_model::{
-    Complaint, ComplaintId, DeviceId, Event, EventId, EventKind, Role, Severity, Status, Timestamp,
-};
+use siteline_model::timelimit::Policy;
+use siteline_model::{Complaint, ComplaintId, Event, Role, Severity, Status, Timestamp};
 
+pub(crate) use shared::parse_code;
+pub use shared::{
+    escalation_event, number_event, resolve_site, summary_of, BatchStates, FOLD_VERSION,
+    RULE_REPEAT, RULE_UNRESOLVED, SYSTEM_AUTHOR,
+};
 pub use sqlite::SqliteStore;
 
 /// A user row as the auth layer needs it.
@@ -28,6 +36,8 @@ pub struct NewUser {
     pub username: String,
     pub display_name: String,
     pub role: Role,
+    /// A department code (required for handlers, checked by the caller).
+    pub department: Option<String>,
     pub password_hash: String,
 }
 
@@ -60,33 +70,53 @@ impl LocationNode {
     }
 }
 
-/// One site as `GET /api/v1/sites` lists it.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-pub struct SiteInfo {
-    pub code: String,
-    pub name: String,
-    /// Every node of the location tree as a full label, e.g. `1栋 › 3F 电梯厅`, in tree order.
-    pub locations: Vec<String>,
-}
-
 /// Separator between the levels of a location label.
 pub const LOCATION_SEPARATOR: &str = " › ";
 
-/// Optional filters of `GET /api/v1/complaints`.
+/// Filters of `GET /api/v1/complaints` that storage applies (overdue is computed by the caller).
 #[derive(Clone, Debug, Default)]
 pub struct ComplaintFilter {
-    pub status: Option<Status>,
+    /// Any of these statuses (empty = all).
+    pub statuses: Vec<Status>,
     pub severity: Option<Severity>,
+    /// A category code; a top-level code also matches its sub-categories.
     pub category: Option<String>,
-    pub limit: u32,
+    /// Further codes `category` matches: the site categories added under it.
+    pub category_children: Vec<String>,
+    /// Department currently responsible.
+    pub department: Option<String>,
+    /// Substring of the description, location or number (canonical or provisional).
+    pub q: Option<String>,
+    /// Captured at or after.
+    pub from: Option<Timestamp>,
+    /// Captured before.
+    pub to: Option<Timestamp>,
+    /// At most this many rows (`None`: all, the caller pages).
+    pub limit: Option<u32>,
+    pub offset: u32,
+}
+
+/// A complaint's projection: its summary, the site it belongs to and its folded state.
+#[derive(Clone, Debug)]
+pub struct ComplaintRow {
+    pub summary: ComplaintSummary,
+    pub site_code: String,
+    pub state: Complaint,
 }
 
 /// One complaint with everything known about it.
 #[derive(Clone, Debug)]
-pub struct ComplaintDetail {
-    pub summary: ComplaintSummary,
-    pub state: Complaint,
+pub struct StoredComplaint {
+    pub row: ComplaintRow,
+    /// Its events in server order.
     pub events: Vec<SyncedEvent>,
+}
+
+/// Rules a new pushed event must pass given the complaint's current state (folded from the stored
+/// events and the accepted events of the same batch). Checked inside the push transaction.
+pub trait PushGate: Send + Sync {
+    /// Why `ev` may not be stored, or `None` if it may.
+    fn check(&self, ev: &Event, current: Option<&Complaint>) -> Option<PushResult>;
 }
 
 /// Everything the HTTP layer asks of storage. Object-safe: the app holds an `Arc<dyn Store>`.
@@ -124,19 +154,37 @@ pub trait Store: Send + Sync + 'static {
         locations: &[LocationNode],
         now: Timestamp,
     ) -> Result<()>;
-    /// Code of the default site (numbers complaints), if any site exists.
+    /// Code of the default site (numbers complaints of no known site), if any site exists.
     async fn default_site_code(&self) -> Result<Option<String>>;
+    /// Every site with its locations, policy, hours, own days and categories.
     async fn list_sites(&self) -> Result<Vec<SiteInfo>>;
+    async fn get_site(&self, code: &str) -> Result<Option<SiteInfo>>;
+    /// Replaces what is given (`None` keeps it). `Error::NotFound` for an unknown site.
+    async fn set_site_policy(
+        &self,
+        code: &str,
+        policy: Option<&Policy>,
+        hours: Option<&WorkingHours>,
+    ) -> Result<()>;
+    /// Adds or replaces a site day (`date` canonical `YYYY-MM-DD`). `Error::NotFound` for an unknown site.
+    async fn set_site_day(&self, code: &str, day: &SiteDay) -> Result<()>;
+    /// `Error::NotFound` for an unknown site or a date the site has no own entry for.
+    async fn delete_site_day(&self, code: &str, date: &str) -> Result<()>;
+    /// `Error::NotFound` for an unknown site, `Error::Conflict` if the site has the code.
+    async fn add_site_category(&self, code: &str, category: &CustomCategory) -> Result<()>;
 
     // --- sync ---
-    /// Stores already-validated events idempotently, in one serialized transaction: one result
-    /// per event in order (`accepted` with the stored seq, or `rejected` `id_conflict`), assigns
-    /// canonical numbers (site `site_code`) to newly created complaints by appending server
-    /// `NumberAssigned` events, and refreshes the projection of every touched complaint.
+    /// Stores events idempotently in one serialized transaction: one result per event in order.
+    /// An event already stored answers as the first time (or `rejected` `id_conflict` if its
+    /// content differs); a new one must pass `gate` first. Newly created complaints get their
+    /// canonical number (a server `NumberAssigned` event, under their site, or `default_site`)
+    /// and, if they repeat an earlier complaint, a server `Escalated` event; the projection of
+    /// every touched complaint is refreshed.
     async fn push(
         &self,
         events: &[Event],
-        site_code: &str,
+        default_site: &str,
+        gate: &dyn PushGate,
         now: Timestamp,
     ) -> Result<Vec<PushResult>>;
     /// Events with `seq > after` in seq order, at most `limit`; and whether more follow.
@@ -144,48 +192,13 @@ pub trait Store: Send + Sync + 'static {
     /// serializing writers; a Postgres implementation must too (e.g. a push-wide advisory lock).
     async fn pull(&self, after: u64, limit: u32) -> Result<(Vec<SyncedEvent>, bool)>;
 
+    // --- escalation ---
+    /// Escalates to 重大 every open effective complaint unresolved for its site's window, once
+    /// per complaint (server `Escalated` events, rule `unresolved_month`). Answers how many.
+    async fn escalate_unresolved(&self, now: Timestamp) -> Result<u64>;
+
     // --- complaints (projection) ---
-    async fn list_complaints(&self, filter: &ComplaintFilter) -> Result<Vec<ComplaintSummary>>;
-    async fn get_complaint(&self, id: ComplaintId) -> Result<Option<ComplaintDetail>>;
+    /// Newest capture first.
+    async fn list_complaints(&self, filter: &ComplaintFilter) -> Result<Vec<ComplaintRow>>;
+    async fn get_complaint(&self, id: ComplaintId) -> Result<Option<StoredComplaint>>;
 }
-
-/// The projection row of a folded complaint (shared by every implementation).
-pub fn summary_of(state: &Complaint, received_at: Timestamp) -> ComplaintSummary {
-    ComplaintSummary {
-        id: state.id,
-        number: state.display_number().to_string(),
-        provisional_number: state.provisional_number.clone(),
-        status: state.status,
-        severity: state.severity,
-        category: state.category.clone(),
-        channel: state.channel,
-        location: state.location.clone(),
-        description: state.description.clone(),
-        created_by: state.created_by.clone(),
-        created_at: state.captured_at,
-        received_at,
-    }
-}
-
-/// Parses an enum code stored in a text column.
-pub(crate) fn parse_code<T>(what: &str, code: &str, parse: fn(&str) -> Option<T>) -> Result<T> {
-    parse(code)
-        .ok_or_else(|| crate::error::Error::Internal(format!("stored {what} is unknown: {code}")))
-}
-
-/// The server's `NumberAssigned` event for a newly stored `Created` event: a new UUIDv7,
-/// device `DeviceId::SERVER`, author `system`, captured now, one logical tick after the creation.
-pub fn number_event(created: &Event, number: String, now: Timestamp) -> Event {
-    Event {
-        id: EventId::new_v7(now.millis(), rand::random()),
-        complaint_id: created.complaint_id,
-        device_id: DeviceId::SERVER,
-        author: SYSTEM_AUTHOR.into(),
-        captured_at: now,
-        lamport: created.lamport.saturating_add(1),
-        kind: EventKind::NumberAssigned { number },
-    }
-}
-
-/// Author of the events the server writes itself.
-pub const SYSTEM_AUTHOR: &str = "system";

@@ -1,18 +1,19 @@
 //! SQLite implementation of [`Store`]: WAL, foreign keys on, busy timeout, embedded migrations.
 
-use super::sqlite_sync;
+use super::{sqlite_escalate, sqlite_query, sqlite_sites, sqlite_sync};
 use super::{
-    ComplaintDetail, ComplaintFilter, LocationNode, NewUser, Session, SiteInfo, Store, UserRecord,
-    LOCATION_SEPARATOR,
+    ComplaintFilter, ComplaintRow, LocationNode, NewUser, PushGate, Session, Store,
+    StoredComplaint, UserRecord,
 };
 use crate::error::{Error, Result};
 use async_trait::async_trait;
-use siteline_model::api::{ComplaintSummary, UserInfo};
+use siteline_model::api::{CustomCategory, SiteDay, SiteInfo, UserInfo};
+use siteline_model::calendar::WorkingHours;
 use siteline_model::sync::{PushResult, SyncedEvent};
+use siteline_model::timelimit::Policy;
 use siteline_model::{ComplaintId, Event, Role, Timestamp};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use sqlx::SqlitePool;
-use std::collections::HashMap;
 use std::path::Path;
 use std::time::Duration;
 
@@ -22,9 +23,14 @@ pub struct SqliteStore {
     pool: SqlitePool,
 }
 
-type UserRow = (i64, String, String, String, String);
+type UserRow = (i64, String, String, String, Option<String>, String);
 
-fn user_from_row((id, username, display_name, role, password_hash): UserRow) -> Result<UserRecord> {
+const USER_COLUMNS: &str =
+    "u.id, u.username, u.display_name, u.role, u.department, u.password_hash";
+
+fn user_from_row(
+    (id, username, display_name, role, department, password_hash): UserRow,
+) -> Result<UserRecord> {
     let role = super::parse_code("role", &role, Role::parse)?;
     Ok(UserRecord {
         id,
@@ -32,7 +38,7 @@ fn user_from_row((id, username, display_name, role, password_hash): UserRow) -> 
             username,
             display_name,
             role,
-            department: None,
+            department,
         },
         password_hash,
     })
@@ -53,6 +59,13 @@ impl SqliteStore {
             .connect_with(options)
             .await?;
         sqlx::migrate!("migrations/sqlite").run(&pool).await?;
+        let refolded = sqlite_sync::refresh_stale_projections(&pool).await?;
+        if refolded > 0 {
+            tracing::info!(
+                complaints = refolded,
+                "projection re-folded for this server version"
+            );
+        }
         Ok(SqliteStore { pool })
     }
 
@@ -77,12 +90,13 @@ impl Store for SqliteStore {
 
     async fn create_user(&self, user: NewUser, now: Timestamp) -> Result<UserRecord> {
         let res = sqlx::query_scalar::<_, i64>(
-            "INSERT INTO users (username, display_name, role, password_hash, created_at)
-             VALUES (?, ?, ?, ?, ?) RETURNING id",
+            "INSERT INTO users (username, display_name, role, department, password_hash, created_at)
+             VALUES (?, ?, ?, ?, ?, ?) RETURNING id",
         )
         .bind(&user.username)
         .bind(&user.display_name)
         .bind(user.role.code())
+        .bind(&user.department)
         .bind(&user.password_hash)
         .bind(now.millis())
         .fetch_one(&self.pool)
@@ -94,7 +108,7 @@ impl Store for SqliteStore {
                     username: user.username,
                     display_name: user.display_name,
                     role: user.role,
-                    department: None,
+                    department: user.department,
                 },
                 password_hash: user.password_hash,
             }),
@@ -106,9 +120,9 @@ impl Store for SqliteStore {
     }
 
     async fn list_users(&self) -> Result<Vec<UserInfo>> {
-        let rows: Vec<UserRow> = sqlx::query_as(
-            "SELECT id, username, display_name, role, password_hash FROM users ORDER BY username",
-        )
+        let rows: Vec<UserRow> = sqlx::query_as(&format!(
+            "SELECT {USER_COLUMNS} FROM users u ORDER BY u.username"
+        ))
         .fetch_all(&self.pool)
         .await?;
         rows.into_iter()
@@ -117,9 +131,9 @@ impl Store for SqliteStore {
     }
 
     async fn find_user(&self, username: &str) -> Result<Option<UserRecord>> {
-        let row: Option<UserRow> = sqlx::query_as(
-            "SELECT id, username, display_name, role, password_hash FROM users WHERE username = ?",
-        )
+        let row: Option<UserRow> = sqlx::query_as(&format!(
+            "SELECT {USER_COLUMNS} FROM users u WHERE u.username = ?"
+        ))
         .bind(username)
         .fetch_optional(&self.pool)
         .await?;
@@ -146,16 +160,17 @@ impl Store for SqliteStore {
     }
 
     async fn find_session(&self, token_hash: &str) -> Result<Option<Session>> {
-        let row: Option<(i64, String, String, String, String, i64)> = sqlx::query_as(
-            "SELECT u.id, u.username, u.display_name, u.role, u.password_hash, s.expires_at
-             FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash = ?",
-        )
-        .bind(token_hash)
-        .fetch_optional(&self.pool)
-        .await?;
-        row.map(|(id, un, dn, role, ph, exp)| {
+        let row: Option<(i64, String, String, String, Option<String>, String, i64)> =
+            sqlx::query_as(&format!(
+                "SELECT {USER_COLUMNS}, s.expires_at
+                 FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash = ?"
+            ))
+            .bind(token_hash)
+            .fetch_optional(&self.pool)
+            .await?;
+        row.map(|(id, un, dn, role, dept, ph, exp)| {
             Ok(Session {
-                user: user_from_row((id, un, dn, role, ph))?,
+                user: user_from_row((id, un, dn, role, dept, ph))?,
                 expires_at: Timestamp(exp),
             })
         })
@@ -193,37 +208,7 @@ impl Store for SqliteStore {
         locations: &[LocationNode],
         now: Timestamp,
     ) -> Result<()> {
-        let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
-        sqlx::query("INSERT INTO sites (code, name, is_default, created_at) VALUES (?, ?, ?, ?)")
-            .bind(code)
-            .bind(name)
-            .bind(i64::from(is_default))
-            .bind(now.millis())
-            .execute(&mut *tx)
-            .await?;
-        // Depth-first, keeping sibling order in `sort`.
-        let mut stack: Vec<(Option<i64>, i64, &LocationNode)> = locations
-            .iter()
-            .enumerate()
-            .rev()
-            .map(|(i, n)| (None, i as i64, n))
-            .collect();
-        while let Some((parent, sort, node)) = stack.pop() {
-            let id: i64 = sqlx::query_scalar(
-                "INSERT INTO locations (site_code, parent_id, name, sort) VALUES (?, ?, ?, ?) RETURNING id",
-            )
-            .bind(code)
-            .bind(parent)
-            .bind(&node.name)
-            .bind(sort)
-            .fetch_one(&mut *tx)
-            .await?;
-            for (i, child) in node.children.iter().enumerate().rev() {
-                stack.push((Some(id), i as i64, child));
-            }
-        }
-        tx.commit().await?;
-        Ok(())
+        sqlite_sites::create_site(&self.pool, code, name, is_default, locations, now).await
     }
 
     async fn default_site_code(&self) -> Result<Option<String>> {
@@ -235,86 +220,66 @@ impl Store for SqliteStore {
     }
 
     async fn list_sites(&self) -> Result<Vec<SiteInfo>> {
-        let sites: Vec<(String, String)> =
-            sqlx::query_as("SELECT code, name FROM sites ORDER BY is_default DESC, code")
-                .fetch_all(&self.pool)
-                .await?;
-        let mut out = Vec::with_capacity(sites.len());
-        for (code, name) in sites {
-            let rows: Vec<(i64, Option<i64>, String)> = sqlx::query_as(
-                "SELECT id, parent_id, name FROM locations WHERE site_code = ? ORDER BY sort, id",
-            )
-            .bind(&code)
-            .fetch_all(&self.pool)
-            .await?;
-            out.push(SiteInfo {
-                code,
-                name,
-                locations: location_labels(&rows),
-            });
-        }
-        Ok(out)
+        let mut conn = self.pool.acquire().await?;
+        sqlite_sites::list_sites(&mut conn, None).await
+    }
+
+    async fn get_site(&self, code: &str) -> Result<Option<SiteInfo>> {
+        let mut conn = self.pool.acquire().await?;
+        Ok(sqlite_sites::list_sites(&mut conn, Some(code))
+            .await?
+            .into_iter()
+            .next())
+    }
+
+    async fn set_site_policy(
+        &self,
+        code: &str,
+        policy: Option<&Policy>,
+        hours: Option<&WorkingHours>,
+    ) -> Result<()> {
+        sqlite_sites::set_policy(&self.pool, code, policy, hours).await
+    }
+
+    async fn set_site_day(&self, code: &str, day: &SiteDay) -> Result<()> {
+        sqlite_sites::set_day(&self.pool, code, day).await
+    }
+
+    async fn delete_site_day(&self, code: &str, date: &str) -> Result<()> {
+        sqlite_sites::delete_day(&self.pool, code, date).await
+    }
+
+    async fn add_site_category(&self, code: &str, category: &CustomCategory) -> Result<()> {
+        sqlite_sites::add_category(&self.pool, code, category).await
     }
 
     async fn push(
         &self,
         events: &[Event],
-        site_code: &str,
+        default_site: &str,
+        gate: &dyn PushGate,
         now: Timestamp,
     ) -> Result<Vec<PushResult>> {
-        sqlite_sync::push(&self.pool, events, site_code, now).await
+        sqlite_sync::push(&self.pool, events, default_site, gate, now).await
     }
 
     async fn pull(&self, after: u64, limit: u32) -> Result<(Vec<SyncedEvent>, bool)> {
         sqlite_sync::pull(&self.pool, after, limit).await
     }
 
-    async fn list_complaints(&self, filter: &ComplaintFilter) -> Result<Vec<ComplaintSummary>> {
-        sqlite_sync::list_complaints(&self.pool, filter).await
+    async fn escalate_unresolved(&self, now: Timestamp) -> Result<u64> {
+        sqlite_escalate::escalate_unresolved(&self.pool, now).await
     }
 
-    async fn get_complaint(&self, id: ComplaintId) -> Result<Option<ComplaintDetail>> {
-        sqlite_sync::get_complaint(&self.pool, id).await
+    async fn list_complaints(&self, filter: &ComplaintFilter) -> Result<Vec<ComplaintRow>> {
+        sqlite_query::list_complaints(&self.pool, filter).await
     }
-}
 
-/// Full labels of every node of a location tree, depth-first in sibling order.
-fn location_labels(rows: &[(i64, Option<i64>, String)]) -> Vec<String> {
-    let mut children: HashMap<Option<i64>, Vec<(i64, &str)>> = HashMap::new();
-    for (id, parent, name) in rows {
-        children.entry(*parent).or_default().push((*id, name));
+    async fn get_complaint(&self, id: ComplaintId) -> Result<Option<StoredComplaint>> {
+        sqlite_query::get_complaint(&self.pool, id).await
     }
-    let mut out = Vec::with_capacity(rows.len());
-    let mut stack: Vec<(i64, String)> = children
-        .get(&None)
-        .map(|v| v.iter().rev().map(|(id, n)| (*id, n.to_string())).collect())
-        .unwrap_or_default();
-    while let Some((id, label)) = stack.pop() {
-        if let Some(kids) = children.get(&Some(id)) {
-            for (kid, name) in kids.iter().rev() {
-                stack.push((*kid, format!("{label}{LOCATION_SEPARATOR}{name}")));
-            }
-        }
-        out.push(label);
-    }
-    out
 }
 
 #[cfg(test)]
-mod tests {
-    use super::location_labels;
-
-    #[test]
-    fn labels_follow_the_tree() {
-        let rows = vec![
-            (1, None, "1栋".to_string()),
-            (2, Some(1), "1F 大堂".to_string()),
-            (3, Some(1), "3F 电梯厅".to_string()),
-            (4, None, "B2 停车场".to_string()),
-        ];
-        assert_eq!(
-            location_labels(&rows),
-            vec!["1栋", "1栋 › 1F 大堂", "1栋 › 3F 电梯厅", "B2 停车场"]
-        );
-    }
-}
+#[path = "sqlite_tests.rs"]
+mod tests;

@@ -1,31 +1,29 @@
-//! SQLite sync: idempotent push with numbering and projection in one transaction, pull, queries.
+//! SQLite sync: gated idempotent push with numbering, escalation and projection in one transaction.
 
-use super::{number_event, summary_of, ComplaintDetail, ComplaintFilter};
+use super::shared::{number_event, resolve_site, BatchStates, FOLD_VERSION};
+use super::{sqlite_escalate, sqlite_sites, PushGate};
 use crate::error::{Error, Result};
-use siteline_model::api::ComplaintSummary;
 use siteline_model::numbering::canonical;
 use siteline_model::sync::{PushResult, SyncedEvent};
 use siteline_model::time::CHINA_OFFSET_MINUTES;
-use siteline_model::{
-    fold_one, Channel, Complaint, ComplaintId, Event, EventKind, Severity, Status, Timestamp,
-};
+use siteline_model::{fold_one, Complaint, ComplaintId, Event, EventKind, Timestamp};
 use sqlx::{SqliteConnection, SqlitePool};
 use std::collections::HashSet;
 
-fn internal(what: &str, e: impl std::fmt::Display) -> Error {
+pub(super) fn internal(what: &str, e: impl std::fmt::Display) -> Error {
     Error::Internal(format!("{what}: {e}"))
 }
 
-fn parse_event(body: &str) -> Result<Event> {
+pub(super) fn parse_event(body: &str) -> Result<Event> {
     serde_json::from_str(body).map_err(|e| internal("stored event does not parse", e))
 }
 
-fn to_u64(v: i64) -> u64 {
+pub(super) fn to_u64(v: i64) -> u64 {
     u64::try_from(v).unwrap_or(0)
 }
 
 /// Inserts one event unless its id is stored; returns the new seq, or `None` if it was there.
-async fn insert_event(
+pub(super) async fn insert_event(
     conn: &mut SqliteConnection,
     ev: &Event,
     now: Timestamp,
@@ -51,56 +49,92 @@ async fn insert_event(
     .await?)
 }
 
+/// The answer for an event whose id is already stored: as the first time, or `id_conflict`.
+async fn answer_stored(conn: &mut SqliteConnection, ev: &Event) -> Result<Option<PushResult>> {
+    let row: Option<(i64, i64, String)> =
+        sqlx::query_as("SELECT seq, received_at, body FROM events WHERE id = ?")
+            .bind(ev.id.to_string())
+            .fetch_optional(&mut *conn)
+            .await?;
+    let Some((seq, received_at, body)) = row else {
+        return Ok(None);
+    };
+    Ok(Some(if parse_event(&body)? == *ev {
+        PushResult::Accepted {
+            seq: to_u64(seq),
+            received_at: Timestamp(received_at),
+        }
+    } else {
+        PushResult::Rejected {
+            code: "id_conflict".into(),
+            message: "another event with this id and different content is already stored".into(),
+        }
+    }))
+}
+
 pub(super) async fn push(
     pool: &SqlitePool,
     events: &[Event],
-    site_code: &str,
+    default_site: &str,
+    gate: &dyn PushGate,
     now: Timestamp,
 ) -> Result<Vec<PushResult>> {
     // IMMEDIATE takes the write lock up front: concurrent pushes serialize (busy_timeout waits)
-    // instead of failing to upgrade a read transaction.
+    // instead of failing to upgrade a read transaction. The gate sees the state as of this lock.
     let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
+    let sites = sqlite_sites::known_sites(&mut tx).await?;
+    let mut states = BatchStates::default();
     let mut results = Vec::with_capacity(events.len());
     let mut touched: Vec<ComplaintId> = Vec::new();
     let mut seen: HashSet<ComplaintId> = HashSet::new();
     let mut created: Vec<&Event> = Vec::new();
     for ev in events {
-        if let Some(seq) = insert_event(&mut tx, ev, now).await? {
-            results.push(PushResult::Accepted {
-                seq: to_u64(seq),
-                received_at: now,
-            });
-            if seen.insert(ev.complaint_id) {
-                touched.push(ev.complaint_id);
-            }
-            if matches!(ev.kind, EventKind::Created(_)) {
-                created.push(ev);
-            }
+        if let Some(answer) = answer_stored(&mut tx, ev).await? {
+            results.push(answer);
             continue;
         }
-        let (seq, received_at, body): (i64, i64, String) =
-            sqlx::query_as("SELECT seq, received_at, body FROM events WHERE id = ?")
-                .bind(ev.id.to_string())
-                .fetch_one(&mut *tx)
-                .await?;
-        if parse_event(&body)? == *ev {
-            results.push(PushResult::Accepted {
-                seq: to_u64(seq),
-                received_at: Timestamp(received_at),
-            });
-        } else {
-            results.push(PushResult::Rejected {
-                code: "id_conflict".into(),
-                message: "another event with this id and different content is already stored"
-                    .into(),
-            });
+        let cid = ev.complaint_id;
+        if !states.is_loaded(cid) {
+            let stored = complaint_events(&mut tx, cid).await?;
+            states.load(cid, stored.into_iter().map(|e| e.event).collect());
+        }
+        if let Some(rejected) = gate.check(ev, states.state(cid)) {
+            results.push(rejected);
+            continue;
+        }
+        let seq = insert_event(&mut tx, ev, now)
+            .await?
+            .ok_or_else(|| Error::Internal("event appeared during the push".into()))?;
+        states.accept(ev);
+        results.push(PushResult::Accepted {
+            seq: to_u64(seq),
+            received_at: now,
+        });
+        if seen.insert(cid) {
+            touched.push(cid);
+        }
+        if matches!(ev.kind, EventKind::Created(_)) {
+            created.push(ev);
         }
     }
-    for ev in created {
-        assign_number(&mut tx, ev, site_code, now).await?;
+    for ev in &created {
+        let named = match &ev.kind {
+            EventKind::Created(new) => new.site.as_str(),
+            _ => "",
+        };
+        assign_number(&mut tx, ev, resolve_site(named, &sites, default_site), now).await?;
     }
-    for id in touched {
-        refresh_projection(&mut tx, id, site_code).await?;
+    for id in &touched {
+        refresh_projection(&mut tx, *id, &sites, default_site).await?;
+    }
+    if !created.is_empty() {
+        let clocks = sqlite_sites::clocks(&mut tx).await?;
+        for ev in &created {
+            let cid = ev.complaint_id;
+            if sqlite_escalate::escalate_repeat(&mut tx, cid, &clocks, now).await? {
+                refresh_projection(&mut tx, cid, &sites, default_site).await?;
+            }
+        }
     }
     tx.commit().await?;
     Ok(results)
@@ -151,7 +185,7 @@ async fn assign_number(
 }
 
 /// The stored events of one complaint in seq order.
-async fn complaint_events(
+pub(super) async fn complaint_events(
     conn: &mut SqliteConnection,
     id: ComplaintId,
 ) -> Result<Vec<SyncedEvent>> {
@@ -173,14 +207,15 @@ async fn complaint_events(
 }
 
 /// Re-folds one complaint from all its stored events and upserts its projection row.
-async fn refresh_projection(
+pub(super) async fn refresh_projection(
     conn: &mut SqliteConnection,
     id: ComplaintId,
-    site_code: &str,
-) -> Result<()> {
+    sites: &[String],
+    default_site: &str,
+) -> Result<Option<Complaint>> {
     let events = complaint_events(conn, id).await?;
     let Some(state) = fold_one(events.iter().map(|e| &e.event)) else {
-        return Ok(()); // Its `Created` has not arrived yet.
+        return Ok(None); // Its `Created` has not arrived yet.
     };
     let received_at = events
         .iter()
@@ -188,20 +223,25 @@ async fn refresh_projection(
         .map_or(Timestamp(0), |e| e.received_at);
     let state_json =
         serde_json::to_string(&state).map_err(|e| internal("state does not serialize", e))?;
+    let phone = state.complainant.phone.as_deref().filter(|p| !p.is_empty());
     sqlx::query(
         "INSERT INTO complaints (id, site_code, number, provisional_number, status, severity, category,
-           channel, location, description, created_by, captured_at, received_at, updated_at, state_json)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+           channel, location, description, created_by, captured_at, received_at, updated_at, state_json,
+           department, nature, phone, location_key, fold_version)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
          ON CONFLICT (id) DO UPDATE SET
+           site_code = excluded.site_code,
            number = excluded.number, provisional_number = excluded.provisional_number,
            status = excluded.status, severity = excluded.severity, category = excluded.category,
            channel = excluded.channel, location = excluded.location,
            description = excluded.description, created_by = excluded.created_by,
            captured_at = excluded.captured_at, received_at = excluded.received_at,
-           updated_at = excluded.updated_at, state_json = excluded.state_json",
+           updated_at = excluded.updated_at, state_json = excluded.state_json,
+           department = excluded.department, nature = excluded.nature, phone = excluded.phone,
+           location_key = excluded.location_key, fold_version = excluded.fold_version",
     )
     .bind(id.to_string())
-    .bind(site_code)
+    .bind(resolve_site(&state.site, sites, default_site))
     .bind(&state.number)
     .bind(&state.provisional_number)
     .bind(state.status.code())
@@ -215,9 +255,39 @@ async fn refresh_projection(
     .bind(received_at.millis())
     .bind(state.updated_at.millis())
     .bind(state_json)
+    .bind(&state.department)
+    .bind(state.nature.code())
+    .bind(phone)
+    .bind(state.location.trim())
+    .bind(FOLD_VERSION)
     .execute(&mut *conn)
     .await?;
-    Ok(())
+    Ok(Some(state))
+}
+
+/// Re-folds every projection row written by an older server (run once when the store opens).
+pub(super) async fn refresh_stale_projections(pool: &SqlitePool) -> Result<u64> {
+    let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
+    let ids: Vec<String> = sqlx::query_scalar("SELECT id FROM complaints WHERE fold_version < ?")
+        .bind(FOLD_VERSION)
+        .fetch_all(&mut *tx)
+        .await?;
+    if ids.is_empty() {
+        return Ok(0);
+    }
+    let sites = sqlite_sites::known_sites(&mut tx).await?;
+    let default_site: String = sqlx::query_scalar(
+        "SELECT code FROM sites ORDER BY is_default DESC, created_at, code LIMIT 1",
+    )
+    .fetch_optional(&mut *tx)
+    .await?
+    .unwrap_or_default();
+    for id in &ids {
+        let cid: ComplaintId = id.parse().map_err(|e| internal("stored complaint id", e))?;
+        refresh_projection(&mut tx, cid, &sites, &default_site).await?;
+    }
+    tx.commit().await?;
+    Ok(ids.len() as u64)
 }
 
 pub(super) async fn pull(
@@ -246,99 +316,4 @@ pub(super) async fn pull(
         })
         .collect::<Result<Vec<_>>>()?;
     Ok((events, has_more))
-}
-
-type SummaryRow = (
-    String,
-    Option<String>,
-    String,
-    String,
-    String,
-    String,
-    String,
-    String,
-    String,
-    String,
-    i64,
-    i64,
-);
-
-fn summary_from_row(r: SummaryRow) -> Result<ComplaintSummary> {
-    let (
-        id,
-        number,
-        provisional_number,
-        status,
-        severity,
-        category,
-        channel,
-        location,
-        description,
-        created_by,
-        captured_at,
-        received_at,
-    ) = r;
-    Ok(ComplaintSummary {
-        id: id.parse().map_err(|e| internal("stored complaint id", e))?,
-        number: number.unwrap_or_else(|| provisional_number.clone()),
-        provisional_number,
-        status: super::parse_code("status", &status, Status::parse)?,
-        severity: super::parse_code("severity", &severity, Severity::parse)?,
-        category,
-        channel: super::parse_code("channel", &channel, Channel::parse)?,
-        location,
-        description,
-        created_by,
-        created_at: Timestamp(captured_at),
-        received_at: Timestamp(received_at),
-    })
-}
-
-pub(super) async fn list_complaints(
-    pool: &SqlitePool,
-    f: &ComplaintFilter,
-) -> Result<Vec<ComplaintSummary>> {
-    // A category filter matches the code itself and its sub-categories (`facility` ⊃ `facility.lift`).
-    let rows: Vec<SummaryRow> = sqlx::query_as(
-        "SELECT id, number, provisional_number, status, severity, category, channel, location,
-                description, created_by, captured_at, received_at
-         FROM complaints
-         WHERE (?1 IS NULL OR status = ?1)
-           AND (?2 IS NULL OR severity = ?2)
-           AND (?3 IS NULL OR category = ?3 OR substr(category, 1, length(?3) + 1) = ?3 || '.')
-         ORDER BY captured_at DESC, id DESC
-         LIMIT ?4",
-    )
-    .bind(f.status.map(|s| s.code()))
-    .bind(f.severity.map(|s| s.code()))
-    .bind(f.category.as_deref())
-    .bind(i64::from(f.limit))
-    .fetch_all(pool)
-    .await?;
-    rows.into_iter().map(summary_from_row).collect()
-}
-
-pub(super) async fn get_complaint(
-    pool: &SqlitePool,
-    id: ComplaintId,
-) -> Result<Option<ComplaintDetail>> {
-    // One read transaction: the state and the events come from the same snapshot.
-    let mut tx = pool.begin().await?;
-    let row: Option<(String, i64)> =
-        sqlx::query_as("SELECT state_json, received_at FROM complaints WHERE id = ?")
-            .bind(id.to_string())
-            .fetch_optional(&mut *tx)
-            .await?;
-    let Some((state_json, received_at)) = row else {
-        return Ok(None);
-    };
-    let state: Complaint = serde_json::from_str(&state_json)
-        .map_err(|e| internal("stored state does not parse", e))?;
-    let events = complaint_events(&mut tx, id).await?;
-    tx.commit().await?;
-    Ok(Some(ComplaintDetail {
-        summary: summary_of(&state, Timestamp(received_at)),
-        state,
-        events,
-    }))
 }

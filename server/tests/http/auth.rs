@@ -114,7 +114,7 @@ async fn only_admins_manage_users() {
     assert_eq!(status, StatusCode::CREATED, "{body}");
     assert_eq!(
         body,
-        json!({ "username": "li", "display_name": "李主管", "role": "supervisor" })
+        json!({ "username": "li", "display_name": "李主管", "role": "supervisor", "department": null })
     );
     let (status, body) = create(admin.clone(), li).await;
     assert_eq!(status, StatusCode::CONFLICT);
@@ -123,11 +123,25 @@ async fn only_admins_manage_users() {
         json!({ "username": "A", "password": "long-enough", "role": "staff" }),
         json!({ "username": "wang", "password": "short", "role": "staff" }),
         json!({ "username": "wang", "password": "long-enough", "role": "boss" }),
+        json!({ "username": "wang", "password": "long-enough", "role": "handler" }),
+        json!({ "username": "wang", "password": "long-enough", "role": "handler", "department": "plumbing" }),
+        json!({ "username": "wang", "password": "long-enough", "role": "staff", "department": "nope" }),
     ] {
-        let (status, body) = create(admin.clone(), bad).await;
-        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+        let (status, body) = create(admin.clone(), bad.clone()).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{bad}");
         assert_eq!(error_code(&body), "validation");
     }
+    let (status, body) = create(
+        admin.clone(),
+        json!({ "username": "wang", "password": "long-enough", "role": "handler", "department": "engineering", "display_name": "王工" }),
+    )
+    .await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    assert_eq!(body["department"], "engineering");
+    let wang = s.login("wang", "long-enough").await;
+    let (_, me) = s.get(&wang, "/api/v1/auth/me").await;
+    assert_eq!(me["role"], "handler");
+    assert_eq!(me["department"], "engineering");
     let li_token = s.login("li", "long-enough").await;
     let (status, body) = create(
         li_token.clone(),
@@ -146,7 +160,9 @@ async fn only_admins_manage_users() {
         .iter()
         .filter_map(|u| u["username"].as_str())
         .collect();
-    assert_eq!(names, vec!["admin", "li"]);
+    assert_eq!(names, vec!["admin", "li", "wang"]);
+    assert_eq!(list[2]["department"], "engineering");
+    assert_eq!(list[1]["department"], Value::Null);
 }
 
 #[tokio::test]
@@ -174,7 +190,7 @@ async fn demo_start_seeds_site_locations_and_users() {
         .iter()
         .map(|u| u.username.as_str())
         .collect();
-    assert_eq!(users, vec!["admin", "staff", "supervisor"]);
+    assert_eq!(users, vec!["admin", "staff", "supervisor", "engineer"]);
     let staff_pw = s.created_users[1]
         .generated_password
         .clone()
@@ -184,7 +200,17 @@ async fn demo_start_seeds_site_locations_and_users() {
     assert_eq!(status, StatusCode::OK);
     assert_eq!(
         me,
-        json!({ "username": "staff", "display_name": "张三", "role": "staff" })
+        json!({ "username": "staff", "display_name": "张三", "role": "staff", "department": null })
+    );
+    let engineer_pw = s.created_users[3]
+        .generated_password
+        .clone()
+        .expect("generated");
+    let engineer = s.login("engineer", &engineer_pw).await;
+    let (_, me) = s.get(&engineer, "/api/v1/auth/me").await;
+    assert_eq!(
+        me,
+        json!({ "username": "engineer", "display_name": "王工", "role": "handler", "department": "engineering" })
     );
     let (status, sites) = s.get(&token, "/api/v1/sites").await;
     assert_eq!(status, StatusCode::OK);

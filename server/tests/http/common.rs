@@ -2,13 +2,15 @@
 
 use reqwest::StatusCode;
 use serde_json::{json, Value};
-use siteline_model::sync::{PullResponse, PushRequest, PushResponse, SyncedEvent, SCHEMA_VERSION};
+use siteline_model::sync::{
+    PullResponse, PushRequest, PushResponse, PushResult, SyncedEvent, SCHEMA_VERSION,
+};
 use siteline_model::time::days_from_civil;
 use siteline_model::{
     Channel, Complainant, ComplaintId, DeviceId, Event, EventId, EventKind, NewComplaint, Severity,
     Timestamp,
 };
-use siteline_server::{build, Built, Config, CreatedUser};
+use siteline_server::{build, AppState, Built, Config, CreatedUser};
 use std::sync::atomic::{AtomicU64, Ordering};
 use tempfile::TempDir;
 
@@ -19,6 +21,8 @@ pub struct TestServer {
     pub base: String,
     pub http: reqwest::Client,
     pub created_users: Vec<CreatedUser>,
+    /// The running app's state: tests move `state.clock`.
+    pub state: AppState,
     pub dir: TempDir,
 }
 
@@ -36,7 +40,7 @@ pub async fn start_with(tweak: impl FnOnce(&mut Config)) -> TestServer {
     let Built {
         router,
         created_users,
-        ..
+        state,
     } = build(cfg).await.expect("server builds");
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
         .await
@@ -47,6 +51,7 @@ pub async fn start_with(tweak: impl FnOnce(&mut Config)) -> TestServer {
         base: format!("http://{addr}"),
         http: reqwest::Client::new(),
         created_users,
+        state,
         dir,
     }
 }
@@ -76,17 +81,56 @@ impl TestServer {
 
     /// Creates a user as admin and returns a token for it.
     pub async fn user(&self, username: &str, role: &str) -> String {
+        self.user_in(username, role, None).await
+    }
+
+    /// Creates a user with a department (handlers need one) and returns a token for it.
+    pub async fn user_in(&self, username: &str, role: &str, department: Option<&str>) -> String {
         let admin = self.admin().await;
-        let res = self
-            .http
-            .post(self.url("/api/v1/users"))
-            .bearer_auth(&admin)
-            .json(&json!({ "username": username, "password": STAFF_PW, "role": role, "display_name": "张三" }))
-            .send()
-            .await
-            .expect("create user");
-        assert_eq!(res.status(), StatusCode::CREATED);
+        let body = json!({ "username": username, "password": STAFF_PW, "role": role,
+                           "display_name": "张三", "department": department });
+        let (status, body) = self
+            .send(reqwest::Method::POST, &admin, "/api/v1/users", Some(&body))
+            .await;
+        assert_eq!(status, StatusCode::CREATED, "{body}");
         self.login(username, STAFF_PW).await
+    }
+
+    /// Any request with an optional JSON body; answers the status and the JSON body (or null).
+    pub async fn send(
+        &self,
+        method: reqwest::Method,
+        token: &str,
+        path: &str,
+        body: Option<&Value>,
+    ) -> (StatusCode, Value) {
+        let mut req = self.http.request(method, self.url(path)).bearer_auth(token);
+        if let Some(b) = body {
+            req = req.json(b);
+        }
+        let res = req.send().await.expect("request");
+        let status = res.status();
+        (status, res.json().await.unwrap_or(Value::Null))
+    }
+
+    /// `GET /api/v1/complaints/{id}`; asserts 200.
+    pub async fn detail(&self, token: &str, id: ComplaintId) -> Value {
+        let (status, body) = self.get(token, &format!("/api/v1/complaints/{id}")).await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        body
+    }
+
+    /// `GET /api/v1/complaints?<query>`; asserts 200 and answers the ids in order.
+    pub async fn list_ids(&self, token: &str, query: &str) -> Vec<String> {
+        let (status, body) = self
+            .get(token, &format!("/api/v1/complaints?{query}"))
+            .await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        body.as_array()
+            .expect("array")
+            .iter()
+            .filter_map(|c| c["id"].as_str().map(String::from))
+            .collect()
     }
 
     pub async fn get(&self, token: &str, path: &str) -> (StatusCode, Value) {
@@ -161,6 +205,17 @@ pub fn error_code(body: &Value) -> &str {
     body["error"]["code"].as_str().expect("error.code")
 }
 
+/// The code of a rejected push result, `None` if accepted.
+pub fn rejection(r: &PushResult) -> Option<&str> {
+    match r {
+        PushResult::Accepted { .. } => None,
+        PushResult::Rejected { code, message } => {
+            assert!(!message.is_empty(), "rejections explain themselves");
+            Some(code)
+        }
+    }
+}
+
 static COUNTER: AtomicU64 = AtomicU64::new(1);
 
 fn rnd() -> [u8; 10] {
@@ -215,5 +270,48 @@ pub fn note(of: &Event, text: &str) -> Event {
         captured_at: Timestamp(of.captured_at.millis() + 60_000),
         lamport: of.lamport + 1,
         kind: EventKind::NoteAdded { text: text.into() },
+    }
+}
+
+/// A `Created` event like [`created`], adjusted by `edit` (e.g. severity, phone, place).
+pub fn created_with(
+    author: &str,
+    device: DeviceId,
+    captured_at: Timestamp,
+    edit: impl FnOnce(&mut NewComplaint),
+) -> Event {
+    let mut e = created(author, device, "测试投诉", captured_at);
+    if let EventKind::Created(new) = &mut e.kind {
+        edit(new);
+    }
+    e
+}
+
+/// Another event on the complaint of `of`, written by `author` on `device` at `lamport`,
+/// captured `minutes` after `of`.
+pub fn then(
+    of: &Event,
+    device: DeviceId,
+    author: &str,
+    lamport: u64,
+    minutes: i64,
+    kind: EventKind,
+) -> Event {
+    let at = Timestamp(of.captured_at.millis() + minutes * 60_000);
+    Event {
+        id: EventId::new_v7(at.millis(), rnd()),
+        complaint_id: of.complaint_id,
+        device_id: device,
+        author: author.into(),
+        captured_at: at,
+        lamport,
+        kind,
+    }
+}
+
+pub fn dispatch(department: &str) -> EventKind {
+    EventKind::Dispatched {
+        department: department.into(),
+        instructions: String::new(),
     }
 }

@@ -24,14 +24,13 @@ async fn lists_and_shows_pushed_complaints() {
     };
     s.push(
         &token,
-        &[
-            older.clone(),
-            newer.clone(),
-            note(&older, "已派工程部"),
-            closed,
-        ],
+        &[older.clone(), newer.clone(), note(&older, "已派工程部")],
     )
     .await;
+    // Setting a status directly is for admins (who may relay others' events).
+    let r = s.push(&token, std::slice::from_ref(&closed)).await;
+    assert_eq!(rejection(&r.results[0].result), Some("forbidden"));
+    s.push(&s.admin().await, &[closed]).await;
 
     let (status, list) = s.get(&token, "/api/v1/complaints").await;
     assert_eq!(status, StatusCode::OK, "{list}");
@@ -106,4 +105,119 @@ async fn unknown_and_malformed_ids() {
     let (status, body): (StatusCode, Value) = s.get(&token, "/api/v1/complaints").await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!(body, Value::Array(vec![]));
+}
+
+#[tokio::test]
+async fn filters_by_status_department_text_time_and_overdue() {
+    let s = start().await;
+    let staff = s.user("zhang", "staff").await;
+    let d = device();
+    let place = |desc: &str, loc: &str, cat: &str, phone: &str| {
+        let (desc, loc, cat, phone) = (
+            desc.to_string(),
+            loc.to_string(),
+            cat.to_string(),
+            phone.to_string(),
+        );
+        move |n: &mut siteline_model::NewComplaint| {
+            n.description = desc;
+            n.location = loc;
+            n.category = cat;
+            n.complainant.phone = Some(phone);
+        }
+    };
+    let just_now = Timestamp(s.state.clock.now().millis() - 60_000);
+    let fresh = created_with(
+        "zhang",
+        d,
+        just_now,
+        place(
+            "电梯异响",
+            "1栋 › 3F 电梯厅",
+            "facility.lift",
+            "13900000001",
+        ),
+    );
+    let lamp = created_with(
+        "zhang",
+        d,
+        t2026(),
+        place(
+            "楼道灯不亮",
+            "2栋 › 1F 大堂",
+            "facility.lighting",
+            "13900000002",
+        ),
+    );
+    let guard = created_with(
+        "zhang",
+        d,
+        Timestamp(t2026().millis() + 3_600_000),
+        place("保安态度差", "南门岗", "service.attitude", "13900000003"),
+    );
+    s.push(
+        &staff,
+        &[
+            fresh.clone(),
+            lamp.clone(),
+            guard.clone(),
+            then(&lamp, d, "zhang", 3, 5, dispatch("engineering")),
+            then(&guard, d, "zhang", 3, 5, dispatch("security")),
+        ],
+    )
+    .await;
+    let id = |e: &siteline_model::Event| e.complaint_id.to_string();
+    let (f, l, g) = (id(&fresh), id(&lamp), id(&guard));
+    let ids = |q: &'static str| s.list_ids(&staff, q);
+    assert_eq!(ids("").await, vec![f.clone(), g.clone(), l.clone()]);
+    assert_eq!(ids("status=dispatched").await, vec![g.clone(), l.clone()]);
+    assert_eq!(ids("status=received").await, vec![f.clone()]);
+    let all = vec![f.clone(), g.clone(), l.clone()];
+    assert_eq!(ids("status=received,dispatched").await, all);
+    assert_eq!(ids("status=received&status=dispatched").await, all);
+    assert_eq!(ids("department=engineering").await, vec![l.clone()]);
+    assert_eq!(ids("q=电梯").await, vec![f.clone()]);
+    assert_eq!(ids("q=南门").await, vec![g.clone()]);
+    assert_eq!(ids("q=sl-2026").await, all, "numbers, case-insensitive");
+    let number = s.detail(&staff, lamp.complaint_id).await["number"]
+        .as_str()
+        .expect("number")
+        .to_string();
+    assert_eq!(
+        s.list_ids(&staff, &format!("q={number}")).await,
+        vec![l.clone()]
+    );
+    assert_eq!(ids("category=facility").await, vec![f.clone(), l.clone()]);
+    let window = format!(
+        "from={}&to={}",
+        t2026().millis(),
+        t2026().millis() + 3_600_000
+    );
+    assert_eq!(
+        s.list_ids(&staff, &window).await,
+        vec![l.clone()],
+        "to is exclusive"
+    );
+    assert_eq!(ids("overdue=true").await, vec![g.clone(), l.clone()]);
+    assert_eq!(ids("overdue=true&limit=1&offset=1").await, vec![l.clone()]);
+    assert_eq!(ids("limit=2&offset=1").await, vec![g.clone(), l.clone()]);
+
+    let (_, list) = s.get(&staff, "/api/v1/complaints").await;
+    assert_eq!(
+        list[0]["deadline_state"], "due_soon",
+        "dispatch due in 9 minutes"
+    );
+    assert_eq!(list[0]["department"], Value::Null);
+    assert_eq!(list[2]["deadline_state"], "overdue");
+    assert_eq!(list[2]["department"], "engineering");
+    for bad in [
+        "overdue=maybe",
+        "department=plumbing",
+        "from=yesterday",
+        "limit=0",
+    ] {
+        let (status, body) = s.get(&staff, &format!("/api/v1/complaints?{bad}")).await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{bad}");
+        assert_eq!(error_code(&body), "bad_request");
+    }
 }

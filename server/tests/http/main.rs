@@ -3,6 +3,9 @@
 mod auth;
 mod common;
 mod complaints;
+mod escalation;
 mod input;
+mod sites;
 mod static_files;
 mod sync;
+mod workflow;

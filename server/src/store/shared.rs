@@ -1,0 +1,165 @@
+//! Storage-independent pieces every `Store` implementation shares: server events, batch folding.
+
+use crate::error::{Error, Result};
+use siteline_model::api::ComplaintSummary;
+use siteline_model::{
+    fold_one, Complaint, ComplaintId, DeviceId, Event, EventId, EventKind, Severity, Timestamp,
+};
+use std::collections::HashMap;
+
+/// Author of the events the server writes itself.
+pub const SYSTEM_AUTHOR: &str = "system";
+
+/// Escalation rule: a 二次投诉 (same phone, or same place and category, within the window).
+pub const RULE_REPEAT: &str = "repeat_complaint";
+/// Escalation rule: an effective complaint unresolved for a month becomes 重大.
+pub const RULE_UNRESOLVED: &str = "unresolved_month";
+
+/// Version of the projection (fold + derived columns). Rows written by an older server are
+/// re-folded from their events when the store opens.
+pub const FOLD_VERSION: i64 = 2;
+
+/// The projection row of a folded complaint.
+pub fn summary_of(state: &Complaint, received_at: Timestamp) -> ComplaintSummary {
+    ComplaintSummary {
+        id: state.id,
+        number: state.display_number().to_string(),
+        provisional_number: state.provisional_number.clone(),
+        status: state.status,
+        severity: state.severity,
+        category: state.category.clone(),
+        channel: state.channel,
+        location: state.location.clone(),
+        description: state.description.clone(),
+        created_by: state.created_by.clone(),
+        created_at: state.captured_at,
+        received_at,
+    }
+}
+
+/// Parses an enum code stored in a text column.
+pub(crate) fn parse_code<T>(what: &str, code: &str, parse: fn(&str) -> Option<T>) -> Result<T> {
+    parse(code).ok_or_else(|| Error::Internal(format!("stored {what} is unknown: {code}")))
+}
+
+/// The site a complaint belongs to: the one it names if the server knows it, else the default.
+pub fn resolve_site<'a>(named: &'a str, known: &[String], default: &'a str) -> &'a str {
+    if known.iter().any(|k| k == named) {
+        named
+    } else {
+        default
+    }
+}
+
+/// The server's `NumberAssigned` event for a newly stored `Created` event: a new UUIDv7,
+/// device `DeviceId::SERVER`, author `system`, captured now, one logical tick after the creation.
+pub fn number_event(created: &Event, number: String, now: Timestamp) -> Event {
+    server_event(
+        created.complaint_id,
+        created.lamport.saturating_add(1),
+        now,
+        EventKind::NumberAssigned { number },
+    )
+}
+
+/// The server's `Escalated` event for a complaint whose greatest stored lamport is `max_lamport`.
+pub fn escalation_event(
+    complaint: ComplaintId,
+    max_lamport: u64,
+    to: Severity,
+    rule: &str,
+    related: Option<ComplaintId>,
+    now: Timestamp,
+) -> Event {
+    server_event(
+        complaint,
+        max_lamport.saturating_add(1),
+        now,
+        EventKind::Escalated {
+            to,
+            rule: rule.into(),
+            related,
+        },
+    )
+}
+
+fn server_event(complaint: ComplaintId, lamport: u64, now: Timestamp, kind: EventKind) -> Event {
+    Event {
+        id: EventId::new_v7(now.millis(), rand::random()),
+        complaint_id: complaint,
+        device_id: DeviceId::SERVER,
+        author: SYSTEM_AUTHOR.into(),
+        captured_at: now,
+        lamport,
+        kind,
+    }
+}
+
+/// The complaints one push touches: each folded once from its stored events, then advanced with
+/// every event of the batch that is accepted, in order (the fold itself orders by lamport and id).
+#[derive(Debug, Default)]
+pub struct BatchStates {
+    by: HashMap<ComplaintId, (Vec<Event>, Option<Complaint>)>,
+}
+
+impl BatchStates {
+    pub fn is_loaded(&self, id: ComplaintId) -> bool {
+        self.by.contains_key(&id)
+    }
+
+    /// Sets a complaint's stored events (call once, before `state`/`accept`).
+    pub fn load(&mut self, id: ComplaintId, stored: Vec<Event>) {
+        let state = fold_one(&stored);
+        self.by.insert(id, (stored, state));
+    }
+
+    /// The current state, `None` while no `Created` is known.
+    pub fn state(&self, id: ComplaintId) -> Option<&Complaint> {
+        self.by.get(&id).and_then(|(_, s)| s.as_ref())
+    }
+
+    /// Records an accepted event and re-folds its complaint.
+    pub fn accept(&mut self, ev: &Event) {
+        let (events, state) = self.by.entry(ev.complaint_id).or_default();
+        events.push(ev.clone());
+        *state = fold_one(events.iter());
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use siteline_model::{NewComplaint, Status};
+
+    fn ev(cid: ComplaintId, lamport: u64, kind: EventKind) -> Event {
+        server_event(cid, lamport, Timestamp(lamport as i64), kind)
+    }
+
+    #[test]
+    fn batch_states_advance_with_accepted_events() {
+        let cid = ComplaintId::new_v7(1, [1; 10]);
+        let mut b = BatchStates::default();
+        assert!(!b.is_loaded(cid));
+        b.load(cid, vec![]);
+        assert!(b.is_loaded(cid) && b.state(cid).is_none());
+        b.accept(&ev(cid, 1, EventKind::Created(NewComplaint::default())));
+        assert_eq!(b.state(cid).map(|c| c.status), Some(Status::Received));
+        let to = |d: &str| EventKind::Dispatched {
+            department: d.into(),
+            instructions: String::new(),
+        };
+        b.accept(&ev(cid, 2, to("engineering")));
+        b.accept(&ev(cid, 3, to("security")));
+        let c = b.state(cid).expect("state");
+        assert_eq!(c.department.as_deref(), Some("engineering"));
+        assert_eq!(c.conflicts.len(), 1, "the second dispatch is a conflict");
+    }
+
+    #[test]
+    fn sites_resolve_to_known_or_default() {
+        let known = vec!["DEMO".to_string(), "SL".to_string()];
+        assert_eq!(resolve_site("DEMO", &known, "SL"), "DEMO");
+        assert_eq!(resolve_site("", &known, "SL"), "SL");
+        assert_eq!(resolve_site("NOPE", &known, "SL"), "SL");
+    }
+}

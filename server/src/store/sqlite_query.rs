@@ -1,0 +1,105 @@
+//! SQLite reads of the projection: filtered register listing and one complaint with its events.
+
+use super::shared::summary_of;
+use super::sqlite_sync::{complaint_events, internal};
+use super::{ComplaintFilter, ComplaintRow, StoredComplaint};
+use crate::error::Result;
+use siteline_model::{Complaint, ComplaintId, Timestamp};
+use sqlx::{QueryBuilder, Sqlite, SqlitePool};
+
+fn row_from(site_code: String, state_json: &str, received_at: i64) -> Result<ComplaintRow> {
+    let state: Complaint =
+        serde_json::from_str(state_json).map_err(|e| internal("stored state does not parse", e))?;
+    Ok(ComplaintRow {
+        summary: summary_of(&state, Timestamp(received_at)),
+        site_code,
+        state,
+    })
+}
+
+pub(super) async fn list_complaints(
+    pool: &SqlitePool,
+    f: &ComplaintFilter,
+) -> Result<Vec<ComplaintRow>> {
+    let mut q: QueryBuilder<Sqlite> =
+        QueryBuilder::new("SELECT site_code, state_json, received_at FROM complaints WHERE 1 = 1");
+    if !f.statuses.is_empty() {
+        q.push(" AND status IN (");
+        let mut list = q.separated(", ");
+        for s in &f.statuses {
+            list.push_bind(s.code());
+        }
+        q.push(")");
+    }
+    if let Some(s) = f.severity {
+        q.push(" AND severity = ").push_bind(s.code());
+    }
+    if let Some(c) = &f.category {
+        // The code itself and its sub-categories (`facility` ⊃ `facility.lift`).
+        q.push(" AND (category = ")
+            .push_bind(c.clone())
+            .push(" OR substr(category, 1, ")
+            .push_bind(c.chars().count() as i64 + 1)
+            .push(") = ")
+            .push_bind(format!("{c}."));
+        for child in &f.category_children {
+            q.push(" OR category = ").push_bind(child.clone());
+        }
+        q.push(")");
+    }
+    if let Some(d) = &f.department {
+        q.push(" AND department = ").push_bind(d.clone());
+    }
+    if let Some(text) = &f.q {
+        let needle = text.to_lowercase();
+        q.push(" AND (instr(lower(description), ")
+            .push_bind(needle.clone())
+            .push(") > 0 OR instr(lower(location), ")
+            .push_bind(needle.clone())
+            .push(") > 0 OR instr(lower(coalesce(number, '')), ")
+            .push_bind(needle.clone())
+            .push(") > 0 OR instr(lower(provisional_number), ")
+            .push_bind(needle)
+            .push(") > 0)");
+    }
+    if let Some(from) = f.from {
+        q.push(" AND captured_at >= ").push_bind(from.millis());
+    }
+    if let Some(to) = f.to {
+        q.push(" AND captured_at < ").push_bind(to.millis());
+    }
+    q.push(" ORDER BY captured_at DESC, id DESC");
+    match f.limit {
+        Some(limit) => {
+            q.push(" LIMIT ").push_bind(i64::from(limit));
+        }
+        None => {
+            q.push(" LIMIT -1");
+        }
+    }
+    q.push(" OFFSET ").push_bind(i64::from(f.offset));
+    let rows: Vec<(String, String, i64)> = q.build_query_as().fetch_all(pool).await?;
+    rows.into_iter()
+        .map(|(site, json, received_at)| row_from(site, &json, received_at))
+        .collect()
+}
+
+pub(super) async fn get_complaint(
+    pool: &SqlitePool,
+    id: ComplaintId,
+) -> Result<Option<StoredComplaint>> {
+    // One read transaction: the state and the events come from the same snapshot.
+    let mut tx = pool.begin().await?;
+    let row: Option<(String, String, i64)> =
+        sqlx::query_as("SELECT site_code, state_json, received_at FROM complaints WHERE id = ?")
+            .bind(id.to_string())
+            .fetch_optional(&mut *tx)
+            .await?;
+    let Some((site, state_json, received_at)) = row else {
+        return Ok(None);
+    };
+    let row = row_from(site, &state_json, received_at)?;
+    let events = complaint_events(&mut tx, id).await?;
+    tx.commit().await?;
+    Ok(Some(StoredComplaint { row, events }))
+}

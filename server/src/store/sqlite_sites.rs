@@ -1,0 +1,292 @@
+//! SQLite sites: creation with the location tree, listing with policy/hours/days/categories, edits.
+
+use super::{LocationNode, LOCATION_SEPARATOR};
+use crate::error::{Error, Result};
+use siteline_model::api::{CustomCategory, SiteDay, SiteInfo};
+use siteline_model::calendar::{DayKind, WorkingHours};
+use siteline_model::timelimit::{Clock, Policy};
+use siteline_model::Timestamp;
+use sqlx::{SqliteConnection, SqlitePool};
+use std::collections::HashMap;
+
+fn internal(what: &str, e: impl std::fmt::Display) -> Error {
+    Error::Internal(format!("{what}: {e}"))
+}
+
+fn no_site(code: &str) -> Error {
+    Error::NotFound(format!("no site {code}"))
+}
+
+pub(super) async fn create_site(
+    pool: &SqlitePool,
+    code: &str,
+    name: &str,
+    is_default: bool,
+    locations: &[LocationNode],
+    now: Timestamp,
+) -> Result<()> {
+    let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
+    sqlx::query("INSERT INTO sites (code, name, is_default, created_at) VALUES (?, ?, ?, ?)")
+        .bind(code)
+        .bind(name)
+        .bind(i64::from(is_default))
+        .bind(now.millis())
+        .execute(&mut *tx)
+        .await?;
+    // Depth-first, keeping sibling order in `sort`.
+    let mut stack: Vec<(Option<i64>, i64, &LocationNode)> = locations
+        .iter()
+        .enumerate()
+        .rev()
+        .map(|(i, n)| (None, i as i64, n))
+        .collect();
+    while let Some((parent, sort, node)) = stack.pop() {
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO locations (site_code, parent_id, name, sort) VALUES (?, ?, ?, ?) RETURNING id",
+        )
+        .bind(code)
+        .bind(parent)
+        .bind(&node.name)
+        .bind(sort)
+        .fetch_one(&mut *tx)
+        .await?;
+        for (i, child) in node.children.iter().enumerate().rev() {
+            stack.push((Some(id), i as i64, child));
+        }
+    }
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Codes of every site.
+pub(super) async fn known_sites(conn: &mut SqliteConnection) -> Result<Vec<String>> {
+    Ok(sqlx::query_scalar("SELECT code FROM sites ORDER BY code")
+        .fetch_all(&mut *conn)
+        .await?)
+}
+
+/// Every site (or only `only`), default first, with everything a device needs offline.
+pub(super) async fn list_sites(
+    conn: &mut SqliteConnection,
+    only: Option<&str>,
+) -> Result<Vec<SiteInfo>> {
+    let sites: Vec<(String, String, Option<String>, Option<String>)> = sqlx::query_as(
+        "SELECT code, name, policy_json, hours_json FROM sites
+         WHERE ?1 IS NULL OR code = ?1 ORDER BY is_default DESC, code",
+    )
+    .bind(only)
+    .fetch_all(&mut *conn)
+    .await?;
+    let mut out = Vec::with_capacity(sites.len());
+    for (code, name, policy_json, hours_json) in sites {
+        let rows: Vec<(i64, Option<i64>, String)> = sqlx::query_as(
+            "SELECT id, parent_id, name FROM locations WHERE site_code = ? ORDER BY sort, id",
+        )
+        .bind(&code)
+        .fetch_all(&mut *conn)
+        .await?;
+        let policy: Policy = match policy_json {
+            Some(j) => serde_json::from_str(&j).map_err(|e| internal("stored policy", e))?,
+            None => Policy::default(),
+        };
+        let hours: WorkingHours = match hours_json {
+            Some(j) => serde_json::from_str(&j).map_err(|e| internal("stored hours", e))?,
+            None => WorkingHours::default(),
+        };
+        let days: Vec<(String, String)> =
+            sqlx::query_as("SELECT date, kind FROM site_days WHERE site_code = ? ORDER BY date")
+                .bind(&code)
+                .fetch_all(&mut *conn)
+                .await?;
+        let days = days
+            .into_iter()
+            .map(|(date, kind)| {
+                let kind = match kind.as_str() {
+                    "off" => DayKind::Off,
+                    "work" => DayKind::Work,
+                    other => return Err(internal("stored day kind", other)),
+                };
+                Ok(SiteDay { date, kind })
+            })
+            .collect::<Result<Vec<_>>>()?;
+        let categories: Vec<(String, String, String, String)> = sqlx::query_as(
+            "SELECT code, parent, zh, en FROM site_categories WHERE site_code = ? ORDER BY rowid",
+        )
+        .bind(&code)
+        .fetch_all(&mut *conn)
+        .await?;
+        let categories = categories
+            .into_iter()
+            .map(|(code, parent, zh, en)| CustomCategory {
+                code,
+                parent,
+                zh,
+                en,
+            })
+            .collect();
+        out.push(SiteInfo {
+            locations: location_labels(&rows),
+            code,
+            name,
+            policy,
+            hours,
+            days,
+            categories,
+        });
+    }
+    Ok(out)
+}
+
+/// Clocks (policy, calendar with own days, hours) of every site, by code.
+pub(super) async fn clocks(conn: &mut SqliteConnection) -> Result<HashMap<String, Clock>> {
+    Ok(list_sites(conn, None)
+        .await?
+        .iter()
+        .map(|s| (s.code.clone(), Clock::for_site(s)))
+        .collect())
+}
+
+async fn require_site(conn: &mut SqliteConnection, code: &str) -> Result<()> {
+    let found: Option<i64> = sqlx::query_scalar("SELECT 1 FROM sites WHERE code = ?")
+        .bind(code)
+        .fetch_optional(&mut *conn)
+        .await?;
+    found.map(|_| ()).ok_or_else(|| no_site(code))
+}
+
+pub(super) async fn set_policy(
+    pool: &SqlitePool,
+    code: &str,
+    policy: Option<&Policy>,
+    hours: Option<&WorkingHours>,
+) -> Result<()> {
+    let policy = policy
+        .map(serde_json::to_string)
+        .transpose()
+        .map_err(|e| internal("policy does not serialize", e))?;
+    let hours = hours
+        .map(serde_json::to_string)
+        .transpose()
+        .map_err(|e| internal("hours do not serialize", e))?;
+    let done = sqlx::query(
+        "UPDATE sites SET policy_json = coalesce(?, policy_json), hours_json = coalesce(?, hours_json)
+         WHERE code = ?",
+    )
+    .bind(policy)
+    .bind(hours)
+    .bind(code)
+    .execute(pool)
+    .await?;
+    if done.rows_affected() == 0 {
+        return Err(no_site(code));
+    }
+    Ok(())
+}
+
+fn kind_code(kind: DayKind) -> &'static str {
+    match kind {
+        DayKind::Off => "off",
+        DayKind::Work => "work",
+    }
+}
+
+pub(super) async fn set_day(pool: &SqlitePool, code: &str, day: &SiteDay) -> Result<()> {
+    let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
+    require_site(&mut tx, code).await?;
+    sqlx::query(
+        "INSERT INTO site_days (site_code, date, kind) VALUES (?, ?, ?)
+         ON CONFLICT (site_code, date) DO UPDATE SET kind = excluded.kind",
+    )
+    .bind(code)
+    .bind(&day.date)
+    .bind(kind_code(day.kind))
+    .execute(&mut *tx)
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+pub(super) async fn delete_day(pool: &SqlitePool, code: &str, date: &str) -> Result<()> {
+    let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
+    require_site(&mut tx, code).await?;
+    let done = sqlx::query("DELETE FROM site_days WHERE site_code = ? AND date = ?")
+        .bind(code)
+        .bind(date)
+        .execute(&mut *tx)
+        .await?;
+    tx.commit().await?;
+    if done.rows_affected() == 0 {
+        return Err(Error::NotFound(format!(
+            "site {code} has no own day {date}"
+        )));
+    }
+    Ok(())
+}
+
+pub(super) async fn add_category(pool: &SqlitePool, code: &str, c: &CustomCategory) -> Result<()> {
+    let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
+    require_site(&mut tx, code).await?;
+    let res = sqlx::query(
+        "INSERT INTO site_categories (site_code, code, parent, zh, en) VALUES (?, ?, ?, ?, ?)",
+    )
+    .bind(code)
+    .bind(&c.code)
+    .bind(&c.parent)
+    .bind(&c.zh)
+    .bind(&c.en)
+    .execute(&mut *tx)
+    .await;
+    match res {
+        Ok(_) => {}
+        Err(sqlx::Error::Database(e)) if e.is_unique_violation() => {
+            return Err(Error::Conflict(format!(
+                "site {code} already has category {}",
+                c.code
+            )))
+        }
+        Err(e) => return Err(e.into()),
+    }
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Full labels of every node of a location tree, depth-first in sibling order.
+fn location_labels(rows: &[(i64, Option<i64>, String)]) -> Vec<String> {
+    let mut children: HashMap<Option<i64>, Vec<(i64, &str)>> = HashMap::new();
+    for (id, parent, name) in rows {
+        children.entry(*parent).or_default().push((*id, name));
+    }
+    let mut out = Vec::with_capacity(rows.len());
+    let mut stack: Vec<(i64, String)> = children
+        .get(&None)
+        .map(|v| v.iter().rev().map(|(id, n)| (*id, n.to_string())).collect())
+        .unwrap_or_default();
+    while let Some((id, label)) = stack.pop() {
+        if let Some(kids) = children.get(&Some(id)) {
+            for (kid, name) in kids.iter().rev() {
+                stack.push((*kid, format!("{label}{LOCATION_SEPARATOR}{name}")));
+            }
+        }
+        out.push(label);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::location_labels;
+
+    #[test]
+    fn labels_follow_the_tree() {
+        let rows = vec![
+            (1, None, "1栋".to_string()),
+            (2, Some(1), "1F 大堂".to_string()),
+            (3, Some(1), "3F 电梯厅".to_string()),
+            (4, None, "B2 停车场".to_string()),
+        ];
+        assert_eq!(
+            location_labels(&rows),
+            vec!["1栋", "1栋 › 1F 大堂", "1栋 › 3F 电梯厅", "B2 停车场"]
+        );
+    }
+}
