@@ -93,6 +93,7 @@ impl Calendar {
 
 /// A site's working hours each working day, in minutes after local midnight, and its UTC offset.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct WorkingHours {
     pub start_min: u32,
     pub end_min: u32,

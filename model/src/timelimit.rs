@@ -13,7 +13,9 @@ const HOUR: i64 = 60 * MIN;
 const DAY: i64 = 24 * HOUR;
 
 /// A site's time limits. Defaults are the procedures' (DOMAIN.md "Time limits").
+/// Missing fields take the default, so stored policies survive new fields.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct Policy {
     /// 通知单 to the department: clock minutes after receipt.
     pub notice_minutes: i64,
@@ -246,7 +248,18 @@ impl Clock {
         others: impl IntoIterator<Item = &'a Complaint>,
     ) -> Option<ComplaintId> {
         let window = self.policy.repeat_window_days * DAY;
-        let phone = c.complainant.phone.as_deref().filter(|p| !p.is_empty());
+        // Compare phones as normalised numbers ("138 0013 8000" is "13800138000").
+        let norm = |p: &str| {
+            crate::validation::Phone::parse(p)
+                .map(|p| p.as_str().to_string())
+                .unwrap_or_else(|_| p.trim().to_string())
+        };
+        let phone = c
+            .complainant
+            .phone
+            .as_deref()
+            .filter(|p| !p.trim().is_empty())
+            .map(norm);
         others
             .into_iter()
             .filter(|o| {
@@ -256,7 +269,8 @@ impl Clock {
             })
             .filter(|o| o.status != crate::complaint::Status::Merged)
             .filter(|o| {
-                let same_person = phone.is_some() && o.complainant.phone.as_deref() == phone;
+                let same_person =
+                    phone.is_some() && o.complainant.phone.as_deref().map(norm) == phone;
                 let same_place = !c.location.trim().is_empty()
                     && o.location.trim() == c.location.trim()
                     && o.category == c.category;

@@ -158,6 +158,9 @@ fn repeat_complaints_by_person_or_by_place_and_category_within_the_window() {
     again.location = "1栋 大堂".into();
     again.category = "service.noise".into();
     assert_eq!(clock.repeat_of(&again, [&first]), Some(first.id));
+    // The same number written differently is the same person.
+    again.complainant.phone = Some("+86 138-0013-8000".into());
+    assert_eq!(clock.repeat_of(&again, [&first]), Some(first.id));
     // Different person, place and category: not a repeat.
     again.complainant.phone = Some("13900139000".into());
     assert_eq!(clock.repeat_of(&again, [&first]), None);
