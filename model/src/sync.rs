@@ -5,9 +5,12 @@ use crate::ids::EventId;
 use crate::time::Timestamp;
 use serde::{Deserialize, Serialize};
 
-/// Version of the event schema. The server accepts the versions it knows and answers
-/// `update_required` for newer ones.
-pub const SCHEMA_VERSION: u32 = 1;
+/// Version of the event schema. The server accepts the versions it knows
+/// (`MIN_SCHEMA_VERSION..=SCHEMA_VERSION`) and answers `update_required` for newer ones.
+/// 1: issue-2 events. 2: the workflow events, register fields, attachments (all additive).
+pub const SCHEMA_VERSION: u32 = 2;
+/// Oldest schema a current server still accepts (older apps keep syncing until updated).
+pub const MIN_SCHEMA_VERSION: u32 = 1;
 
 /// Most events accepted in one push; the app sends batches of `PUSH_BATCH`.
 pub const MAX_PUSH: usize = 1000;

@@ -95,7 +95,10 @@ async fn unknown_routes_and_methods_answer_json() {
         .expect("health");
     assert_eq!(res.status(), StatusCode::OK);
     let body: Value = res.json().await.expect("json");
-    assert_eq!(body, json!({ "status": "ok", "schema_version": 1 }));
+    assert_eq!(
+        body,
+        json!({ "status": "ok", "schema_version": siteline_model::sync::SCHEMA_VERSION })
+    );
 }
 
 #[tokio::test]
@@ -105,7 +108,10 @@ async fn push_limits_and_versions() {
     let d = device();
     let one = serde_json::to_value(created("admin", d, "x", t2026())).expect("json");
     let (status, body) = s
-        .push_raw(&token, &json!({ "schema_version": 2, "events": [one] }))
+        .push_raw(
+            &token,
+            &json!({ "schema_version": siteline_model::sync::SCHEMA_VERSION + 1, "events": [one.clone()] }),
+        )
         .await;
     assert_eq!(status, StatusCode::UPGRADE_REQUIRED);
     assert_eq!(error_code(&body), "update_required");
@@ -126,6 +132,14 @@ async fn push_limits_and_versions() {
         s.pull_all(&token, 500).await.is_empty(),
         "nothing stored from refused pushes"
     );
+    // Older versions the server knows are still accepted.
+    let (status, _) = s
+        .push_raw(
+            &token,
+            &json!({ "schema_version": siteline_model::sync::MIN_SCHEMA_VERSION, "events": [one] }),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
 }
 
 #[tokio::test]
