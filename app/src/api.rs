@@ -2,7 +2,7 @@
 
 use gloo_net::http::{Request, RequestBuilder, Response};
 use serde::de::DeserializeOwned;
-use siteline_model::api::{ErrorBody, LoginRequest, LoginResponse};
+use siteline_model::api::{ErrorBody, LoginRequest, LoginResponse, SiteInfo};
 use siteline_model::sync::{PullResponse, PushRequest, PushResponse, SCHEMA_VERSION};
 use siteline_model::Event;
 
@@ -76,6 +76,11 @@ impl Api {
             .json(&body)
             .map_err(|e| ApiError::Decode(e.to_string()))?;
         decode(req.send().await).await
+    }
+
+    /// The sites with their location labels, time-limit policy, calendar and own categories.
+    pub async fn sites(&self) -> Result<Vec<SiteInfo>, ApiError> {
+        decode(self.auth(Request::get("/api/v1/sites")).send().await).await
     }
 
     pub async fn pull(&self, after: u64, limit: u32) -> Result<PullResponse, ApiError> {

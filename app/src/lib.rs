@@ -4,6 +4,7 @@ pub mod api;
 pub mod components;
 pub mod ctx;
 pub mod i18n;
+pub mod logic;
 pub mod pages;
 pub mod store;
 pub mod sync;
@@ -12,7 +13,10 @@ use components::guard::Guard;
 use leptos::prelude::*;
 use leptos_router::components::{Route, Router, Routes};
 use leptos_router::path;
-use pages::{board::BoardPage, detail::DetailPage, list::ListPage, login::LoginPage, new::NewPage};
+use pages::{
+    board::BoardPage, detail::DetailPage, list::ListPage, login::LoginPage, new::NewPage,
+    notice::NoticePage,
+};
 
 /// Entry point called from `main`.
 pub fn start() {
@@ -34,6 +38,7 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/new") view=|| view! { <Guard><NewPage/></Guard> }/>
                 <Route path=path!("/board") view=|| view! { <Guard><BoardPage/></Guard> }/>
                 <Route path=path!("/complaints/:id") view=|| view! { <Guard><DetailPage/></Guard> }/>
+                <Route path=path!("/complaints/:id/notice") view=|| view! { <Guard><NoticePage/></Guard> }/>
             </Routes>
         </Router>
     }

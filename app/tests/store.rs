@@ -19,7 +19,9 @@ fn fields(desc: &str) -> NewComplaint {
         complainant: Complainant {
             name: Some("王女士".into()),
             phone: Some("13800138000".into()),
+            ..Default::default()
         },
+        ..Default::default()
     }
 }
 

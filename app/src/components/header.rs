@@ -36,6 +36,13 @@ pub fn Header() -> impl IntoView {
         ctx.session
             .with(|s| s.as_ref().is_some_and(|s| s.user.role.sees_board()))
     };
+    // Handlers (班组) do not take complaints; they work on what is dispatched to them.
+    let takes_complaints = move || {
+        ctx.session.with(|s| {
+            s.as_ref()
+                .is_some_and(|s| s.user.role != siteline_model::Role::Handler)
+        })
+    };
     let toggle_lang = move |_| {
         ctx.set_lang(if ctx.lang.get() == Lang::Zh {
             Lang::En
@@ -53,8 +60,10 @@ pub fn Header() -> impl IntoView {
     view! {
         <header class="top">
             <nav>
-                <A href="/" exact=true>{move || ctx.t(K::MyComplaints)}</A>
-                <A href="/new">{move || ctx.t(K::NewComplaint)}</A>
+                <A href="/" exact=true>{move || if takes_complaints() { ctx.t(K::MyComplaints) } else { ctx.t(K::DeptWork) }}</A>
+                <Show when=takes_complaints>
+                    <A href="/new">{move || ctx.t(K::NewComplaint)}</A>
+                </Show>
                 <Show when=sees_board>
                     <A href="/board">{move || ctx.t(K::Board)}</A>
                 </Show>

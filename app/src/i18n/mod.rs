@@ -1,8 +1,9 @@
-//! UI strings in zh-CN (first) and English, as typed keys; labels for model enums and error codes.
+//! UI strings in zh-CN (first) and English, as typed keys. Labels for model enums, error codes and
+//! timeline lines are in `labels` (re-exported here).
 
-use siteline_model::{
-    category, department, Channel, EventKind, Role, Satisfaction, Severity, Status,
-};
+mod labels;
+
+pub use labels::*;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize, Default)]
 pub enum Lang {
@@ -41,28 +42,48 @@ keys! {
     Pending => "待同步", "Unsynced";
     SyncNow => "立即同步", "Sync now";
     MyComplaints => "我的投诉", "My complaints";
+    DeptWork => "本部门工单", "My department's work";
+    NoDeptWork => "暂无派给本部门的投诉", "Nothing dispatched to your department";
+    NoDeptSet => "您的账号未设置部门，请联系管理员。", "Your account has no department; ask an administrator.";
+    OpenBoard => "打开看板", "Open the board";
     AllComplaints => "全部投诉", "All complaints";
     NewComplaint => "登记投诉", "New complaint";
     Board => "看板", "Board";
     NoComplaints => "暂无投诉记录", "No complaints yet";
     Description => "事件经过", "What happened";
     Location => "地点", "Location";
+    LocationHint => "可选项目位置或最近地点，也可直接输入", "Pick a site location or a recent one, or type freely";
     Category => "类别", "Category";
+    SubCategory => "子类别", "Sub-category";
     Severity => "级别", "Severity";
     Channel => "渠道", "Channel";
+    Complainant => "投诉人", "Complainant";
     ComplainantName => "投诉人姓名", "Complainant name";
     ComplainantPhone => "联系电话", "Phone";
+    ComplainantUnit => "房号", "Unit / room";
+    CustomerType => "客户类型", "Customer type";
     Anonymous => "匿名", "Anonymous";
+    AnonymousHint => "匿名：不记录姓名和电话", "Anonymous: name and phone are not recorded";
+    Wants => "业主要求", "What the complainant wants";
+    Against => "被投诉部门/人", "Department or person complained about";
+    Nature => "投诉性质", "Nature";
+    PromisedReplyAt => "承诺答复时间", "Reply promised by";
+    ChinaTime => "北京时间", "China time (UTC+8)";
+    Site => "项目", "Site";
     Save => "保存", "Save";
     Saving => "正在保存…", "Saving…";
     FixErrors => "请修正标出的内容后再保存，已填写的内容不会丢失。", "Please fix the marked fields; nothing you typed is lost.";
     SaveFailed => "保存到本机失败，内容仍在表单中：", "Could not save on this device; your text is still in the form: ";
     ChooseCategory => "请选择类别", "Choose a category";
+    DuplicateTitle => "可能重复：同一地点、同一类别已有未结束的投诉", "Possible duplicate: open complaints at the same place and category";
+    DuplicateHint => "如为同一事件，可保存后在详情页“合并到…”。", "If it is the same matter, save and merge it from the detail page.";
     Number => "编号", "Number";
     Provisional => "临时编号", "provisional";
+    ProvisionalMark => "临时", "provisional";
     Status => "状态", "Status";
     CapturedAt => "受理时间", "Received";
     ReceivedAt => "服务器接收", "On server";
+    NotOnServer => "尚未上传", "not yet on the server";
     CreatedBy => "受理人", "Taken by";
     SyncSaved => "已存本机", "Saved on device";
     SyncSynced => "已上传", "On server";
@@ -70,17 +91,10 @@ keys! {
     Timeline => "处理记录", "Timeline";
     AddNote => "添加备注", "Add note";
     NotePlaceholder => "处理进展…", "Progress…";
-    ChangeStatus => "变更状态", "Change status";
-    Apply => "确定", "Apply";
     NotFound => "未找到该投诉（可能尚未同步到本机）", "Complaint not found (it may not be on this device yet)";
     PageNotFound => "页面不存在", "Page not found";
     Back => "返回", "Back";
     Language => "English", "中文";
-    EvCreated => "受理登记", "Recorded";
-    EvEdited => "修改", "Edited";
-    EvStatus => "状态变更为", "Status changed to";
-    EvNote => "备注", "Note";
-    EvNumber => "分配编号", "Number assigned";
     Loading => "正在打开本机数据…", "Opening local data…";
     StorageFailed => "无法打开本机存储（IndexedDB）。请勿使用无痕模式。", "Cannot open local storage (IndexedDB). Do not use private browsing.";
     OfflineHint => "离线时记录保存在本机，恢复网络后自动上传。", "Offline, records are kept on this device and uploaded when back online.";
@@ -88,184 +102,69 @@ keys! {
     ErrTooLong => "内容过长", "Too long";
     ErrPhone => "电话号码格式不正确（手机 11 位或座机区号-号码）", "Invalid phone (11-digit mobile or area code + number)";
     ErrCategory => "未知类别", "Unknown category";
+    ErrTime => "时间格式不正确", "Invalid date and time";
+    ErrDepartment => "请选择有效的部门", "Choose a valid department";
+    ErrIllegal => "当前状态下不能执行此操作", "Not possible in the current status";
+    ErrClosed => "该投诉已结束", "This complaint is already closed";
+    ErrSameDept => "不能转派给当前部门", "Cannot transfer to the same department";
+    ErrSelfMerge => "不能合并到自身", "A complaint cannot be merged into itself";
+    ErrServerOnly => "只能由服务器记录", "Only the server records this";
+    ErrForbidden => "您的角色无权执行此操作", "Your role may not do this";
+    ErrTargetNotFound => "本机找不到该编号的投诉（可能尚未同步）", "No complaint with that number on this device (maybe not synced yet)";
     ErrOther => "内容无效", "Invalid";
-}
-
-pub fn status(s: Status, lang: Lang) -> &'static str {
-    let (zh, en) = match s {
-        Status::Received => ("已受理", "Received"),
-        Status::Dispatched => ("已派单", "Dispatched"),
-        Status::Accepted => ("已签收", "Signed for"),
-        Status::InProgress => ("处理中", "In progress"),
-        Status::Handled => ("已处理", "Handled"),
-        Status::Replied => ("已答复", "Replied"),
-        Status::FollowedUp => ("已回访", "Followed up"),
-        Status::Closed => ("已完结", "Closed"),
-        Status::Withdrawn => ("已撤诉", "Withdrawn"),
-        Status::Merged => ("已合并", "Merged"),
-    };
-    pick(lang, zh, en)
-}
-
-pub fn severity(s: Severity, lang: Lang) -> &'static str {
-    let (zh, en) = match s {
-        Severity::Major => ("重大", "Major"),
-        Severity::Important => ("重要", "Important"),
-        Severity::Minor => ("轻微", "Minor"),
-    };
-    pick(lang, zh, en)
-}
-
-pub fn channel(c: Channel, lang: Lang) -> &'static str {
-    let (zh, en) = match c {
-        Channel::Phone => ("来电", "Phone"),
-        Channel::Visit => ("来访", "Visit"),
-        Channel::Letter => ("来函", "Letter"),
-        Channel::Fax => ("传真", "Fax"),
-        Channel::CommentBox => ("意见箱", "Comment box"),
-        Channel::Online => ("网上", "Online"),
-        Channel::Patrol => ("巡查", "Patrol"),
-        Channel::Other => ("其他", "Other"),
-    };
-    pick(lang, zh, en)
-}
-
-pub fn role(r: Role, lang: Lang) -> &'static str {
-    let (zh, en) = match r {
-        Role::Admin => ("管理员", "Admin"),
-        Role::Supervisor => ("主管", "Supervisor"),
-        Role::Staff => ("客服", "Staff"),
-        Role::Handler => ("班组", "Department handler"),
-    };
-    pick(lang, zh, en)
-}
-
-/// A category's name, with its parent for sub-categories (`设备设施 › 电梯`); unknown codes as is.
-pub fn category_name(code: &str, lang: Lang) -> String {
-    let name = |c: &category::Category| pick(lang, c.zh, c.en);
-    match category::find(code) {
-        Some(c) => match c.parent.and_then(category::find) {
-            Some(p) => format!("{} › {}", name(p), name(c)),
-            None => name(c).to_string(),
-        },
-        None => code.to_string(),
-    }
-}
-
-/// Message for a validation error code from the model.
-pub fn validation(code: &str) -> K {
-    match code {
-        "required" => K::ErrRequired,
-        "too_long" => K::ErrTooLong,
-        "invalid_phone" => K::ErrPhone,
-        "unknown_category" => K::ErrCategory,
-        _ => K::ErrOther,
-    }
-}
-
-fn pick(lang: Lang, zh: &'static str, en: &'static str) -> &'static str {
-    match lang {
-        Lang::Zh => zh,
-        Lang::En => en,
-    }
-}
-
-pub fn department_name(code: &str, lang: Lang) -> String {
-    department::find(code)
-        .map(|d| pick(lang, d.zh, d.en).to_string())
-        .unwrap_or_else(|| code.to_string())
-}
-
-pub fn satisfaction(s: Satisfaction, lang: Lang) -> &'static str {
-    let (zh, en) = match s {
-        Satisfaction::Satisfied => ("满意", "Satisfied"),
-        Satisfaction::Basic => ("基本满意", "Basically satisfied"),
-        Satisfaction::Unsatisfied => ("不满意", "Unsatisfied"),
-    };
-    pick(lang, zh, en)
-}
-
-/// One line of the timeline for an event.
-pub fn event_line(kind: &EventKind, lang: Lang) -> String {
-    let z = lang == Lang::Zh;
-    let l = |zh: &str, en: &str| if z { zh.to_string() } else { en.to_string() };
-    match kind {
-        EventKind::Created(_) => l("受理登记", "Recorded"),
-        EventKind::Edited(_) => l("修改登记内容", "Edited"),
-        EventKind::StatusChanged { to, .. } => format!(
-            "{} {}",
-            l("状态变更为", "Status changed to"),
-            status(*to, lang)
-        ),
-        EventKind::NoteAdded { text } => format!("{}: {text}", l("备注", "Note")),
-        EventKind::NumberAssigned { number } => {
-            format!("{}: {number}", l("分配编号", "Number assigned"))
-        }
-        EventKind::Dispatched {
-            department,
-            instructions,
-        } => {
-            format!(
-                "{} {} {instructions}",
-                l("派单至", "Dispatched to"),
-                department_name(department, lang)
-            )
-        }
-        EventKind::Accepted => l("部门签收", "Signed for"),
-        EventKind::Started => l("开始处理", "Work started"),
-        EventKind::Handled {
-            remedial,
-            corrective,
-        } => format!(
-            "{}: {remedial} · {}: {corrective}",
-            l("补救措施", "Remedial"),
-            l("纠正措施", "Corrective")
-        ),
-        EventKind::Replied { content } => format!("{}: {content}", l("答复投诉人", "Replied")),
-        EventKind::FollowedUp {
-            satisfaction: s,
-            note,
-        } => format!(
-            "{}: {} {note}",
-            l("回访", "Follow-up"),
-            satisfaction(*s, lang)
-        ),
-        EventKind::Closed { summary } => format!("{} {summary}", l("已完结", "Closed")),
-        EventKind::Transferred { department, reason } => {
-            format!(
-                "{} {} ({reason})",
-                l("转派至", "Transferred to"),
-                department_name(department, lang)
-            )
-        }
-        EventKind::Returned { reason } => format!("{}: {reason}", l("退单", "Returned")),
-        EventKind::Withdrawn { reason, voluntary } => format!(
-            "{}: {reason}{}",
-            l("撤诉", "Withdrawn"),
-            if *voluntary {
-                l("（已核实自愿）", " (checked voluntary)")
-            } else {
-                String::new()
-            }
-        ),
-        EventKind::Merged { into } => format!("{} {into}", l("合并到", "Merged into")),
-        EventKind::Escalated { to, rule, .. } => {
-            let why = match rule.as_str() {
-                "unresolved_month" => l(
-                    "有效投诉一个月未解决",
-                    "effective complaint unresolved for a month",
-                ),
-                "repeat_complaint" => l("30天内二次投诉", "repeat complaint within 30 days"),
-                other => other.to_string(),
-            };
-            format!(
-                "{} {} ({why})",
-                l("自动升级为", "Escalated to"),
-                severity(*to, lang)
-            )
-        }
-        EventKind::AttachmentsAdded { attachments } => {
-            format!("{} {}", l("添加照片", "Photos added"), attachments.len())
-        }
-    }
+    // Detail page
+    Department => "责任部门", "Department";
+    Instructions => "处理要求", "Instructions";
+    Remedial => "补救措施", "Remedial action";
+    RemedialHint => "本次如何解决", "How this case was fixed";
+    Corrective => "纠正措施", "Corrective action";
+    CorrectiveHint => "如何防止再次发生", "How to stop it recurring";
+    ReplyContent => "答复内容", "Reply";
+    Satisfaction => "满意度", "Satisfaction";
+    FollowUpNote => "回访意见", "Follow-up note";
+    Summary => "完结总结", "Closing summary";
+    Reason => "原因", "Reason";
+    Voluntary => "已核实为投诉人自愿撤诉", "Checked that the withdrawal is voluntary";
+    MergeInto => "合并到（目标投诉编号）", "Merge into (target complaint number)";
+    MergeHint => "正式编号或临时编号，如 DEMO-2026-000001", "Canonical or provisional number, e.g. DEMO-2026-000001";
+    Submit => "提交", "Submit";
+    Cancel => "取消", "Cancel";
+    Actions => "可执行操作", "Actions";
+    NoActions => "当前没有您可执行的操作", "Nothing for you to do now";
+    ActionFailed => "无法提交：", "Cannot submit: ";
+    Deadlines => "处理时限", "Time limits";
+    DueAt => "期限", "Due";
+    NoDeadlines => "无时限", "No time limits";
+    ConflictNote => "冲突：未生效", "Conflict: not applied";
+    Device => "设备", "Device";
+    ServerDevice => "服务器", "server";
+    PrintNotice => "打印通知单", "Print notice";
+    Escalated => "已升级", "Escalated";
+    Reopened => "重开", "Reopened";
+    MergedInto => "已合并到", "Merged into";
+    Yes => "是", "Yes";
+    No => "否", "No";
+    Register => "登记内容", "Register";
+    Handling => "处理情况", "Handling";
+    // Board
+    Ended => "已结束", "Ended";
+    AllSeverities => "全部级别", "All severities";
+    AllDepartments => "全部部门", "All departments";
+    NoDepartment => "未派单", "Not dispatched";
+    OverdueOnly => "只看超时", "Overdue only";
+    // Notice
+    NoticeTitle => "投诉处理通知单", "Complaint handling notice";
+    Print => "打印", "Print";
+    Dispatch => "派单", "Dispatch";
+    DispatchedAt => "派单时间", "Dispatched";
+    HandledAt => "完成时间", "Handled";
+    RepliedAt => "答复时间", "Replied";
+    FollowUp => "回访", "Follow-up";
+    Dispatcher => "派单人", "Dispatched by";
+    Receiver => "签收人", "Signed for by";
+    HandlerSign => "处理人", "Handled by";
+    Visitor => "回访人", "Followed up by";
+    Signature => "签名", "Signature";
+    Date => "日期", "Date";
+    Recorded => "系统记录", "Recorded";
 }

@@ -1,63 +1,139 @@
-//! Supervisor board: every complaint on this device (synced from the server), in columns by status.
+//! Supervisor board: every complaint on this device (synced from the server), in columns by status
+//! (closed, withdrawn and merged together as 已结束), with severity, department, the worst deadline
+//! state (live on the site clock) and escalation marks; filter by severity, department, overdue.
 
 use crate::components::badges::{NumberBadge, SeverityBadge};
+use crate::components::tick::use_now;
 use crate::ctx::use_ctx;
 use crate::i18n::{self, K};
+use crate::logic::board::{self, Card, Column, Filter};
+use crate::logic::time::deadline_state_code;
 use leptos::prelude::*;
 use leptos_router::components::A;
-use siteline_model::{Complaint, Status};
+use siteline_model::department::DEPARTMENTS;
+use siteline_model::Severity;
+use std::time::Duration;
 
 #[component]
 pub fn BoardPage() -> impl IntoView {
     let ctx = use_ctx();
-    let all = Memo::new(move |_| {
+    let now = use_now(Duration::from_secs(30));
+    let filter = RwSignal::new(Filter::default());
+    let cards = Memo::new(move |_| {
+        let t = now.get();
         ctx.replica.with(|r| {
-            let mut v: Vec<Complaint> = r
-                .as_ref()
-                .map(|r| r.complaints().values().cloned().collect())
-                .unwrap_or_default();
-            v.sort_by(|a, b| {
-                a.severity
-                    .cmp(&b.severity)
-                    .then(b.captured_at.cmp(&a.captured_at))
-            });
-            v
+            r.as_ref()
+                .map(|r| {
+                    ctx.clock
+                        .with(|k| board::cards(r.complaints().values(), k, t))
+                })
+                .unwrap_or_default()
         })
     });
-    let columns = Status::ALL.map(|status| {
-        let cards = move || all.with(|v| v.iter().filter(|c| c.status == status).cloned().collect::<Vec<_>>());
-        let count = move || all.with(|v| v.iter().filter(|c| c.status == status).count());
+    let shown = Memo::new(move |_| {
+        filter.with(|f| {
+            cards.with(|v| {
+                v.iter()
+                    .filter(|c| f.matches(c))
+                    .cloned()
+                    .collect::<Vec<_>>()
+            })
+        })
+    });
+    let columns = board::columns().into_iter().map(|col| {
+        let in_col = move || {
+            shown.with(|v| {
+                v.iter()
+                    .filter(|c| board::column_of(c.complaint.status) == col)
+                    .cloned()
+                    .collect::<Vec<_>>()
+            })
+        };
+        let count = move || shown.with(|v| v.iter().filter(|c| board::column_of(c.complaint.status) == col).count());
+        let title = move || match col {
+            Column::Open(s) => i18n::status(s, ctx.lang.get()),
+            Column::Ended => ctx.t(K::Ended),
+        };
         view! {
-            <section class="column" data-status=status.code()>
-                <h3>{move || i18n::status(status, ctx.lang.get())} " " <span class="count">{count}</span></h3>
+            <section class="column" data-status=col.code()>
+                <h3>{title} " " <span class="count">{count}</span></h3>
                 <For
-                    each=cards
-                    key=|c| (c.id, c.event_count, c.number.clone())
-                    children=move |c| {
-                        let cat = c.category.clone();
-                        let id = c.id.to_string();
-                        let href = format!("/complaints/{id}");
-                        view! {
-                            <article class="card" data-testid="complaint-card" data-id=id>
-                                <A href=href>
-                                    <div class="row-head">
-                                        <NumberBadge complaint=c.clone()/>
-                                        <SeverityBadge severity=c.severity/>
-                                    </div>
-                                    <b>{c.location.clone()}</b>
-                                    <div class="muted">{move || i18n::category_name(&cat, ctx.lang.get())}</div>
-                                    <p>{c.description.clone()}</p>
-                                    <small class="muted">{c.captured_at.to_string()} " · " {c.created_by.clone()}</small>
-                                </A>
-                            </article>
-                        }
-                    }
+                    each=in_col
+                    key=|c| (c.complaint.id, c.complaint.event_count, c.complaint.number.clone(), c.worst, c.overdue_now)
+                    children=move |c| view! { <BoardCard card=c ended=col == Column::Ended/> }
                 />
             </section>
         }
-    });
+    }).collect_view();
     view! {
         <div class="toolbar"><h2>{move || ctx.t(K::Board)}</h2></div>
-        <div class="board">{columns.into_iter().collect_view()}</div>
+        <FilterBar filter=filter/>
+        <div class="board">{columns}</div>
+    }
+}
+
+#[component]
+fn FilterBar(filter: RwSignal<Filter>) -> impl IntoView {
+    let ctx = use_ctx();
+    view! {
+        <div class="filter-bar" role="search">
+            <select name="filter_severity" prop:value=move || filter.with(|f| f.severity.clone())
+                on:change=move |ev| filter.update(|f| f.severity = event_target_value(&ev))>
+                <option value="">{move || ctx.t(K::AllSeverities)}</option>
+                {Severity::ALL.map(|s| view! { <option value=s.code()>{move || i18n::severity(s, ctx.lang.get())}</option> }).collect_view()}
+            </select>
+            <select name="filter_department" prop:value=move || filter.with(|f| f.department.clone())
+                on:change=move |ev| filter.update(|f| f.department = event_target_value(&ev))>
+                <option value="">{move || ctx.t(K::AllDepartments)}</option>
+                <option value="none">{move || ctx.t(K::NoDepartment)}</option>
+                {DEPARTMENTS.iter().map(|d| {
+                    let code = d.code;
+                    view! { <option value=code>{move || i18n::department_name(code, ctx.lang.get())}</option> }
+                }).collect_view()}
+            </select>
+            <label class="check">
+                <input type="checkbox" name="overdue_only" prop:checked=move || filter.with(|f| f.overdue_only)
+                    on:change=move |ev| { let on = event_target_checked(&ev); filter.update(|f| f.overdue_only = on) }/>
+                {move || ctx.t(K::OverdueOnly)}
+            </label>
+        </div>
+    }
+}
+
+#[component]
+fn BoardCard(card: Card, ended: bool) -> impl IntoView {
+    let ctx = use_ctx();
+    let c = card.complaint;
+    let id = c.id.to_string();
+    let href = format!("/complaints/{id}");
+    let cat = c.category.clone();
+    let dept = c.department.clone();
+    let state = card.worst.map(deadline_state_code);
+    let worst = card.worst;
+    let (esc, reopen, conflicts) = (c.escalations.len(), c.reopen_count, c.conflicts.len());
+    let status = c.status;
+    let sev = c.severity.code();
+    view! {
+        <article class=format!("card dl-{}", state.unwrap_or("none")) data-testid="complaint-card" data-id=id
+            data-deadline-state=state.unwrap_or("none") data-severity=sev>
+            <A href=href>
+                <div class="row-head">
+                    <NumberBadge complaint=c.clone()/>
+                    <SeverityBadge severity=c.severity/>
+                    {ended.then(|| view! { <span class=format!("st st-{}", status.code())>{move || i18n::status(status, ctx.lang.get())}</span> })}
+                </div>
+                <div class="card-marks">
+                    {dept.map(|d| view! { <span class="dept">{move || i18n::department_name(&d, ctx.lang.get())}</span> })}
+                    {worst.map(|w| view! { <span class=format!("dl-chip dl-{}", deadline_state_code(w))>{move || i18n::deadline_state(w, ctx.lang.get())}</span> })}
+                    {(esc > 0).then(|| view! { <span class="mark escalated" title=move || ctx.t(K::Escalated)>"↑ " {move || ctx.t(K::Escalated)}</span> })}
+                    {(reopen > 0).then(|| view! { <span class="mark reopened">{move || ctx.t(K::Reopened)} " ×" {reopen}</span> })}
+                    {(conflicts > 0).then(|| view! { <span class="mark conflict">"⚠ " {conflicts}</span> })}
+                </div>
+                <b>{c.location.clone()}</b>
+                <div class="muted">{move || ctx.custom_categories.with(|cc| i18n::category_name_with(&cat, ctx.lang.get(), cc))}</div>
+                <p>{c.description.clone()}</p>
+                <small class="muted">{c.captured_at.to_string()} " · " {c.created_by.clone()}</small>
+            </A>
+        </article>
     }
 }

@@ -33,6 +33,8 @@ pub fn LoginPage() -> impl IntoView {
                     ctx.session.set(Some(s));
                     ctx.session_expired.set(false);
                     error.set(None);
+                    // Fetch the sites on the first sync after login.
+                    ctx.sites_fetched_at.set_value(siteline_model::Timestamp(0));
                     ctx.poke_sync();
                     navigate("/", Default::default());
                 }

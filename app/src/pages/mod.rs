@@ -5,6 +5,7 @@ pub mod detail;
 pub mod list;
 pub mod login;
 pub mod new;
+pub mod notice;
 
 use crate::ctx::use_ctx;
 use crate::i18n::K;

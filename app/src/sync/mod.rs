@@ -1,6 +1,8 @@
 //! Sync: push the outbox in batches, then pull by server cursor; runs on open, on `online`,
 //! on a timer with backoff, and on demand. One run at a time; no IndexedDB transaction spans a request.
 
+mod sites;
+
 use crate::api::{Api, ApiError};
 use crate::ctx::{navigator_online, AppCtx, Conn};
 use gloo_timers::future::TimeoutFuture;
@@ -52,9 +54,13 @@ async fn run(ctx: AppCtx) -> bool {
         return true;
     }
     ctx.conn.set(Conn::Syncing);
-    let result = sync_once(ctx, &Api::new(Some(token))).await;
+    let api = Api::new(Some(token));
+    let result = sync_once(ctx, &api).await;
     let ok = match &result {
-        Ok(()) => true,
+        Ok(()) => {
+            sites::refresh_if_due(ctx, &api).await;
+            true
+        }
         Err(SyncError::Api(ApiError::Unauthorized(_))) => {
             ctx.session_expired.set(true);
             false

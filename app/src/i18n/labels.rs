@@ -1,0 +1,270 @@
+//! Labels for model enums and codes (status, severity, deadlines, actions, error codes), category
+//! and department names, and the timeline line of every event kind.
+
+use super::{Lang, K};
+use siteline_model::api::CustomCategory;
+use siteline_model::timelimit::{DeadlineKind, DeadlineState};
+use siteline_model::{
+    category, department, Channel, CustomerType, EventKind, Nature, Role, Satisfaction, Severity,
+    Status,
+};
+
+pub fn status(s: Status, lang: Lang) -> &'static str {
+    let (zh, en) = match s {
+        Status::Received => ("已受理", "Received"),
+        Status::Dispatched => ("已派单", "Dispatched"),
+        Status::Accepted => ("已签收", "Signed for"),
+        Status::InProgress => ("处理中", "In progress"),
+        Status::Handled => ("已处理", "Handled"),
+        Status::Replied => ("已答复", "Replied"),
+        Status::FollowedUp => ("已回访", "Followed up"),
+        Status::Closed => ("已完结", "Closed"),
+        Status::Withdrawn => ("已撤诉", "Withdrawn"),
+        Status::Merged => ("已合并", "Merged"),
+    };
+    pick(lang, zh, en)
+}
+
+pub fn severity(s: Severity, lang: Lang) -> &'static str {
+    let (zh, en) = match s {
+        Severity::Major => ("重大", "Major"),
+        Severity::Important => ("重要", "Important"),
+        Severity::Minor => ("轻微", "Minor"),
+    };
+    pick(lang, zh, en)
+}
+
+pub fn channel(c: Channel, lang: Lang) -> &'static str {
+    let (zh, en) = match c {
+        Channel::Phone => ("来电", "Phone"),
+        Channel::Visit => ("来访", "Visit"),
+        Channel::Letter => ("来函", "Letter"),
+        Channel::Fax => ("传真", "Fax"),
+        Channel::CommentBox => ("意见箱", "Comment box"),
+        Channel::Online => ("网上", "Online"),
+        Channel::Patrol => ("巡查", "Patrol"),
+        Channel::Other => ("其他", "Other"),
+    };
+    pick(lang, zh, en)
+}
+
+pub fn role(r: Role, lang: Lang) -> &'static str {
+    let (zh, en) = match r {
+        Role::Admin => ("管理员", "Admin"),
+        Role::Supervisor => ("主管", "Supervisor"),
+        Role::Staff => ("客服", "Staff"),
+        Role::Handler => ("班组", "Department handler"),
+    };
+    pick(lang, zh, en)
+}
+
+/// A category's name, with its parent for sub-categories (`设备设施 › 电梯`); unknown codes as is.
+pub fn category_name(code: &str, lang: Lang) -> String {
+    category_name_with(code, lang, &[])
+}
+
+/// Like `category_name`, also knowing the site's own categories (`custom.*`).
+pub fn category_name_with(code: &str, lang: Lang, custom: &[CustomCategory]) -> String {
+    let name = |c: &category::Category| pick(lang, c.zh, c.en);
+    if let Some(c) = custom.iter().find(|c| c.code == code) {
+        let own = if lang == Lang::Zh { &c.zh } else { &c.en };
+        return match category::find(&c.parent) {
+            Some(p) => format!("{} › {own}", name(p)),
+            None => own.clone(),
+        };
+    }
+    match category::find(code) {
+        Some(c) => match c.parent.and_then(category::find) {
+            Some(p) => format!("{} › {}", name(p), name(c)),
+            None => name(c).to_string(),
+        },
+        None => code.to_string(),
+    }
+}
+
+/// Message for a validation or workflow error code from the model (or the app's own checks).
+pub fn validation(code: &str) -> K {
+    match code {
+        "required" => K::ErrRequired,
+        "too_long" => K::ErrTooLong,
+        "invalid_phone" => K::ErrPhone,
+        "unknown_category" => K::ErrCategory,
+        "invalid_time" => K::ErrTime,
+        "unknown_department" => K::ErrDepartment,
+        "illegal_transition" => K::ErrIllegal,
+        "already_closed" => K::ErrClosed,
+        "same_department" => K::ErrSameDept,
+        "self_merge" => K::ErrSelfMerge,
+        "server_only" => K::ErrServerOnly,
+        "forbidden" => K::ErrForbidden,
+        "target_not_found" => K::ErrTargetNotFound,
+        _ => K::ErrOther,
+    }
+}
+
+fn pick(lang: Lang, zh: &'static str, en: &'static str) -> &'static str {
+    match lang {
+        Lang::Zh => zh,
+        Lang::En => en,
+    }
+}
+
+pub fn nature(n: Nature, lang: Lang) -> &'static str {
+    let (zh, en) = match n {
+        Nature::Effective => ("有效投诉", "Effective"),
+        Nature::Help => ("求助型", "Asking for help"),
+        Nature::Enquiry => ("咨询型", "Enquiry"),
+        Nature::Venting => ("发泄型", "Venting"),
+    };
+    pick(lang, zh, en)
+}
+
+pub fn customer_type(t: CustomerType, lang: Lang) -> &'static str {
+    let (zh, en) = match t {
+        CustomerType::Owner => ("业主", "Owner"),
+        CustomerType::Tenant => ("租户", "Tenant"),
+        CustomerType::Visitor => ("访客", "Visitor"),
+        CustomerType::Other => ("其他", "Other"),
+    };
+    pick(lang, zh, en)
+}
+
+pub fn deadline_kind(k: DeadlineKind, lang: Lang) -> &'static str {
+    let (zh, en) = match k {
+        DeadlineKind::Dispatch => ("派单（10分钟内）", "Dispatch (10 minutes)"),
+        DeadlineKind::Reply => ("答复投诉人", "Reply to complainant"),
+        DeadlineKind::Promised => ("承诺答复时间", "Promised reply"),
+        DeadlineKind::MajorRespond => ("重大：响应", "Major: respond"),
+        DeadlineKind::MajorAnswer => ("重大：明确答复", "Major: clear answer"),
+        DeadlineKind::MajorClose => ("重大：结案", "Major: close"),
+    };
+    pick(lang, zh, en)
+}
+
+pub fn deadline_state(s: DeadlineState, lang: Lang) -> &'static str {
+    let (zh, en) = match s {
+        DeadlineState::Ok => ("正常", "On track"),
+        DeadlineState::DueSoon => ("即将到期", "Due soon"),
+        DeadlineState::Overdue => ("已超时", "Overdue"),
+        DeadlineState::Met => ("已按时完成", "Met in time"),
+    };
+    pick(lang, zh, en)
+}
+
+/// The button label of a lifecycle action (by event code).
+pub fn action(code: &str, lang: Lang) -> &'static str {
+    let (zh, en) = match code {
+        "dispatched" => ("派单", "Dispatch"),
+        "accepted" => ("签收", "Sign for"),
+        "started" => ("开始处理", "Start work"),
+        "handled" => ("处理完成", "Mark handled"),
+        "replied" => ("答复投诉人", "Reply"),
+        "followed_up" => ("回访", "Follow up"),
+        "closed" => ("完结", "Close"),
+        "transferred" => ("转派", "Transfer"),
+        "returned" => ("退单", "Return"),
+        "withdrawn" => ("撤诉", "Withdraw"),
+        "merged" => ("合并到…", "Merge into…"),
+        _ => ("操作", "Action"),
+    };
+    pick(lang, zh, en)
+}
+pub fn department_name(code: &str, lang: Lang) -> String {
+    department::find(code)
+        .map(|d| pick(lang, d.zh, d.en).to_string())
+        .unwrap_or_else(|| code.to_string())
+}
+
+pub fn satisfaction(s: Satisfaction, lang: Lang) -> &'static str {
+    let (zh, en) = match s {
+        Satisfaction::Satisfied => ("满意", "Satisfied"),
+        Satisfaction::Basic => ("基本满意", "Basically satisfied"),
+        Satisfaction::Unsatisfied => ("不满意", "Unsatisfied"),
+    };
+    pick(lang, zh, en)
+}
+
+/// One line of the timeline for an event.
+pub fn event_line(kind: &EventKind, lang: Lang) -> String {
+    let z = lang == Lang::Zh;
+    let l = |zh: &str, en: &str| if z { zh.to_string() } else { en.to_string() };
+    match kind {
+        EventKind::Created(_) => l("受理登记", "Recorded"),
+        EventKind::Edited(_) => l("修改登记内容", "Edited"),
+        EventKind::StatusChanged { to, .. } => format!(
+            "{} {}",
+            l("状态变更为", "Status changed to"),
+            status(*to, lang)
+        ),
+        EventKind::NoteAdded { text } => format!("{}: {text}", l("备注", "Note")),
+        EventKind::NumberAssigned { number } => {
+            format!("{}: {number}", l("分配编号", "Number assigned"))
+        }
+        EventKind::Dispatched {
+            department,
+            instructions,
+        } => {
+            format!(
+                "{} {} {instructions}",
+                l("派单至", "Dispatched to"),
+                department_name(department, lang)
+            )
+        }
+        EventKind::Accepted => l("部门签收", "Signed for"),
+        EventKind::Started => l("开始处理", "Work started"),
+        EventKind::Handled {
+            remedial,
+            corrective,
+        } => format!(
+            "{}: {remedial} · {}: {corrective}",
+            l("补救措施", "Remedial"),
+            l("纠正措施", "Corrective")
+        ),
+        EventKind::Replied { content } => format!("{}: {content}", l("答复投诉人", "Replied")),
+        EventKind::FollowedUp {
+            satisfaction: s,
+            note,
+        } => format!(
+            "{}: {} {note}",
+            l("回访", "Follow-up"),
+            satisfaction(*s, lang)
+        ),
+        EventKind::Closed { summary } => format!("{} {summary}", l("已完结", "Closed")),
+        EventKind::Transferred { department, reason } => {
+            format!(
+                "{} {} ({reason})",
+                l("转派至", "Transferred to"),
+                department_name(department, lang)
+            )
+        }
+        EventKind::Returned { reason } => format!("{}: {reason}", l("退单", "Returned")),
+        EventKind::Withdrawn { reason, voluntary } => format!(
+            "{}: {reason}{}",
+            l("撤诉", "Withdrawn"),
+            if *voluntary {
+                l("（已核实自愿）", " (checked voluntary)")
+            } else {
+                String::new()
+            }
+        ),
+        EventKind::Merged { into } => format!("{} {into}", l("合并到", "Merged into")),
+        EventKind::Escalated { to, rule, .. } => {
+            let why = match rule.as_str() {
+                "unresolved_month" => l(
+                    "有效投诉一个月未解决",
+                    "effective complaint unresolved for a month",
+                ),
+                "repeat_complaint" => l("30天内二次投诉", "repeat complaint within 30 days"),
+                other => other.to_string(),
+            };
+            format!(
+                "{} {} ({why})",
+                l("自动升级为", "Escalated to"),
+                severity(*to, lang)
+            )
+        }
+        EventKind::AttachmentsAdded { attachments } => {
+            format!("{} {}", l("添加照片", "Photos added"), attachments.len())
+        }
+    }
+}

@@ -1,0 +1,147 @@
+//! Board and work lists: columns by status (closed, withdrawn and merged share one "已结束" column),
+//! the filter bar, and who sees what on `/` (handlers: their department's; others: their own).
+
+use crate::logic::time::worst_state;
+use siteline_model::api::UserInfo;
+use siteline_model::timelimit::{Clock, DeadlineState};
+use siteline_model::{Complaint, Role, Severity, Status, Timestamp};
+
+/// A board column.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Column {
+    Open(Status),
+    /// 已结束: closed, withdrawn or merged.
+    Ended,
+}
+
+impl Column {
+    pub fn code(self) -> &'static str {
+        match self {
+            Column::Open(s) => s.code(),
+            Column::Ended => "ended",
+        }
+    }
+}
+
+/// The board's columns, in lifecycle order.
+pub fn columns() -> Vec<Column> {
+    Status::ALL
+        .into_iter()
+        .filter(|s| s.is_open())
+        .map(Column::Open)
+        .chain([Column::Ended])
+        .collect()
+}
+
+pub fn column_of(s: Status) -> Column {
+    if s.is_open() {
+        Column::Open(s)
+    } else {
+        Column::Ended
+    }
+}
+
+/// What the filter bar selects. Empty strings mean "any".
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Filter {
+    /// A severity code, or empty.
+    pub severity: String,
+    /// A department code, `none` for not dispatched, or empty.
+    pub department: String,
+    pub overdue_only: bool,
+}
+
+/// One card: the complaint and its deadline summary as of the board's clock tick.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Card {
+    pub complaint: Complaint,
+    pub worst: Option<DeadlineState>,
+    /// Some deadline is running and already overdue.
+    pub overdue_now: bool,
+}
+
+impl Filter {
+    pub fn matches(&self, card: &Card) -> bool {
+        let c = &card.complaint;
+        let sev_ok = Severity::parse(&self.severity).is_none_or(|s| c.severity == s);
+        let dept_ok = match self.department.as_str() {
+            "" => true,
+            "none" => c.department.is_none(),
+            d => c.department.as_deref() == Some(d),
+        };
+        sev_ok && dept_ok && (!self.overdue_only || card.overdue_now)
+    }
+}
+
+/// Cards for complaints, with deadlines computed on the site's clock at `now`; most severe and most
+/// urgent first, then newest.
+pub fn cards<'a>(
+    complaints: impl IntoIterator<Item = &'a Complaint>,
+    clock: &Clock,
+    now: Timestamp,
+) -> Vec<Card> {
+    let mut v: Vec<Card> = complaints
+        .into_iter()
+        .map(|c| {
+            let ds = clock.deadlines(c, now);
+            Card {
+                worst: worst_state(&ds),
+                overdue_now: ds
+                    .iter()
+                    .any(|d| d.done_at.is_none() && d.state == DeadlineState::Overdue),
+                complaint: c.clone(),
+            }
+        })
+        .collect();
+    v.sort_by(|a, b| {
+        let urgency = |c: &Card| std::cmp::Reverse(c.worst.map_or(0, crate::logic::time::badness));
+        a.complaint
+            .severity
+            .cmp(&b.complaint.severity)
+            .then(urgency(a).cmp(&urgency(b)))
+            .then(b.complaint.captured_at.cmp(&a.complaint.captured_at))
+    });
+    v
+}
+
+/// Which list `/` shows a user.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum WorkList {
+    /// A handler's department's complaints.
+    Department,
+    /// What the user captured.
+    Own,
+}
+
+pub fn work_list_kind(user: &UserInfo) -> WorkList {
+    if user.role == Role::Handler {
+        WorkList::Department
+    } else {
+        WorkList::Own
+    }
+}
+
+/// The complaints on a user's `/` list: open ones first, then newest first.
+pub fn work_list<'a>(
+    user: &UserInfo,
+    complaints: impl IntoIterator<Item = &'a Complaint>,
+) -> Vec<&'a Complaint> {
+    let kind = work_list_kind(user);
+    let mut v: Vec<&Complaint> = complaints
+        .into_iter()
+        .filter(|c| match kind {
+            WorkList::Department => {
+                user.department.is_some() && c.department.as_deref() == user.department.as_deref()
+            }
+            WorkList::Own => c.created_by == user.username,
+        })
+        .collect();
+    v.sort_by(|a, b| {
+        b.status
+            .is_open()
+            .cmp(&a.status.is_open())
+            .then(b.captured_at.cmp(&a.captured_at))
+            .then(b.id.cmp(&a.id))
+    });
+    v
+}
