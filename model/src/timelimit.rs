@@ -85,6 +85,30 @@ pub enum DeadlineState {
     Met,
 }
 
+impl DeadlineState {
+    pub fn code(self) -> &'static str {
+        match self {
+            DeadlineState::Ok => "ok",
+            DeadlineState::DueSoon => "due_soon",
+            DeadlineState::Overdue => "overdue",
+            DeadlineState::Met => "met",
+        }
+    }
+}
+
+impl DeadlineKind {
+    pub fn code(self) -> &'static str {
+        match self {
+            DeadlineKind::Dispatch => "dispatch",
+            DeadlineKind::Reply => "reply",
+            DeadlineKind::Promised => "promised",
+            DeadlineKind::MajorRespond => "major_respond",
+            DeadlineKind::MajorAnswer => "major_answer",
+            DeadlineKind::MajorClose => "major_close",
+        }
+    }
+}
+
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Deadline {
     pub kind: DeadlineKind,
@@ -95,7 +119,7 @@ pub struct Deadline {
 }
 
 /// Everything deadlines depend on besides the complaint.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Clock {
     pub policy: Policy,
     pub calendar: Calendar,

@@ -183,3 +183,25 @@ fn duplicates_are_open_ones_at_the_same_place_and_category() {
     assert!(possible_duplicates("B2 停车场", "facility.lift", [&a]).is_empty());
     assert!(possible_duplicates("", "facility.water", [&a]).is_empty());
 }
+
+#[test]
+fn codes_match_the_json_names() {
+    for k in [
+        DeadlineKind::Dispatch,
+        DeadlineKind::Reply,
+        DeadlineKind::Promised,
+        DeadlineKind::MajorRespond,
+        DeadlineKind::MajorAnswer,
+        DeadlineKind::MajorClose,
+    ] {
+        assert_eq!(serde_json::to_value(k).unwrap(), k.code());
+    }
+    for s in [
+        DeadlineState::Ok,
+        DeadlineState::DueSoon,
+        DeadlineState::Overdue,
+        DeadlineState::Met,
+    ] {
+        assert_eq!(serde_json::to_value(s).unwrap(), s.code());
+    }
+}
