@@ -3,6 +3,8 @@
 mod app;
 mod browser;
 mod config;
+pub mod inject;
+pub mod png;
 mod procs;
 mod server;
 mod wait;

@@ -21,6 +21,8 @@ pub struct TestServer {
     dist: PathBuf,
     data: TempDir,
     logs: TempDir,
+    /// Extra environment for the server process (e.g. a short token lifetime).
+    env: Vec<(String, String)>,
     child: Option<Child>,
     http: reqwest::Client,
 }
@@ -33,6 +35,15 @@ impl TestServer {
 
     /// Starts the given server binary serving `dist`.
     pub async fn launch_with(bin: &Path, dist: &Path) -> TestServer {
+        TestServer::launch_full(bin, dist, &[]).await
+    }
+
+    /// Starts the default server binary with extra environment variables.
+    pub async fn launch_env(env: &[(&str, &str)]) -> TestServer {
+        TestServer::launch_full(&crate::server_bin(), &crate::dist_dir(), env).await
+    }
+
+    async fn launch_full(bin: &Path, dist: &Path, env: &[(&str, &str)]) -> TestServer {
         let port = free_port();
         let mut server = TestServer {
             port,
@@ -48,6 +59,10 @@ impl TestServer {
                 .prefix("siteline-e2e-logs-")
                 .tempdir()
                 .expect("temp log dir"),
+            env: env
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect(),
             child: None,
             http: reqwest::Client::builder()
                 .timeout(Duration::from_secs(10))
@@ -110,6 +125,7 @@ impl TestServer {
             .env("SITELINE_DATA", self.data.path())
             .env("SITELINE_DIST", &self.dist)
             .env("SITELINE_ADMIN_PASSWORD", &self.admin_password)
+            .envs(self.env.iter().map(|(k, v)| (k.as_str(), v.as_str())))
             .stdin(Stdio::null())
             .stdout(log.try_clone().expect("clone log handle"))
             .stderr(log)
