@@ -7,6 +7,10 @@ use std::path::PathBuf;
 pub const DEFAULT_TOKEN_TTL_SECS: u64 = 7 * 24 * 3600;
 /// Default pause between automatic escalation passes: 5 minutes.
 pub const DEFAULT_ESCALATION_INTERVAL_SECS: u64 = 300;
+/// Default largest attachment (one photo): 10 MiB.
+pub const DEFAULT_MAX_ATTACHMENT_BYTES: u64 = 10 * 1024 * 1024;
+/// Default largest import archive (compressed): 200 MiB.
+pub const DEFAULT_MAX_IMPORT_BYTES: u64 = 200 * 1024 * 1024;
 
 /// Everything the server needs to start. Tests build it directly with [`Config::new`].
 #[derive(Clone, Debug)]
@@ -30,6 +34,10 @@ pub struct Config {
     pub escalation_interval_secs: u64,
     /// `SITELINE_NOW_OFFSET_SECS`: shifts the workflow clock forward (tests, demos).
     pub now_offset_secs: i64,
+    /// `SITELINE_MAX_ATTACHMENT_BYTES`: largest attachment accepted (413 `too_large` above).
+    pub max_attachment_bytes: u64,
+    /// `SITELINE_MAX_IMPORT_BYTES`: largest import archive accepted (413 `too_large` above).
+    pub max_import_bytes: u64,
 }
 
 impl Config {
@@ -45,6 +53,8 @@ impl Config {
             demo: false,
             escalation_interval_secs: DEFAULT_ESCALATION_INTERVAL_SECS,
             now_offset_secs: 0,
+            max_attachment_bytes: DEFAULT_MAX_ATTACHMENT_BYTES,
+            max_import_bytes: DEFAULT_MAX_IMPORT_BYTES,
         }
     }
 
@@ -78,6 +88,15 @@ impl Config {
                 .trim()
                 .parse()
                 .map_err(|_| format!("SITELINE_NOW_OFFSET_SECS: not a number of seconds: {v}"))?;
+        }
+        for (key, field) in [
+            ("SITELINE_MAX_ATTACHMENT_BYTES", &mut c.max_attachment_bytes),
+            ("SITELINE_MAX_IMPORT_BYTES", &mut c.max_import_bytes),
+        ] {
+            if let Some(v) = env(key) {
+                *field =
+                    parse_bytes(&v).ok_or_else(|| format!("{key}: not a size in bytes: {v}"))?;
+            }
         }
         if let Some(v) = env("SITELINE_SITE_CODE") {
             c.site_code = v.trim().to_string();
@@ -113,6 +132,16 @@ impl Config {
     pub fn attachments_dir(&self) -> PathBuf {
         self.data_dir.join("attachments")
     }
+
+    /// Staging files of resumable uploads and imports under way (never served).
+    pub fn uploads_dir(&self) -> PathBuf {
+        self.data_dir.join("uploads")
+    }
+}
+
+/// A positive number of bytes.
+fn parse_bytes(v: &str) -> Option<u64> {
+    v.trim().parse().ok().filter(|n| *n > 0)
 }
 
 fn parse_addr(v: &str) -> Result<SocketAddr, String> {
@@ -149,6 +178,10 @@ Environment:
   SITELINE_ESCALATION_INTERVAL_SECS
                            seconds between automatic escalation passes (default 300, 0 = off)
   SITELINE_NOW_OFFSET_SECS shift the workflow clock forward by this many seconds (tests; default 0)
+  SITELINE_MAX_ATTACHMENT_BYTES
+                           largest photo accepted, in bytes (default 10485760 = 10 MiB)
+  SITELINE_MAX_IMPORT_BYTES
+                           largest import archive accepted, in bytes (default 209715200 = 200 MiB)
   RUST_LOG                 log filter (default siteline_server=info)
 
 Flags:

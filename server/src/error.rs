@@ -36,6 +36,18 @@ pub enum Error {
     Validation(String),
     #[error("{0}")]
     UpdateRequired(String),
+    /// The bytes do not hash to the SHA-256 they were sent under.
+    #[error("{0}")]
+    HashMismatch(String),
+    /// Not a photo type the server keeps (sniffed from the bytes, whatever the name or header).
+    #[error("{0}")]
+    UnsupportedType(String),
+    /// A chunk sent at the wrong offset; `received` is where the upload stands (resume there).
+    #[error("the upload has {received} bytes; send the next chunk at offset={received}")]
+    OffsetMismatch { received: u64 },
+    /// An import body that is not a readable export archive.
+    #[error("{0}")]
+    BadArchive(String),
     #[error("{0}")]
     Unavailable(String),
     #[error("database error: {0}")]
@@ -49,17 +61,21 @@ pub enum Error {
 impl Error {
     pub fn status(&self) -> StatusCode {
         match self {
-            Error::BadRequest(_) | Error::BadJson(_) => StatusCode::BAD_REQUEST,
-            Error::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            Error::BadRequest(_) | Error::BadJson(_) | Error::BadArchive(_) => {
+                StatusCode::BAD_REQUEST
+            }
+            Error::UnsupportedMediaType(_) | Error::UnsupportedType(_) => {
+                StatusCode::UNSUPPORTED_MEDIA_TYPE
+            }
             Error::InvalidCredentials | Error::Unauthorized | Error::TokenExpired => {
                 StatusCode::UNAUTHORIZED
             }
             Error::Forbidden => StatusCode::FORBIDDEN,
             Error::NotFound(_) => StatusCode::NOT_FOUND,
             Error::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
-            Error::Conflict(_) => StatusCode::CONFLICT,
+            Error::Conflict(_) | Error::OffsetMismatch { .. } => StatusCode::CONFLICT,
             Error::TooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
-            Error::Validation(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            Error::Validation(_) | Error::HashMismatch(_) => StatusCode::UNPROCESSABLE_ENTITY,
             Error::UpdateRequired(_) => StatusCode::UPGRADE_REQUIRED,
             Error::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
             Error::Database(_) | Error::Migrate(_) | Error::Internal(_) => {
@@ -84,6 +100,10 @@ impl Error {
             Error::TooLarge(_) => "too_large",
             Error::Validation(_) => "validation",
             Error::UpdateRequired(_) => "update_required",
+            Error::HashMismatch(_) => "hash_mismatch",
+            Error::UnsupportedType(_) => "unsupported_type",
+            Error::OffsetMismatch { .. } => "offset_mismatch",
+            Error::BadArchive(_) => "bad_archive",
             Error::Unavailable(_) => "unavailable",
             Error::Database(_) | Error::Migrate(_) | Error::Internal(_) => "internal",
         }
@@ -110,6 +130,13 @@ impl IntoResponse for Error {
                 message,
             },
         };
+        if let Error::OffsetMismatch { received } = self {
+            // The one error with data: where a resumable upload stands, for the client to resume.
+            if let Ok(mut value) = serde_json::to_value(&body) {
+                value["error"]["received"] = received.into();
+                return (status, Json(value)).into_response();
+            }
+        }
         (status, Json(body)).into_response()
     }
 }

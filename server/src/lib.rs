@@ -1,5 +1,8 @@
 //! Siteline server library: builds the app (store, bootstrap, router) so tests can run it in-process.
 
+pub mod archive;
+pub mod attachments;
+pub mod blobs;
 pub mod bootstrap;
 pub mod clock;
 pub mod config;
@@ -8,8 +11,11 @@ pub mod escalation;
 pub mod http;
 pub mod rules;
 pub mod secrets;
+pub mod staging;
 pub mod store;
+pub mod visibility;
 
+use attachments::Attachments;
 use axum::Router;
 use siteline_model::Timestamp;
 use std::sync::Arc;
@@ -30,6 +36,8 @@ pub struct AppState {
     pub site_code: Arc<str>,
     /// The workflow clock (receipt times, deadlines, escalation); tests shift it.
     pub clock: Arc<ServerClock>,
+    /// Attachment bytes, upload staging and limits.
+    pub attachments: Arc<Attachments>,
 }
 
 /// A ready-to-serve app and what its first start created.
@@ -52,9 +60,11 @@ pub async fn build(config: Config) -> Result<Built> {
     tokio::fs::create_dir_all(&config.data_dir)
         .await
         .map_err(|e| io(&format!("creating {}", config.data_dir.display()), e))?;
-    tokio::fs::create_dir_all(config.attachments_dir())
-        .await
-        .map_err(|e| io("creating attachments dir", e))?;
+    let attachments = Attachments::new(
+        blobs::AttachmentStore::local(&config.attachments_dir())?,
+        staging::Staging::open(&config.uploads_dir())?,
+        config.max_attachment_bytes,
+    );
     let store = SqliteStore::open(&config.db_path()).await?;
     let created_users = bootstrap::bootstrap(&store, &config, now()).await?;
     let site_code = store
@@ -67,6 +77,7 @@ pub async fn build(config: Config) -> Result<Built> {
         config: Arc::new(config),
         site_code: site_code.into(),
         clock: Arc::new(clock),
+        attachments: Arc::new(attachments),
     };
     Ok(Built {
         router: app(state.clone()),

@@ -98,6 +98,36 @@ impl PushRules {
     }
 }
 
+/// The rules for imported events: each is checked as its author's own push would have been
+/// (they keep their author); events by someone who is no user here are rejected.
+#[derive(Clone, Debug)]
+pub struct AuthorRules {
+    by_author: HashMap<String, PushRules>,
+}
+
+impl AuthorRules {
+    pub fn new(authors: Vec<UserInfo>, sites: &[SiteInfo], default_site: &str) -> AuthorRules {
+        AuthorRules {
+            by_author: authors
+                .into_iter()
+                .map(|u| (u.username.clone(), PushRules::new(u, sites, default_site)))
+                .collect(),
+        }
+    }
+}
+
+impl PushGate for AuthorRules {
+    fn check(&self, ev: &Event, current: Option<&Complaint>) -> Option<PushResult> {
+        match self.by_author.get(&ev.author) {
+            Some(rules) => rules.check(ev, current),
+            None => Some(rejected(
+                "author_mismatch",
+                format!("the author {:?} is no user of this server", ev.author),
+            )),
+        }
+    }
+}
+
 impl PushGate for PushRules {
     fn check(&self, ev: &Event, current: Option<&Complaint>) -> Option<PushResult> {
         if may(self.user.role, current, &ev.kind).is_err() {

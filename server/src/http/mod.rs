@@ -1,23 +1,31 @@
 //! Router assembly: the feature routers under `/api`, JSON errors for unknown API routes, the front end.
 
 pub mod admin;
+pub mod attachments;
 pub mod auth;
 pub mod complaints;
 pub mod health;
+pub mod import;
 pub mod sites;
 pub mod static_files;
 pub mod sync;
+pub mod uploads;
 pub mod users;
 
-use crate::error::Error;
+use crate::error::{Error, Result};
 use crate::AppState;
+use axum::body::Body;
 use axum::extract::{DefaultBodyLimit, FromRequest, Request};
+use axum::http::header::CONTENT_LENGTH;
+use axum::http::HeaderMap;
 use axum::routing::any;
 use axum::Router;
+use bytes::{Bytes, BytesMut};
+use futures_util::StreamExt;
 use tower_http::compression::CompressionLayer;
 use tower_http::trace::TraceLayer;
 
-/// Largest JSON request body the API reads.
+/// Largest JSON request body the API reads (raw bodies have their own limits).
 pub const API_BODY_LIMIT: usize = 16 * 1024 * 1024;
 
 /// Every route, fallback and layer, bound to `state`.
@@ -30,6 +38,9 @@ pub fn router(state: AppState) -> Router {
         .merge(sync::router())
         .merge(complaints::router())
         .merge(admin::router())
+        .merge(attachments::router())
+        .merge(uploads::router())
+        .merge(import::router())
         .route("/api", any(api_not_found))
         .route("/api/{*rest}", any(api_not_found))
         .method_not_allowed_fallback(method_not_allowed)
@@ -65,4 +76,38 @@ where
         let axum::Json(value) = axum::Json::<T>::from_request(req, state).await?;
         Ok(ApiJson(value))
     }
+}
+
+/// The declared `Content-Length`, if any.
+pub fn content_length(headers: &HeaderMap) -> Option<u64> {
+    headers
+        .get(CONTENT_LENGTH)?
+        .to_str()
+        .ok()?
+        .trim()
+        .parse()
+        .ok()
+}
+
+/// 413 `too_large` for a raw body over its limit.
+pub fn body_too_large(what: &str, limit: u64) -> Error {
+    Error::TooLarge(format!("{what} may have at most {limit} bytes"))
+}
+
+/// Reads a raw request body of at most `limit` bytes: refused before reading when
+/// `Content-Length` already says more, and as soon as more arrives otherwise.
+pub async fn read_body(headers: &HeaderMap, body: Body, limit: u64, what: &str) -> Result<Bytes> {
+    if content_length(headers).is_some_and(|n| n > limit) {
+        return Err(body_too_large(what, limit));
+    }
+    let mut buf = BytesMut::new();
+    let mut stream = body.into_data_stream();
+    while let Some(chunk) = stream.next().await {
+        let chunk = chunk.map_err(|e| Error::BadRequest(format!("reading the body: {e}")))?;
+        if (buf.len() + chunk.len()) as u64 > limit {
+            return Err(body_too_large(what, limit));
+        }
+        buf.extend_from_slice(&chunk);
+    }
+    Ok(buf.freeze())
 }

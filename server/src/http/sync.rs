@@ -3,7 +3,8 @@
 use super::auth::AuthUser;
 use super::ApiJson;
 use crate::error::{Error, Result};
-use crate::rules::PushRules;
+use crate::rules::{AuthorRules, PushRules};
+use crate::store::{ImportInfo, PushGate};
 use crate::AppState;
 use axum::extract::rejection::QueryRejection;
 use axum::extract::{Query, State};
@@ -12,10 +13,11 @@ use axum::{Json, Router};
 use serde::Deserialize;
 use siteline_model::sync::{
     PullResponse, PushOutcome, PushRequest, PushResponse, PushResult, DEFAULT_PULL, MAX_PULL,
-    MAX_PUSH, SCHEMA_VERSION,
+    MAX_PUSH, MIN_SCHEMA_VERSION, SCHEMA_VERSION,
 };
 use siteline_model::validation::validate_event;
 use siteline_model::{DeviceId, Event, Role};
+use std::collections::HashSet;
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -30,17 +32,54 @@ fn rejected(code: &str, message: impl Into<String>) -> PushResult {
     }
 }
 
+/// Checks the event schema a client speaks (`siteline_model::sync`). The server reads
+/// `MIN_SCHEMA_VERSION..=SCHEMA_VERSION`; outside that range it answers 426 `update_required`
+/// naming the side to update:
+/// - below `MIN_SCHEMA_VERSION` the app is older than anything this server still accepts
+///   (0 was never a version): update the app;
+/// - above `SCHEMA_VERSION` the app writes events this server cannot read: update the server.
+///
+/// Push and import carry it in the body (required); pull as `?schema_version=N`, optional
+/// because apps older than this check do not send it (they speak a version the server knows).
+pub fn check_schema_version(version: u32) -> Result<()> {
+    if version < MIN_SCHEMA_VERSION {
+        return Err(Error::UpdateRequired(format!(
+            "the app speaks sync schema version {version}, older than the oldest this server \
+             accepts ({MIN_SCHEMA_VERSION}); update the app"
+        )));
+    }
+    if version > SCHEMA_VERSION {
+        return Err(Error::UpdateRequired(format!(
+            "the app speaks sync schema version {version}, newer than this server's \
+             ({SCHEMA_VERSION}); update the server"
+        )));
+    }
+    Ok(())
+}
+
+/// Where pushed events come from.
+#[derive(Clone, Copy, Debug)]
+pub enum Source<'a> {
+    /// A device's push: only the signed-in user's own events (admins may relay others').
+    Push,
+    /// An import of an export by a supervisor or admin: any author, each event checked by the
+    /// rules of its author (it keeps its author) and recorded as imported.
+    Import(&'a ImportInfo),
+}
+
 /// Checks one pushed event against the caller, statelessly (payload, device, author); `None` if
 /// it may go on to the store, which applies the state-dependent [`PushRules`].
-pub fn check_event(ev: &Event, user: &AuthUser) -> Option<PushResult> {
+pub fn check_event(ev: &Event, user: &AuthUser, source: Source<'_>) -> Option<PushResult> {
     if let Err(errs) = validate_event(&ev.kind) {
         return Some(rejected("validation", errs.to_string()));
     }
     if ev.device_id == DeviceId::SERVER {
         return Some(rejected("validation", "device_id: reserved for the server"));
     }
-    // Everyone pushes only their own events; admins may relay others' (e.g. a recovered device).
-    if ev.author != user.username() && user.role() != Role::Admin {
+    // Everyone pushes only their own events; admins may relay others' (e.g. a recovered device),
+    // and imports carry others' events by design.
+    let relays = user.role() == Role::Admin || matches!(source, Source::Import(_));
+    if ev.author != user.username() && !relays {
         return Some(rejected(
             "author_mismatch",
             format!("event author {:?} is not the signed-in user", ev.author),
@@ -54,27 +93,30 @@ async fn push(
     user: AuthUser,
     ApiJson(req): ApiJson<PushRequest>,
 ) -> Result<Json<PushResponse>> {
-    if req.schema_version == 0 {
-        return Err(Error::BadRequest(
-            "schema_version must be at least 1".into(),
-        ));
-    }
-    if req.schema_version > SCHEMA_VERSION {
-        return Err(Error::UpdateRequired(format!(
-            "this server speaks schema version {SCHEMA_VERSION}, the app sent {}; update the server",
-            req.schema_version
-        )));
-    }
+    check_schema_version(req.schema_version)?;
     if req.events.len() > MAX_PUSH {
         return Err(Error::TooLarge(format!(
             "at most {MAX_PUSH} events per push, got {}",
             req.events.len()
         )));
     }
-    let checks: Vec<Option<PushResult>> =
-        req.events.iter().map(|e| check_event(e, &user)).collect();
-    let valid: Vec<Event> = req
-        .events
+    let results = push_events(&st, &user, &req.events, Source::Push).await?;
+    Ok(Json(PushResponse { results }))
+}
+
+/// The one way events get stored (pushes and imports): stateless checks, then the store's
+/// idempotent transaction with the state-dependent rules. One outcome per event, in order.
+pub async fn push_events(
+    st: &AppState,
+    user: &AuthUser,
+    events: &[Event],
+    source: Source<'_>,
+) -> Result<Vec<PushOutcome>> {
+    let checks: Vec<Option<PushResult>> = events
+        .iter()
+        .map(|e| check_event(e, user, source))
+        .collect();
+    let valid: Vec<Event> = events
         .iter()
         .zip(&checks)
         .filter(|(_, c)| c.is_none())
@@ -84,9 +126,27 @@ async fn push(
         Vec::new()
     } else {
         let sites = st.store.list_sites().await?;
-        let rules = PushRules::new(user.info.clone(), &sites, &st.site_code);
+        let gate: Box<dyn PushGate> = match source {
+            Source::Push => Box::new(PushRules::new(user.info.clone(), &sites, &st.site_code)),
+            Source::Import(_) => {
+                let mut authors = Vec::new();
+                let mut seen = HashSet::new();
+                for name in valid.iter().map(|e| e.author.as_str()) {
+                    if seen.insert(name) {
+                        if let Some(u) = st.store.find_user(name).await? {
+                            authors.push(u.info);
+                        }
+                    }
+                }
+                Box::new(AuthorRules::new(authors, &sites, &st.site_code))
+            }
+        };
+        let import = match source {
+            Source::Push => None,
+            Source::Import(info) => Some(info),
+        };
         st.store
-            .push(&valid, &st.site_code, &rules, st.clock.now())
+            .push(&valid, &st.site_code, gate.as_ref(), import, st.clock.now())
             .await?
     };
     if stored.len() != valid.len() {
@@ -95,8 +155,8 @@ async fn push(
         ));
     }
     let mut stored = stored.into_iter();
-    let mut results = Vec::with_capacity(req.events.len());
-    for (ev, check) in req.events.iter().zip(checks) {
+    let mut results = Vec::with_capacity(events.len());
+    for (ev, check) in events.iter().zip(checks) {
         let result = match check {
             Some(r) => r,
             None => stored
@@ -109,8 +169,9 @@ async fn push(
         .iter()
         .filter(|r| matches!(r.result, PushResult::Accepted { .. }))
         .count();
-    tracing::info!(user = %user.username(), events = results.len(), accepted, "push");
-    Ok(Json(PushResponse { results }))
+    let imported = matches!(source, Source::Import(_));
+    tracing::info!(user = %user.username(), events = results.len(), accepted, imported, "push");
+    Ok(results)
 }
 
 #[derive(Debug, Deserialize)]
@@ -118,6 +179,8 @@ pub struct PullQuery {
     #[serde(default)]
     pub after: u64,
     pub limit: Option<u32>,
+    /// The schema the app speaks; optional (apps before schema checks on pull do not send it).
+    pub schema_version: Option<u32>,
 }
 
 async fn pull(
@@ -126,6 +189,9 @@ async fn pull(
     query: Result<Query<PullQuery>, QueryRejection>,
 ) -> Result<Json<PullResponse>> {
     let Query(q) = query?;
+    if let Some(v) = q.schema_version {
+        check_schema_version(v)?;
+    }
     let limit = q.limit.unwrap_or(DEFAULT_PULL);
     if limit == 0 {
         return Err(Error::BadRequest(format!("limit must be 1 to {MAX_PULL}")));

@@ -2,6 +2,7 @@
 
 mod shared;
 pub mod sqlite;
+mod sqlite_attach;
 mod sqlite_escalate;
 mod sqlite_query;
 mod sqlite_sites;
@@ -13,7 +14,9 @@ use siteline_model::api::{ComplaintSummary, CustomCategory, SiteDay, SiteInfo, U
 use siteline_model::calendar::WorkingHours;
 use siteline_model::sync::{PushResult, SyncedEvent};
 use siteline_model::timelimit::Policy;
-use siteline_model::{Complaint, ComplaintId, Event, Role, Severity, Status, Timestamp};
+use siteline_model::{
+    AttachmentRef, Complaint, ComplaintId, DeviceId, Event, Role, Severity, Status, Timestamp,
+};
 
 pub(crate) use shared::parse_code;
 pub use shared::{
@@ -112,6 +115,28 @@ pub struct StoredComplaint {
     pub events: Vec<SyncedEvent>,
 }
 
+/// A resumable upload under way: one per user and file (its bytes are staged by the caller).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct UploadRecord {
+    /// 32 lowercase hex digits, made by the server.
+    pub id: String,
+    pub user_id: i64,
+    pub sha256: String,
+    /// Declared size of the whole file.
+    pub size: u64,
+    pub created_at: Timestamp,
+}
+
+/// Where imported events came from; recorded with each event an import stores.
+#[derive(Clone, Debug)]
+pub struct ImportInfo {
+    /// Username of the supervisor or admin who imported the export.
+    pub imported_by: String,
+    /// The exporting device and time, as the export says.
+    pub device_id: DeviceId,
+    pub exported_at: Timestamp,
+}
+
 /// Rules a new pushed event must pass given the complaint's current state (folded from the stored
 /// events and the accepted events of the same batch). Checked inside the push transaction.
 pub trait PushGate: Send + Sync {
@@ -180,11 +205,13 @@ pub trait Store: Send + Sync + 'static {
     /// canonical number (a server `NumberAssigned` event, under their site, or `default_site`)
     /// and, if they repeat an earlier complaint, a server `Escalated` event; the projection of
     /// every touched complaint is refreshed.
+    /// `import`: the events come from an import; each newly stored one is recorded with it.
     async fn push(
         &self,
         events: &[Event],
         default_site: &str,
         gate: &dyn PushGate,
+        import: Option<&ImportInfo>,
         now: Timestamp,
     ) -> Result<Vec<PushResult>>;
     /// Events with `seq > after` in seq order, at most `limit`; and whether more follow.
@@ -201,4 +228,27 @@ pub trait Store: Send + Sync + 'static {
     /// Newest capture first.
     async fn list_complaints(&self, filter: &ComplaintFilter) -> Result<Vec<ComplaintRow>>;
     async fn get_complaint(&self, id: ComplaintId) -> Result<Option<StoredComplaint>>;
+
+    // --- attachments ---
+    /// The attachments among `hashes` whose bytes are stored (in no particular order).
+    async fn stored_attachments(&self, hashes: &[String]) -> Result<Vec<AttachmentRef>>;
+    /// Records that an attachment's bytes are stored; `false` if it already was (the first
+    /// record stands).
+    async fn record_attachment(
+        &self,
+        attachment: &AttachmentRef,
+        stored_by: &str,
+        now: Timestamp,
+    ) -> Result<bool>;
+    /// The complaints whose current state references the attachment.
+    async fn complaints_with_attachment(&self, sha256: &str) -> Result<Vec<ComplaintRow>>;
+
+    // --- resumable uploads ---
+    async fn find_upload(&self, user_id: i64, sha256: &str) -> Result<Option<UploadRecord>>;
+    async fn get_upload(&self, id: &str) -> Result<Option<UploadRecord>>;
+    /// `Error::Conflict` if the user already has an upload of that file.
+    async fn create_upload(&self, upload: &UploadRecord) -> Result<()>;
+    async fn delete_upload(&self, id: &str) -> Result<()>;
+    /// Uploads created before `before` (abandoned: the caller removes their bytes and rows).
+    async fn uploads_created_before(&self, before: Timestamp) -> Result<Vec<UploadRecord>>;
 }

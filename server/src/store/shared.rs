@@ -16,8 +16,8 @@ pub const RULE_REPEAT: &str = "repeat_complaint";
 pub const RULE_UNRESOLVED: &str = "unresolved_month";
 
 /// Version of the projection (fold + derived columns). Rows written by an older server are
-/// re-folded from their events when the store opens.
-pub const FOLD_VERSION: i64 = 2;
+/// re-folded from their events when the store opens. 3: attachment references are indexed.
+pub const FOLD_VERSION: i64 = 3;
 
 /// The projection row of a folded complaint.
 pub fn summary_of(state: &Complaint, received_at: Timestamp) -> ComplaintSummary {

@@ -1,9 +1,9 @@
 //! SQLite implementation of [`Store`]: WAL, foreign keys on, busy timeout, embedded migrations.
 
-use super::{sqlite_escalate, sqlite_query, sqlite_sites, sqlite_sync};
+use super::{sqlite_attach, sqlite_escalate, sqlite_query, sqlite_sites, sqlite_sync};
 use super::{
-    ComplaintFilter, ComplaintRow, LocationNode, NewUser, PushGate, Session, Store,
-    StoredComplaint, UserRecord,
+    ComplaintFilter, ComplaintRow, ImportInfo, LocationNode, NewUser, PushGate, Session, Store,
+    StoredComplaint, UploadRecord, UserRecord,
 };
 use crate::error::{Error, Result};
 use async_trait::async_trait;
@@ -11,7 +11,7 @@ use siteline_model::api::{CustomCategory, SiteDay, SiteInfo, UserInfo};
 use siteline_model::calendar::WorkingHours;
 use siteline_model::sync::{PushResult, SyncedEvent};
 use siteline_model::timelimit::Policy;
-use siteline_model::{ComplaintId, Event, Role, Timestamp};
+use siteline_model::{AttachmentRef, ComplaintId, Event, Role, Timestamp};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use sqlx::SqlitePool;
 use std::path::Path;
@@ -258,9 +258,10 @@ impl Store for SqliteStore {
         events: &[Event],
         default_site: &str,
         gate: &dyn PushGate,
+        import: Option<&ImportInfo>,
         now: Timestamp,
     ) -> Result<Vec<PushResult>> {
-        sqlite_sync::push(&self.pool, events, default_site, gate, now).await
+        sqlite_sync::push(&self.pool, events, default_site, gate, import, now).await
     }
 
     async fn pull(&self, after: u64, limit: u32) -> Result<(Vec<SyncedEvent>, bool)> {
@@ -277,6 +278,43 @@ impl Store for SqliteStore {
 
     async fn get_complaint(&self, id: ComplaintId) -> Result<Option<StoredComplaint>> {
         sqlite_query::get_complaint(&self.pool, id).await
+    }
+
+    async fn stored_attachments(&self, hashes: &[String]) -> Result<Vec<AttachmentRef>> {
+        sqlite_attach::stored_attachments(&self.pool, hashes).await
+    }
+
+    async fn record_attachment(
+        &self,
+        attachment: &AttachmentRef,
+        stored_by: &str,
+        now: Timestamp,
+    ) -> Result<bool> {
+        sqlite_attach::record_attachment(&self.pool, attachment, stored_by, now).await
+    }
+
+    async fn complaints_with_attachment(&self, sha256: &str) -> Result<Vec<ComplaintRow>> {
+        sqlite_attach::complaints_with_attachment(&self.pool, sha256).await
+    }
+
+    async fn find_upload(&self, user_id: i64, sha256: &str) -> Result<Option<UploadRecord>> {
+        sqlite_attach::find_upload(&self.pool, user_id, sha256).await
+    }
+
+    async fn get_upload(&self, id: &str) -> Result<Option<UploadRecord>> {
+        sqlite_attach::get_upload(&self.pool, id).await
+    }
+
+    async fn create_upload(&self, upload: &UploadRecord) -> Result<()> {
+        sqlite_attach::create_upload(&self.pool, upload).await
+    }
+
+    async fn delete_upload(&self, id: &str) -> Result<()> {
+        sqlite_attach::delete_upload(&self.pool, id).await
+    }
+
+    async fn uploads_created_before(&self, before: Timestamp) -> Result<Vec<UploadRecord>> {
+        sqlite_attach::uploads_created_before(&self.pool, before).await
     }
 }
 

@@ -7,7 +7,11 @@ use crate::error::Result;
 use siteline_model::{Complaint, ComplaintId, Timestamp};
 use sqlx::{QueryBuilder, Sqlite, SqlitePool};
 
-fn row_from(site_code: String, state_json: &str, received_at: i64) -> Result<ComplaintRow> {
+pub(super) fn row_from(
+    site_code: String,
+    state_json: &str,
+    received_at: i64,
+) -> Result<ComplaintRow> {
     let state: Complaint =
         serde_json::from_str(state_json).map_err(|e| internal("stored state does not parse", e))?;
     Ok(ComplaintRow {

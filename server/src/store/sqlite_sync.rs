@@ -1,7 +1,7 @@
 //! SQLite sync: gated idempotent push with numbering, escalation and projection in one transaction.
 
 use super::shared::{number_event, resolve_site, BatchStates, FOLD_VERSION};
-use super::{sqlite_escalate, sqlite_sites, PushGate};
+use super::{sqlite_attach, sqlite_escalate, sqlite_sites, ImportInfo, PushGate};
 use crate::error::{Error, Result};
 use siteline_model::numbering::canonical;
 use siteline_model::sync::{PushResult, SyncedEvent};
@@ -77,6 +77,7 @@ pub(super) async fn push(
     events: &[Event],
     default_site: &str,
     gate: &dyn PushGate,
+    import: Option<&ImportInfo>,
     now: Timestamp,
 ) -> Result<Vec<PushResult>> {
     // IMMEDIATE takes the write lock up front: concurrent pushes serialize (busy_timeout waits)
@@ -105,6 +106,9 @@ pub(super) async fn push(
         let seq = insert_event(&mut tx, ev, now)
             .await?
             .ok_or_else(|| Error::Internal("event appeared during the push".into()))?;
+        if let Some(import) = import {
+            sqlite_attach::record_import(&mut tx, ev.id, import, now).await?;
+        }
         states.accept(ev);
         results.push(PushResult::Accepted {
             seq: to_u64(seq),
@@ -262,6 +266,7 @@ pub(super) async fn refresh_projection(
     .bind(FOLD_VERSION)
     .execute(&mut *conn)
     .await?;
+    sqlite_attach::set_complaint_attachments(conn, id, &state).await?;
     Ok(Some(state))
 }
 

@@ -14,6 +14,8 @@ use siteline_server::{build, AppState, Built, Config, CreatedUser};
 use std::sync::atomic::{AtomicU64, Ordering};
 use tempfile::TempDir;
 
+pub use crate::raw::*;
+
 pub const ADMIN_PW: &str = "admin-password-1";
 pub const STAFF_PW: &str = "staff-password-1";
 

@@ -115,11 +115,23 @@ async fn push_limits_and_versions() {
         .await;
     assert_eq!(status, StatusCode::UPGRADE_REQUIRED);
     assert_eq!(error_code(&body), "update_required");
+    assert!(
+        body["error"]["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("update the server")),
+        "{body}"
+    );
     let (status, body) = s
         .push_raw(&token, &json!({ "schema_version": 0, "events": [] }))
         .await;
-    assert_eq!(status, StatusCode::BAD_REQUEST);
-    assert_eq!(error_code(&body), "bad_request");
+    assert_eq!(status, StatusCode::UPGRADE_REQUIRED);
+    assert_eq!(error_code(&body), "update_required");
+    assert!(
+        body["error"]["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("update the app")),
+        "{body}"
+    );
     let many: Vec<Value> = (0..=MAX_PUSH)
         .map(|i| serde_json::to_value(created("admin", d, &format!("{i}"), t2026())).expect("json"))
         .collect();

@@ -1,11 +1,15 @@
 //! HTTP-level tests: each starts a fresh in-process server and drives it over real HTTP.
 
+mod attachments;
 mod auth;
 mod common;
 mod complaints;
 mod escalation;
+mod import;
 mod input;
+mod raw;
 mod sites;
 mod static_files;
 mod sync;
+mod uploads;
 mod workflow;

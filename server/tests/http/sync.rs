@@ -182,3 +182,61 @@ async fn out_of_order_events_are_accepted_and_conflicting_ids_rejected() {
         other => panic!("expected id_conflict, got {other:?}"),
     }
 }
+
+#[tokio::test]
+async fn schema_versions_outside_the_known_range_ask_for_an_update() {
+    use siteline_model::sync::{MIN_SCHEMA_VERSION, SCHEMA_VERSION};
+    let s = start().await;
+    let token = s.user("zhang", "staff").await;
+    let c = serde_json::to_value(created("zhang", device(), "版本", t2026())).expect("json");
+    for (version, side) in [
+        (0, "update the app"),
+        (SCHEMA_VERSION + 1, "update the server"),
+    ] {
+        let (status, body) = s
+            .get(
+                &token,
+                &format!("/api/v1/sync/pull?after=0&schema_version={version}"),
+            )
+            .await;
+        assert_eq!(status, 426, "pull {version}: {body}");
+        assert_eq!(error_code(&body), "update_required");
+        let message = body["error"]["message"].as_str().unwrap_or("");
+        assert!(message.contains(side), "{message}");
+        let (status, body) = s
+            .push_raw(
+                &token,
+                &serde_json::json!({ "schema_version": version, "events": [c] }),
+            )
+            .await;
+        assert_eq!(status, 426, "push {version}: {body}");
+        assert!(body["error"]["message"]
+            .as_str()
+            .unwrap_or("")
+            .contains(side));
+    }
+    assert!(
+        s.pull_all(&token, 100).await.is_empty(),
+        "refused pushes stored nothing"
+    );
+    for version in [MIN_SCHEMA_VERSION, SCHEMA_VERSION] {
+        let (status, body) = s
+            .push_raw(
+                &token,
+                &serde_json::json!({ "schema_version": version, "events": [c] }),
+            )
+            .await;
+        assert_eq!(status, 200, "push {version}: {body}");
+        let (status, body) = s
+            .get(
+                &token,
+                &format!("/api/v1/sync/pull?after=0&schema_version={version}"),
+            )
+            .await;
+        assert_eq!(status, 200, "pull {version}: {body}");
+        assert_eq!(body["events"].as_array().map(Vec::len), Some(2));
+    }
+    // Old apps do not send it on pull.
+    let (status, _) = s.get(&token, "/api/v1/sync/pull?after=0").await;
+    assert_eq!(status, 200);
+}

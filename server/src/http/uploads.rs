@@ -1,0 +1,258 @@
+//! Resumable chunked uploads of large photos over bad connections, finalised like a whole-file PUT.
+//!
+//! `POST /api/v1/attachments/{sha256}/upload {"size": N}` starts (201) or resumes (200) the
+//! caller's upload of that file and answers `{upload_id, size, received}`; then
+//! `PUT /api/v1/attachments/{sha256}/upload/{upload_id}?offset=K` appends the next chunk, which
+//! must start where the upload stands (else 409 `offset_mismatch` with `received`). The chunk
+//! that completes it is verified and stored like a whole-file PUT and answered with the
+//! attachment (201, or 200 if it was already stored). Uploads older than [`UPLOAD_TTL_MS`] are
+//! removed (lazily, whenever an upload starts).
+
+use super::auth::AuthUser;
+use super::{read_body, ApiJson};
+use crate::attachments::parse_sha256;
+use crate::error::{Error, Result};
+use crate::staging::{is_upload_id, new_id};
+use crate::store::UploadRecord;
+use crate::AppState;
+use axum::body::Body;
+use axum::extract::rejection::{PathRejection, QueryRejection};
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{post, put};
+use axum::{Json, Router};
+use serde::{Deserialize, Serialize};
+use siteline_model::{AttachmentRef, Timestamp};
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/api/v1/attachments/{sha256}/upload", post(start))
+        .route(
+            "/api/v1/attachments/{sha256}/upload/{upload_id}",
+            put(chunk),
+        )
+}
+
+/// Largest chunk accepted.
+pub const MAX_CHUNK_BYTES: u64 = 2 * 1024 * 1024;
+/// Incomplete uploads are abandoned after a day (by the workflow clock).
+pub const UPLOAD_TTL_MS: i64 = 24 * 3600 * 1000;
+
+#[derive(Debug, Deserialize)]
+pub struct StartRequest {
+    pub size: u64,
+}
+
+/// Where an upload stands. Once the server holds the file, `attachment` says so (and
+/// `upload_id` is null): nothing more to send.
+#[derive(Debug, Serialize)]
+pub struct UploadStatus {
+    pub upload_id: Option<String>,
+    pub size: u64,
+    pub received: u64,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub attachment: Option<AttachmentRef>,
+}
+
+#[derive(Debug, Deserialize)]
+pub struct ChunkQuery {
+    pub offset: u64,
+}
+
+fn status_of(up: &UploadRecord, received: u64) -> UploadStatus {
+    UploadStatus {
+        upload_id: Some(up.id.clone()),
+        size: up.size,
+        received,
+        attachment: None,
+    }
+}
+
+async fn stored(st: &AppState, sha256: &str) -> Result<Option<AttachmentRef>> {
+    Ok(st
+        .store
+        .stored_attachments(&[sha256.to_string()])
+        .await?
+        .into_iter()
+        .next())
+}
+
+/// Forgets an upload: its row first (so nothing points at missing bytes), then its bytes.
+async fn discard(st: &AppState, up: &UploadRecord) -> Result<()> {
+    st.store.delete_upload(&up.id).await?;
+    st.attachments.staging.remove(&up.id).await
+}
+
+/// Removes uploads started more than [`UPLOAD_TTL_MS`] before `now`; answers how many.
+pub async fn purge_abandoned(st: &AppState, now: Timestamp) -> Result<usize> {
+    let before = Timestamp(now.millis().saturating_sub(UPLOAD_TTL_MS));
+    let old = st.store.uploads_created_before(before).await?;
+    for up in &old {
+        let _guard = st.attachments.staging.lock(&up.id).await;
+        discard(st, up).await?;
+    }
+    if !old.is_empty() {
+        tracing::info!(uploads = old.len(), "abandoned uploads removed");
+    }
+    Ok(old.len())
+}
+
+async fn start(
+    State(st): State<AppState>,
+    user: AuthUser,
+    path: Result<Path<String>, PathRejection>,
+    ApiJson(req): ApiJson<StartRequest>,
+) -> Result<(StatusCode, Json<UploadStatus>)> {
+    let Path(sha256) = path?;
+    let sha256 = parse_sha256(&sha256)?;
+    if req.size == 0 {
+        return Err(Error::BadRequest("size must be at least 1 byte".into()));
+    }
+    if req.size > st.attachments.max_bytes {
+        return Err(st.attachments.too_large(req.size));
+    }
+    let now = st.clock.now();
+    purge_abandoned(&st, now).await?;
+    if let Some(a) = stored(&st, sha256).await? {
+        let status = UploadStatus {
+            upload_id: None,
+            size: a.size,
+            received: a.size,
+            attachment: Some(a),
+        };
+        return Ok((StatusCode::OK, Json(status)));
+    }
+    if let Some(up) = st.store.find_upload(user.id, sha256).await? {
+        if up.size == req.size {
+            let received = st.attachments.staging.received(&up.id).await?;
+            return Ok((StatusCode::OK, Json(status_of(&up, received))));
+        }
+        // Another size for the same hash: the earlier start was wrong; begin again.
+        let _guard = st.attachments.staging.lock(&up.id).await;
+        discard(&st, &up).await?;
+    }
+    let up = UploadRecord {
+        id: new_id(),
+        user_id: user.id,
+        sha256: sha256.to_string(),
+        size: req.size,
+        created_at: now,
+    };
+    match st.store.create_upload(&up).await {
+        Ok(()) => Ok((StatusCode::CREATED, Json(status_of(&up, 0)))),
+        Err(Error::Conflict(_)) => {
+            // A concurrent start of the same file won: resume that one.
+            let up = st
+                .store
+                .find_upload(user.id, sha256)
+                .await?
+                .ok_or_else(|| Error::Internal("upload vanished while starting".into()))?;
+            let received = st.attachments.staging.received(&up.id).await?;
+            Ok((StatusCode::OK, Json(status_of(&up, received))))
+        }
+        Err(e) => Err(e),
+    }
+}
+
+/// The caller's upload `id` of `sha256`, if it is under way.
+async fn find(
+    st: &AppState,
+    user: &AuthUser,
+    sha256: &str,
+    id: &str,
+) -> Result<Option<UploadRecord>> {
+    if !is_upload_id(id) {
+        return Ok(None);
+    }
+    Ok(st
+        .store
+        .get_upload(id)
+        .await?
+        .filter(|u| u.user_id == user.id && u.sha256 == sha256))
+}
+
+/// The answer when the upload is gone but the file is stored (e.g. the answer to the last
+/// chunk was lost and the client sends it again): as then; else 404.
+async fn finished_or_not_found(st: &AppState, sha256: &str) -> Result<Response> {
+    match stored(st, sha256).await? {
+        Some(a) => Ok((StatusCode::OK, Json(a)).into_response()),
+        None => Err(Error::NotFound(
+            "no such upload (finished, expired or never started): start it again".into(),
+        )),
+    }
+}
+
+async fn chunk(
+    State(st): State<AppState>,
+    user: AuthUser,
+    path: Result<Path<(String, String)>, PathRejection>,
+    query: Result<Query<ChunkQuery>, QueryRejection>,
+    headers: HeaderMap,
+    body: Body,
+) -> Result<Response> {
+    let Path((sha256, id)) = path?;
+    let sha256 = parse_sha256(&sha256)?;
+    let Query(q) = query?;
+    let staging = &st.attachments.staging;
+    let Some(up) = find(&st, &user, sha256, &id).await? else {
+        return finished_or_not_found(&st, sha256).await;
+    };
+    // Refuse a wrong offset before reading the chunk, and again under the lock.
+    let received = staging.received(&up.id).await?;
+    if q.offset != received {
+        return Err(Error::OffsetMismatch { received });
+    }
+    let bytes = read_body(&headers, body, MAX_CHUNK_BYTES, "a chunk").await?;
+    let guard = staging.lock(&up.id).await;
+    let Some(up) = find(&st, &user, sha256, &id).await? else {
+        drop(guard);
+        return finished_or_not_found(&st, sha256).await;
+    };
+    let received = staging.received(&up.id).await?;
+    if q.offset != received {
+        return Err(Error::OffsetMismatch { received });
+    }
+    if received + bytes.len() as u64 > up.size {
+        return Err(Error::BadRequest(format!(
+            "the chunk goes past the declared size of {} bytes",
+            up.size
+        )));
+    }
+    let received = if bytes.is_empty() {
+        received
+    } else {
+        staging.append(&up.id, &bytes).await?
+    };
+    if received < up.size {
+        return Ok((StatusCode::OK, Json(status_of(&up, received))).into_response());
+    }
+    let whole = staging.read(&up.id).await?;
+    let ingested = st
+        .attachments
+        .ingest(
+            st.store.as_ref(),
+            sha256,
+            whole,
+            user.username(),
+            st.clock.now(),
+        )
+        .await;
+    match ingested {
+        Ok(done) => {
+            discard(&st, &up).await?;
+            let status = if done.new {
+                StatusCode::CREATED
+            } else {
+                StatusCode::OK
+            };
+            Ok((status, Json(done.attachment)).into_response())
+        }
+        Err(e) if e.status().is_client_error() => {
+            // The complete bytes are wrong (hash or type): keeping them helps nobody.
+            discard(&st, &up).await?;
+            Err(e)
+        }
+        Err(e) => Err(e),
+    }
+}
