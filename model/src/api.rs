@@ -122,3 +122,13 @@ pub struct ErrorDetail {
     pub code: String,
     pub message: String,
 }
+
+/// `events.json` inside an "export unsynced records" ZIP (with `attachments/<sha256>` files beside
+/// it), written by the app and imported by a supervisor with `POST /api/v1/import`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ExportFile {
+    pub schema_version: u32,
+    pub device_id: crate::ids::DeviceId,
+    pub exported_at: Timestamp,
+    pub events: Vec<crate::event::Event>,
+}
