@@ -17,9 +17,9 @@ use axum::routing::post;
 use axum::{Json, Router};
 use bytes::Bytes;
 use futures_util::StreamExt;
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use siteline_model::sync::{PushResponse, MAX_PUSH};
-use siteline_model::{DeviceId, Event, Role, Timestamp};
+use siteline_model::{DeviceId, Role};
 use tokio::io::AsyncWriteExt;
 
 pub fn router() -> Router<AppState> {
@@ -33,14 +33,8 @@ pub const MAX_IMPORT_UNPACKED: u64 = 1024 * 1024 * 1024;
 /// Largest `events.json`.
 pub const MAX_EVENTS_JSON: u64 = 64 * 1024 * 1024;
 
-/// `events.json` of an export.
-#[derive(Debug, Deserialize)]
-pub struct ExportFile {
-    pub schema_version: u32,
-    pub device_id: DeviceId,
-    pub exported_at: Timestamp,
-    pub events: Vec<Event>,
-}
+/// `events.json` of an export: the model's shared format.
+pub use siteline_model::api::ExportFile;
 
 #[derive(Debug, Serialize)]
 pub struct ImportResponse {
