@@ -1,7 +1,13 @@
 // Siteline service worker: caches the app shell so the app opens with no connection.
 // Navigations: network first, cached index.html when offline. Hashed assets: cache first.
-// API calls are never cached: the app keeps its data in IndexedDB.
-const CACHE = 'siteline-shell-v1';
+// API calls are never cached: the app keeps its data (outbox, photos) in IndexedDB, which this
+// worker never touches.
+//
+// Updates: bump VERSION whenever this file or the shell's caching changes. The first install
+// takes over at once (the app works offline right after the first visit); a later version waits
+// until the app asks for it (the user taps 更新 when nothing typed is unsaved), via SKIP_WAITING.
+const VERSION = '2026-11-22.1';
+const CACHE = 'siteline-shell-' + VERSION;
 const SHELL = ['/', '/index.html', '/manifest.webmanifest', '/icon.svg'];
 
 // Asset URLs referenced by index.html (Trunk's hashed js, wasm and css).
@@ -17,27 +23,45 @@ function assetsOf(html) {
   return [...urls];
 }
 
+// Fetches index.html and everything it needs into the cache, then drops what the new shell no
+// longer uses (older hashed assets).
 async function cacheShell() {
   const cache = await caches.open(CACHE);
   const res = await fetch('/index.html', { cache: 'no-store' });
   if (!res.ok) throw new Error('index.html: ' + res.status);
   const html = await res.clone().text();
-  await cache.put('/index.html', res.clone());
-  await cache.put('/', res);
   const wanted = assetsOf(html).concat(SHELL.filter((u) => u !== '/' && u !== '/index.html'));
   await Promise.all(wanted.map(async (u) => {
+    if (await cache.match(u)) return; // hashed names: same name, same bytes
     const r = await fetch(u, { cache: 'no-store' });
     if (r.ok) await cache.put(u, r);
   }));
+  await cache.put('/index.html', res.clone());
+  await cache.put('/', res);
+  const keep = new Set(wanted.concat(['/', '/index.html']));
+  for (const req of await cache.keys()) {
+    const path = new URL(req.url).pathname;
+    if (!keep.has(path)) await cache.delete(req);
+  }
 }
 
 self.addEventListener('install', (event) => {
-  event.waitUntil(cacheShell().then(() => self.skipWaiting()));
+  event.waitUntil((async () => {
+    await cacheShell();
+    // No worker active yet: this is the first install, take over now. Otherwise wait for the app.
+    if (!self.registration.active) await self.skipWaiting();
+  })());
+});
+
+self.addEventListener('message', (event) => {
+  if (event.data === 'SKIP_WAITING') self.skipWaiting();
 });
 
 self.addEventListener('activate', (event) => {
   event.waitUntil((async () => {
-    for (const key of await caches.keys()) if (key !== CACHE) await caches.delete(key);
+    for (const key of await caches.keys()) {
+      if (key.startsWith('siteline-shell-') && key !== CACHE) await caches.delete(key);
+    }
     await self.clients.claim();
   })());
 });
@@ -51,14 +75,10 @@ self.addEventListener('fetch', (event) => {
     event.respondWith((async () => {
       try {
         const res = await fetch(req);
-        if (res.ok) {
-          const cache = await caches.open(CACHE);
-          await cache.put('/index.html', res.clone());
-          cacheShell().catch(() => {});
-        }
+        if (res.ok) cacheShell().catch(() => {});
         return res;
       } catch (e) {
-        const cached = await caches.match('/index.html');
+        const cached = await caches.match('/index.html', { cacheName: CACHE }) || await caches.match('/index.html');
         return cached || Response.error();
       }
     })());

@@ -2,9 +2,10 @@
 
 use gloo_net::http::{Request, RequestBuilder, Response};
 use serde::de::DeserializeOwned;
-use siteline_model::api::{ErrorBody, LoginRequest, LoginResponse, SiteInfo};
+use serde::{Deserialize, Serialize};
+use siteline_model::api::{LoginRequest, LoginResponse, SiteInfo};
 use siteline_model::sync::{PullResponse, PushRequest, PushResponse, SCHEMA_VERSION};
-use siteline_model::Event;
+use siteline_model::{AttachmentRef, Event};
 
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum ApiError {
@@ -24,6 +25,58 @@ pub enum ApiError {
     /// The answer was not what this app version understands.
     #[error("unexpected answer: {0}")]
     Decode(String),
+    /// 426: the server no longer accepts this app's schema; keep everything and update the app.
+    #[error("update required: {0}")]
+    UpdateRequired(String),
+    /// 409 `offset_mismatch` of a resumable upload: the server holds `received` bytes.
+    #[error("upload offset mismatch: the server has {0} bytes")]
+    OffsetMismatch(u64),
+}
+
+/// `POST /api/v1/attachments/check`
+#[derive(Debug, Clone, Serialize)]
+struct CheckRequest<'a> {
+    hashes: &'a [String],
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+pub struct CheckResponse {
+    pub have: Vec<String>,
+    pub missing: Vec<String>,
+}
+
+/// Where a resumable upload stands; `attachment` once the server holds the file.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+pub struct UploadStatus {
+    #[serde(default)]
+    pub upload_id: Option<String>,
+    #[serde(default)]
+    pub size: u64,
+    pub received: u64,
+    #[serde(default)]
+    pub attachment: Option<AttachmentRef>,
+}
+
+/// The answer to a chunk: the stored attachment when it completed the file, else progress.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(untagged)]
+pub enum ChunkReply {
+    Done(AttachmentRef),
+    Progress(UploadStatus),
+}
+
+/// An error body, with the `received` that `offset_mismatch` adds.
+#[derive(Deserialize)]
+struct ErrorEnvelope {
+    error: ErrorFields,
+}
+
+#[derive(Deserialize)]
+struct ErrorFields {
+    code: String,
+    message: String,
+    #[serde(default)]
+    received: Option<u64>,
 }
 
 impl ApiError {
@@ -84,8 +137,88 @@ impl Api {
     }
 
     pub async fn pull(&self, after: u64, limit: u32) -> Result<PullResponse, ApiError> {
-        let url = format!("/api/v1/sync/pull?after={after}&limit={limit}");
+        let url = format!(
+            "/api/v1/sync/pull?after={after}&limit={limit}&schema_version={SCHEMA_VERSION}"
+        );
         decode(self.auth(Request::get(&url)).send().await).await
+    }
+
+    /// Ends this token's session on the server.
+    pub async fn logout(&self) -> Result<(), ApiError> {
+        let sent = self.auth(Request::post("/api/v1/auth/logout")).send().await;
+        decode::<serde_json::Value>(sent).await.map(|_| ())
+    }
+
+    /// Which of these photos the server already holds.
+    pub async fn check(&self, hashes: &[String]) -> Result<CheckResponse, ApiError> {
+        let req = self
+            .auth(Request::post("/api/v1/attachments/check"))
+            .json(&CheckRequest { hashes })
+            .map_err(|e| ApiError::Decode(e.to_string()))?;
+        decode(req.send().await).await
+    }
+
+    /// Uploads a whole file in one `PUT`.
+    pub async fn put_attachment(
+        &self,
+        sha256: &str,
+        blob: &web_sys::Blob,
+        content_type: &str,
+    ) -> Result<AttachmentRef, ApiError> {
+        let req = self
+            .auth(Request::put(&format!("/api/v1/attachments/{sha256}")))
+            .header("Content-Type", content_type)
+            .body(blob.clone())
+            .map_err(|e| ApiError::Decode(e.to_string()))?;
+        decode(req.send().await).await
+    }
+
+    /// Starts (or resumes) a resumable upload of `size` bytes.
+    pub async fn start_upload(&self, sha256: &str, size: u64) -> Result<UploadStatus, ApiError> {
+        let req = self
+            .auth(Request::post(&format!(
+                "/api/v1/attachments/{sha256}/upload"
+            )))
+            .json(&serde_json::json!({ "size": size }))
+            .map_err(|e| ApiError::Decode(e.to_string()))?;
+        decode(req.send().await).await
+    }
+
+    /// Sends the chunk starting at `offset`.
+    pub async fn put_chunk(
+        &self,
+        sha256: &str,
+        upload_id: &str,
+        offset: u64,
+        chunk: &web_sys::Blob,
+    ) -> Result<ChunkReply, ApiError> {
+        let url = format!("/api/v1/attachments/{sha256}/upload/{upload_id}?offset={offset}");
+        let req = self
+            .auth(Request::put(&url))
+            .header("Content-Type", "application/octet-stream")
+            .body(chunk.clone())
+            .map_err(|e| ApiError::Decode(e.to_string()))?;
+        decode(req.send().await).await
+    }
+
+    /// A photo's bytes (for records taken on other devices).
+    pub async fn get_attachment(&self, sha256: &str) -> Result<web_sys::Blob, ApiError> {
+        let sent = self
+            .auth(Request::get(&format!("/api/v1/attachments/{sha256}")))
+            .send()
+            .await;
+        let resp = sent.map_err(|e| ApiError::Network(e.to_string()))?;
+        if !resp.ok() {
+            return Err(error_of(resp).await);
+        }
+        let raw: web_sys::Response = resp.into();
+        let p = raw
+            .blob()
+            .map_err(|e| ApiError::Decode(crate::web::js_error(&e)))?;
+        let v = crate::web::await_promise(p)
+            .await
+            .map_err(ApiError::Network)?;
+        wasm_bindgen::JsCast::dyn_into(v).map_err(|_| ApiError::Decode("not a Blob".into()))
     }
 }
 
@@ -93,24 +226,30 @@ async fn decode<T: DeserializeOwned>(
     sent: Result<Response, gloo_net::Error>,
 ) -> Result<T, ApiError> {
     let resp = sent.map_err(|e| ApiError::Network(e.to_string()))?;
-    let status = resp.status();
     if resp.ok() {
         return resp
             .json::<T>()
             .await
             .map_err(|e| ApiError::Decode(e.to_string()));
     }
+    Err(error_of(resp).await)
+}
+
+async fn error_of(resp: Response) -> ApiError {
+    let status = resp.status();
     // A proxy or a stopped server behind a service worker may answer non-JSON: treat 5xx as transient.
-    let (code, message) = match resp.json::<ErrorBody>().await {
-        Ok(b) => (b.error.code, b.error.message),
-        Err(_) => (format!("http_{status}"), resp.status_text()),
+    let (code, message, received) = match resp.json::<ErrorEnvelope>().await {
+        Ok(b) => (b.error.code, b.error.message, b.error.received),
+        Err(_) => (format!("http_{status}"), resp.status_text(), None),
     };
-    if status == 401 {
-        return Err(ApiError::Unauthorized(code));
+    match (status, code.as_str(), received) {
+        (401, ..) => ApiError::Unauthorized(code),
+        (426, ..) | (_, "update_required", _) => ApiError::UpdateRequired(message),
+        (409, "offset_mismatch", Some(r)) => ApiError::OffsetMismatch(r),
+        _ => ApiError::Server {
+            status,
+            code,
+            message,
+        },
     }
-    Err(ApiError::Server {
-        status,
-        code,
-        message,
-    })
 }

@@ -1,7 +1,12 @@
-//! App-wide reactive context: language, session, the local replica, connection state, and the
-//! site data kept for offline use (the deadline clock, location labels, the site's own categories).
+//! App-wide reactive context: language, session and keyring, the local replica and photo upload
+//! state, connection and sync state, storage facts, app updates, and the site data kept for
+//! offline use (the deadline clock, location labels, the site's own categories).
 
 use crate::i18n::{Lang, K};
+use crate::logic::keyring::Keyring;
+use crate::logic::readiness::Estimate;
+use crate::logic::record;
+use crate::logic::upload::UploadRecord;
 use crate::store::prefs::{self, Session};
 use crate::store::{LocalStore, StoreError};
 use leptos::prelude::*;
@@ -10,6 +15,7 @@ use siteline_model::api::{CustomCategory, SiteInfo, UserInfo};
 use siteline_model::replica::{Change, Replica, ReplicaMeta};
 use siteline_model::timelimit::Clock;
 use siteline_model::{ComplaintId, DeviceId, EventKind, Role, Timestamp};
+use std::collections::{BTreeMap, BTreeSet};
 
 /// What the header shows about the connection.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -43,6 +49,30 @@ pub struct AppCtx {
     pub locations: Memo<Vec<String>>,
     /// Categories the default site added.
     pub custom_categories: Memo<Vec<CustomCategory>>,
+    /// Everyone who logged in on this device (tokens for syncing their records, offline login).
+    pub keyring: RwSignal<Keyring>,
+    /// Records whose events are in the batch being pushed.
+    pub in_flight: RwSignal<BTreeSet<ComplaintId>>,
+    /// Upload state of the photos taken on this device, by hash.
+    pub uploads: RwSignal<BTreeMap<String, UploadRecord>>,
+    /// Bumped when photos arrive in local storage (thumbnails waiting for them retry).
+    pub blob_epoch: RwSignal<u64>,
+    /// The photo shown full screen (hash).
+    pub photo_full: RwSignal<Option<String>>,
+    /// The server refused this app's schema (426): update before syncing again.
+    pub update_required: RwSignal<bool>,
+    /// A new app version is installed and waiting.
+    pub update_available: RwSignal<bool>,
+    /// The user asked to update, to happen once the intake form is saved.
+    pub update_after_save: RwSignal<bool>,
+    /// End of the last successful sync (pushed and pulled).
+    pub last_sync: RwSignal<Option<Timestamp>>,
+    /// The last finished sync run: the `sync_poke` value it started with, and its success.
+    pub sync_runs: RwSignal<(u64, bool)>,
+    pub estimate: RwSignal<Option<Estimate>>,
+    pub persisted: RwSignal<Option<bool>>,
+    /// Forms on screen with unsaved typing (an update waits for them).
+    pub typing: RwSignal<BTreeSet<&'static str>>,
 }
 
 pub fn use_ctx() -> AppCtx {
@@ -86,6 +116,19 @@ impl AppCtx {
             custom_categories: Memo::new(move |_| {
                 sites.with(|s| s.first().map(|s| s.categories.clone()).unwrap_or_default())
             }),
+            keyring: RwSignal::new(prefs::load_keyring()),
+            in_flight: RwSignal::new(BTreeSet::new()),
+            uploads: RwSignal::new(BTreeMap::new()),
+            blob_epoch: RwSignal::new(0),
+            photo_full: RwSignal::new(None),
+            update_required: RwSignal::new(false),
+            update_available: RwSignal::new(false),
+            update_after_save: RwSignal::new(false),
+            last_sync: RwSignal::new(prefs::load_last_sync()),
+            sync_runs: RwSignal::new((0, false)),
+            estimate: RwSignal::new(None),
+            persisted: RwSignal::new(None),
+            typing: RwSignal::new(BTreeSet::new()),
         };
         provide_context(ctx);
         ctx
@@ -119,12 +162,14 @@ impl AppCtx {
         self.sync_poke.update(|n| *n += 1);
     }
 
-    /// Opens IndexedDB and loads the replica in the background.
+    /// Opens IndexedDB and loads the replica (and photo upload states) in the background.
     pub fn open_local_store(self) {
         spawn_local(async move {
             match load().await {
                 Ok((store, meta, events)) => {
+                    let uploads = store.uploads().await.unwrap_or_default();
                     self.store.set_value(Some(store));
+                    self.set_uploads(uploads);
                     self.replica.set(Some(Replica::load(meta, events)));
                     self.poke_sync();
                 }
@@ -133,32 +178,152 @@ impl AppCtx {
         });
     }
 
+    pub fn local_store(&self) -> Result<LocalStore, StoreError> {
+        self.store
+            .get_value()
+            .ok_or_else(|| StoreError::Unavailable("not open yet".into()))
+    }
+
     /// Commits a change to IndexedDB, then applies it to the in-memory replica.
     pub async fn commit(&self, change: Change) -> Result<(), StoreError> {
-        let store = self
-            .store
-            .get_value()
-            .ok_or_else(|| StoreError::Unavailable("not open yet".into()))?;
-        store.write(&change).await?;
-        self.replica.update(|r| {
-            if let Some(r) = r {
-                r.apply(change)
-            }
-        });
+        self.commit_with(change, vec![], &[]).await
+    }
+
+    /// Commits a change with the upload records of its photos, removing `discard`ed events, in
+    /// one transaction; then applies it (rebuilding the replica when events were removed).
+    pub async fn commit_with(
+        &self,
+        change: Change,
+        uploads: Vec<UploadRecord>,
+        discard: &[siteline_model::EventId],
+    ) -> Result<(), StoreError> {
+        let store = self.local_store()?;
+        store.write_with(&change, &uploads, discard).await?;
+        if !uploads.is_empty() {
+            self.uploads.update(|m| {
+                for u in uploads {
+                    m.insert(u.sha256.clone(), u);
+                }
+            });
+        }
+        if discard.is_empty() {
+            self.replica.update(|r| {
+                if let Some(r) = r {
+                    r.apply(change)
+                }
+            });
+        } else {
+            // The replica has no removal: read back what storage now holds.
+            let (meta, events) = store.load(|| change.meta.device_id).await?;
+            self.replica.set(Some(Replica::load(meta, events)));
+            self.forget_unused_photos().await;
+        }
         Ok(())
+    }
+
+    pub fn set_uploads(&self, list: Vec<UploadRecord>) {
+        self.uploads
+            .set(list.into_iter().map(|u| (u.sha256.clone(), u)).collect());
+    }
+
+    /// Removes stored photos that no record and no draft refers to any more.
+    pub async fn forget_unused_photos(&self) {
+        let Ok(store) = self.local_store() else {
+            return;
+        };
+        let mut keep = self.replica.with_untracked(|r| {
+            r.as_ref()
+                .map(record::referenced_photos)
+                .unwrap_or_default()
+        });
+        keep.extend(prefs::draft_photos());
+        let Ok(stored) = store.blob_keys().await else {
+            return;
+        };
+        let mut gone: Vec<String> = stored.into_iter().filter(|h| !keep.contains(h)).collect();
+        // Upload records without bytes too.
+        self.uploads.with_untracked(|m| {
+            gone.extend(m.keys().filter(|h| !keep.contains(*h)).cloned());
+        });
+        gone.sort();
+        gone.dedup();
+        if store.delete_photos(&gone).await.is_ok() {
+            self.uploads.update(|m| m.retain(|h, _| !gone.contains(h)));
+        }
+    }
+
+    /// Discards a rejected record on this device (after the user confirmed): all of it when the
+    /// server refused its creation, else only the refused events.
+    pub async fn discard_rejected(&self, id: ComplaintId) -> Result<(), StoreError> {
+        let plan = self.replica.with_untracked(|r| {
+            r.as_ref()
+                .map(|r| (record::discard_plan(r, &id), r.meta().clone()))
+        });
+        let Some((ids, meta)) = plan else {
+            return Err(StoreError::Unavailable("not open yet".into()));
+        };
+        if ids.is_empty() {
+            return Ok(());
+        }
+        let change = Change {
+            events: vec![],
+            meta,
+        };
+        // A half-done correction of it goes too (its photos are then no longer kept for it).
+        prefs::clear_draft_for(Some(id));
+        self.commit_with(change, vec![], &ids).await
+    }
+
+    /// The logged-in user's token, if the keyring still holds a usable one.
+    pub fn token(&self) -> Option<String> {
+        let user = self.username()?;
+        self.keyring.with_untracked(|k| match k.get(&user) {
+            Some(_) => k.token_for(&user, now()),
+            // A session from before the keyring existed.
+            None => self
+                .session
+                .with_untracked(|s| s.as_ref().map(|s| s.token.clone()))
+                .filter(|t| !t.is_empty()),
+        })
+    }
+
+    /// What to tell the user when a save failed (a full device is said plainly).
+    pub fn save_error_text(&self, e: &StoreError) -> String {
+        if e.is_full() {
+            self.t(K::DeviceFull).to_string()
+        } else {
+            format!("{}{e}", self.t(K::SaveFailed))
+        }
+    }
+
+    pub fn update_keyring(&self, f: impl FnOnce(&mut Keyring)) {
+        self.keyring.update(|k| {
+            f(k);
+            prefs::save_keyring(k);
+        });
     }
 }
 
 impl AppCtx {
     /// Records one event on a complaint as the logged-in user: stored first, then shown, then synced.
     pub async fn record(&self, id: ComplaintId, kind: EventKind) -> Result<(), StoreError> {
+        self.record_with(id, kind, vec![]).await
+    }
+
+    /// Like `record`, with the upload records of the photos the event adds (same transaction).
+    pub async fn record_with(
+        &self,
+        id: ComplaintId,
+        kind: EventKind,
+        uploads: Vec<UploadRecord>,
+    ) -> Result<(), StoreError> {
         let author = self.username().unwrap_or_default();
         let change = self.replica.with_untracked(|r| {
             r.as_ref()
                 .map(|r| r.prepare(id, kind, &author, now(), random10()))
         });
         let change = change.ok_or_else(|| StoreError::Unavailable("not open yet".into()))?;
-        self.commit(change).await?;
+        self.commit_with(change, uploads, &[]).await?;
         self.poke_sync();
         Ok(())
     }

@@ -1,6 +1,7 @@
 //! Siteline front end: Leptos CSR app, offline-first (IndexedDB replica, outbox sync, service worker).
 
 pub mod api;
+pub mod auth;
 pub mod components;
 pub mod ctx;
 pub mod i18n;
@@ -8,6 +9,11 @@ pub mod logic;
 pub mod pages;
 pub mod store;
 pub mod sync;
+pub mod web;
+
+// Unit tests of the lib run natively (`#[test]`) and in headless Chromium.
+#[cfg(all(test, target_family = "wasm"))]
+wasm_bindgen_test::wasm_bindgen_test_configure!(run_in_browser);
 
 use components::guard::Guard;
 use leptos::prelude::*;
@@ -15,13 +21,12 @@ use leptos_router::components::{Route, Router, Routes};
 use leptos_router::path;
 use pages::{
     board::BoardPage, detail::DetailPage, list::ListPage, login::LoginPage, new::NewPage,
-    notice::NoticePage,
+    notice::NoticePage, status::StatusPage,
 };
 
 /// Entry point called from `main`.
 pub fn start() {
     console_error_panic_hook::set_once();
-    register_service_worker();
     leptos::mount::mount_to_body(App);
 }
 
@@ -29,7 +34,9 @@ pub fn start() {
 pub fn App() -> impl IntoView {
     let ctx = ctx::AppCtx::provide();
     ctx.open_local_store();
+    auth::start(ctx);
     sync::start(ctx);
+    web::sw::register(move || ctx.update_available.set(true));
     view! {
         <Router>
             <Routes fallback=|| view! { <pages::NotFound/> }>
@@ -37,19 +44,10 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/") view=|| view! { <Guard><ListPage/></Guard> }/>
                 <Route path=path!("/new") view=|| view! { <Guard><NewPage/></Guard> }/>
                 <Route path=path!("/board") view=|| view! { <Guard><BoardPage/></Guard> }/>
+                <Route path=path!("/status") view=|| view! { <Guard><StatusPage/></Guard> }/>
                 <Route path=path!("/complaints/:id") view=|| view! { <Guard><DetailPage/></Guard> }/>
                 <Route path=path!("/complaints/:id/notice") view=|| view! { <Guard><NoticePage/></Guard> }/>
             </Routes>
         </Router>
     }
-}
-
-/// Registers `/sw.js`, which caches the app shell so the app opens with no connection.
-fn register_service_worker() {
-    let Some(window) = web_sys::window() else {
-        return;
-    };
-    let sw = window.navigator().service_worker();
-    // A failure (e.g. unsupported browser) only means no offline start; the app still works.
-    let _ = sw.register("/sw.js");
 }

@@ -1,9 +1,15 @@
-//! In-browser tests of the IndexedDB store: what is committed survives a reopen, with sync state and meta.
+//! In-browser tests of the IndexedDB store: what is committed survives a reopen (and the upgrade
+//! from version 1), with sync state and meta; photos and their upload state round-trip.
 
-use siteline_app::store::LocalStore;
-use siteline_model::replica::{Replica, SyncState};
+use idb::DatabaseEvent;
+use siteline_app::logic::upload::{UploadRecord, UploadState};
+use siteline_app::store::{LocalStore, StoreError};
+use siteline_model::replica::{Replica, ReplicaMeta, SyncState};
 use siteline_model::sync::{PushOutcome, PushResult};
-use siteline_model::{Channel, Complainant, DeviceId, NewComplaint, Severity, Timestamp};
+use siteline_model::{
+    AttachmentRef, Channel, Complainant, DeviceId, NewComplaint, Severity, Timestamp,
+};
+use wasm_bindgen::JsValue;
 use wasm_bindgen_test::*;
 
 wasm_bindgen_test_configure!(run_in_browser);
@@ -95,4 +101,157 @@ async fn unicode_and_long_text_round_trip() {
     let (_, events) = store.load(|| DeviceId::new_v7(1, [1; 10])).await.unwrap();
     assert_eq!(events.len(), 1);
     assert_eq!(events[0], ch.events[0]);
+}
+
+/// A database as version 1 of the app left it: `events` and `meta` only, JSON strings.
+async fn make_v1(name: &str, stored: &[siteline_model::replica::StoredEvent], meta: &ReplicaMeta) {
+    let factory = idb::Factory::new().unwrap();
+    factory.delete(name).unwrap().await.unwrap();
+    let mut req = factory.open(name, Some(1)).unwrap();
+    req.on_upgrade_needed(|event| {
+        let db = event.database().unwrap();
+        db.create_object_store("events", idb::ObjectStoreParams::new())
+            .unwrap();
+        db.create_object_store("meta", idb::ObjectStoreParams::new())
+            .unwrap();
+    });
+    let db = req.await.unwrap();
+    let tx = db
+        .transaction(&["events", "meta"], idb::TransactionMode::ReadWrite)
+        .unwrap();
+    let events = tx.object_store("events").unwrap();
+    for s in stored {
+        events
+            .put(
+                &JsValue::from_str(&serde_json::to_string(s).unwrap()),
+                Some(&JsValue::from_str(&s.event.id.to_string())),
+            )
+            .unwrap();
+    }
+    tx.object_store("meta")
+        .unwrap()
+        .put(
+            &JsValue::from_str(&serde_json::to_string(meta).unwrap()),
+            Some(&JsValue::from_str("replica")),
+        )
+        .unwrap();
+    assert!(tx.commit().unwrap().await.unwrap().is_committed());
+    db.close();
+}
+
+#[wasm_bindgen_test]
+async fn upgrading_from_version_1_keeps_events_and_meta_and_adds_photo_stores() {
+    let name = "siteline-test-upgrade";
+    let device = DeviceId::new_v7(3, [3; 10]);
+    let mut r = Replica::load(ReplicaMeta::new(device), vec![]);
+    let ch = r.prepare_new(fields("旧版本记录"), "staff1", Timestamp(10), [1; 10]);
+    r.apply(ch.clone());
+    make_v1(name, &ch.events, r.meta()).await;
+
+    let store = LocalStore::open_named(name).await.unwrap();
+    let (meta, events) = store.load(|| DeviceId::new_v7(4, [4; 10])).await.unwrap();
+    assert_eq!(meta.device_id, device, "meta survives the upgrade");
+    assert_eq!(meta.counter, 1);
+    assert_eq!(events, ch.events, "events survive the upgrade");
+    // The new stores exist and work.
+    let blob = web_sys::Blob::new().unwrap();
+    store
+        .put_photo(&"ab".repeat(32), &blob, None)
+        .await
+        .unwrap();
+    assert_eq!(store.blob_keys().await.unwrap(), vec!["ab".repeat(32)]);
+    assert!(store.uploads().await.unwrap().is_empty());
+}
+
+fn jpeg_blob(bytes: &[u8]) -> web_sys::Blob {
+    let parts = js_sys::Array::of1(&js_sys::Uint8Array::from(bytes));
+    let opts = web_sys::BlobPropertyBag::new();
+    opts.set_type("image/jpeg");
+    web_sys::Blob::new_with_u8_array_sequence_and_options(&parts, &opts).unwrap()
+}
+
+async fn bytes_of(b: &web_sys::Blob) -> Vec<u8> {
+    let buf = wasm_bindgen_futures::JsFuture::from(b.array_buffer())
+        .await
+        .unwrap();
+    js_sys::Uint8Array::new(&buf).to_vec()
+}
+
+#[wasm_bindgen_test]
+async fn photos_round_trip_and_a_record_needs_its_photos_stored() {
+    let store = fresh("siteline-test-blobs").await;
+    let (meta, _) = store.load(|| DeviceId::new_v7(1, [1; 10])).await.unwrap();
+    let r = Replica::load(meta, vec![]);
+    let full = jpeg_blob(&[0xff, 0xd8, 0xff, 1, 2, 3]);
+    let thumb = jpeg_blob(&[0xff, 0xd8, 0xff, 9]);
+    let sha = "cd".repeat(32);
+    store.put_photo(&sha, &full, Some(&thumb)).await.unwrap();
+    let back = store.get_blob(&sha).await.unwrap().expect("stored");
+    assert_eq!(bytes_of(&back).await, vec![0xff, 0xd8, 0xff, 1, 2, 3]);
+    assert_eq!(back.type_(), "image/jpeg");
+    let t = store.get_thumb(&sha).await.unwrap().expect("thumb");
+    assert_eq!(bytes_of(&t).await, vec![0xff, 0xd8, 0xff, 9]);
+    assert!(store.get_blob(&"00".repeat(32)).await.unwrap().is_none());
+
+    // A record with a photo: events and upload state in one transaction.
+    let att = AttachmentRef {
+        sha256: sha.clone(),
+        size: 6,
+        content_type: "image/jpeg".into(),
+    };
+    let mut f = fields("有照片");
+    f.attachments = vec![att.clone()];
+    let ch = r.prepare_new(f, "staff1", Timestamp(1), [2; 10]);
+    store
+        .write_with(&ch, &[UploadRecord::new(&att, "staff1")], &[])
+        .await
+        .unwrap();
+    let ups = store.uploads().await.unwrap();
+    assert_eq!(ups.len(), 1);
+    assert_eq!(ups[0].state, UploadState::Pending);
+
+    // A photo that is not stored: nothing of the record is written.
+    let missing = AttachmentRef {
+        sha256: "ef".repeat(32),
+        ..att.clone()
+    };
+    let ch2 = r.prepare_new(fields("照片丢失"), "staff1", Timestamp(2), [3; 10]);
+    let err = store
+        .write_with(&ch2, &[UploadRecord::new(&missing, "staff1")], &[])
+        .await
+        .unwrap_err();
+    assert!(matches!(err, StoreError::MissingPhoto(_)), "{err:?}");
+    let (_, events) = store.load(|| DeviceId::new_v7(1, [1; 10])).await.unwrap();
+    assert_eq!(events.len(), 1, "the refused write left nothing behind");
+
+    // Discarding removes events in the same transaction as the change.
+    let meta_only = siteline_model::replica::Change {
+        events: vec![],
+        meta: ch.meta.clone(),
+    };
+    store
+        .write_with(&meta_only, &[], &[ch.events[0].event.id])
+        .await
+        .unwrap();
+    let (_, events) = store.load(|| DeviceId::new_v7(1, [1; 10])).await.unwrap();
+    assert!(events.is_empty());
+    store
+        .delete_photos(std::slice::from_ref(&sha))
+        .await
+        .unwrap();
+    assert!(store.get_blob(&sha).await.unwrap().is_none());
+    assert!(store.uploads().await.unwrap().is_empty());
+}
+
+#[wasm_bindgen_test]
+fn a_quota_error_reads_as_a_full_device() {
+    let e = web_sys::DomException::new_with_message_and_name(
+        "The quota has been exceeded.",
+        "QuotaExceededError",
+    )
+    .unwrap();
+    let err: StoreError = idb::Error::DomException(e).into();
+    assert!(err.is_full(), "{err}");
+    let other = web_sys::DomException::new_with_message_and_name("x", "DataError").unwrap();
+    assert!(!StoreError::from(idb::Error::DomException(other)).is_full());
 }

@@ -14,7 +14,8 @@ pub fn pending_complaints(author: &str, n: usize, category: &str) -> Vec<StoredE
     for i in 0..n {
         let fields = NewComplaint {
             description: format!("批量记录 {i}"),
-            location: format!("1栋 {}F", i % 30 + 1),
+            // Distinct places: otherwise the server rightly escalates them as 二次投诉 (same place + category).
+            location: format!("1栋 {}F {i}号", i % 30 + 1),
             category: category.to_string(),
             ..Default::default()
         };

@@ -2,8 +2,8 @@
 
 use crate::ctx::use_ctx;
 use crate::i18n::{self, K};
+use crate::logic::record::RecordState;
 use leptos::prelude::*;
-use siteline_model::replica::RecordSync;
 use siteline_model::{Complaint, Severity, Status};
 
 #[component]
@@ -32,13 +32,23 @@ pub fn StatusBadge(status: Status) -> impl IntoView {
     view! { <span class=format!("st st-{}", status.code())>{move || i18n::status(status, ctx.lang.get())}</span> }
 }
 
+/// The label of a record's sync state.
+pub fn sync_key(state: RecordState) -> K {
+    match state {
+        RecordState::Saved => K::SyncSaved,
+        RecordState::Sending => K::SyncSending,
+        RecordState::Synced => K::SyncSynced,
+        RecordState::Rejected => K::SyncRejected,
+    }
+}
+
 #[component]
-pub fn SyncBadge(state: RecordSync) -> impl IntoView {
+pub fn SyncBadge(state: RecordState) -> impl IntoView {
     let ctx = use_ctx();
-    let (class, key) = match state {
-        RecordSync::Pending => ("sync pending", K::SyncSaved),
-        RecordSync::Synced => ("sync synced", K::SyncSynced),
-        RecordSync::Rejected => ("sync rejected", K::SyncRejected),
-    };
-    view! { <span class=class data-sync=class>{move || ctx.t(key)}</span> }
+    let key = sync_key(state);
+    view! {
+        <span class=format!("sync {}", state.code()) data-sync=state.code() data-sync-state=state.code()>
+            {move || ctx.t(key)}
+        </span>
+    }
 }

@@ -1,6 +1,8 @@
 //! Shows a page only to a logged-in user (with the header), else redirects to `/login`.
 
+use crate::components::banners::Banners;
 use crate::components::header::Header;
+use crate::components::photos::PhotoViewer;
 use crate::ctx::use_ctx;
 use crate::i18n::K;
 use leptos::prelude::*;
@@ -26,7 +28,9 @@ pub fn Guard(children: ChildrenFn) -> impl IntoView {
         };
         view! {
             <Header/>
+            <Banners/>
             <main>{body}</main>
+            <PhotoViewer/>
         }
         .into_any()
     }

@@ -1,8 +1,10 @@
-//! The header: navigation, online/offline state, unsynced count, "sync now", language, logout.
+//! The header: navigation, online/offline state, unsynced count (all users on this device, with
+//! who waits to log in again in the tooltip), "sync now", status page, language, logout.
 
-use crate::ctx::{use_ctx, Conn};
-use crate::i18n::{Lang, K};
-use crate::store::prefs;
+use crate::auth;
+use crate::ctx::{now, use_ctx, Conn};
+use crate::i18n::{self, Lang, K};
+use crate::logic::record;
 use leptos::prelude::*;
 use leptos_router::components::A;
 use leptos_router::hooks::use_navigate;
@@ -13,6 +15,25 @@ pub fn Header() -> impl IntoView {
     let pending = Memo::new(move |_| {
         ctx.replica
             .with(|r| r.as_ref().map_or(0, |r| r.pending_records()))
+    });
+    let by_author = Memo::new(move |_| {
+        ctx.replica.with(|r| {
+            r.as_ref()
+                .map(record::pending_by_author)
+                .unwrap_or_default()
+        })
+    });
+    // "张三 的 3 条记录等待其重新登录", one line per user whose token is unusable.
+    let waiting = Memo::new(move |_| {
+        let lang = ctx.lang.get();
+        by_author.with(|p| {
+            ctx.keyring.with(|k| {
+                k.waiting(p, now())
+                    .into_iter()
+                    .map(|w| i18n::waiting_line(&w.display_name, w.records, lang))
+                    .collect::<Vec<_>>()
+            })
+        })
     });
     let conn_text = move || match ctx.conn.get() {
         Conn::Online => ctx.t(K::Online),
@@ -26,10 +47,8 @@ pub fn Header() -> impl IntoView {
     };
     let navigate = use_navigate();
     let logout = move |_| {
-        // Only the session goes: unsynced records stay on the device for the next login.
-        prefs::clear_session();
-        ctx.session.set(None);
-        ctx.session_expired.set(false);
+        // Only the session goes: unsynced records stay on the device and still upload.
+        auth::log_out(ctx);
         navigate("/login", Default::default());
     };
     let sees_board = move || {
@@ -43,6 +62,7 @@ pub fn Header() -> impl IntoView {
                 .is_some_and(|s| s.user.role != siteline_model::Role::Handler)
         })
     };
+    let offline_login = move || ctx.session.with(|s| s.as_ref().is_some_and(|s| s.offline));
     let toggle_lang = move |_| {
         ctx.set_lang(if ctx.lang.get() == Lang::Zh {
             Lang::En
@@ -57,6 +77,11 @@ pub fn Header() -> impl IntoView {
                 .unwrap_or_default()
         })
     };
+    let pending_title = move || {
+        let mut lines = vec![ctx.t(K::Pending).to_string()];
+        lines.extend(waiting.get());
+        lines.join("\n")
+    };
     view! {
         <header class="top">
             <nav>
@@ -67,25 +92,28 @@ pub fn Header() -> impl IntoView {
                 <Show when=sees_board>
                     <A href="/board">{move || ctx.t(K::Board)}</A>
                 </Show>
+                <A href="/status" attr:data-testid="open-status">{move || ctx.t(K::DeviceStatus)}</A>
             </nav>
             <div class="status">
                 <span class=conn_class data-testid="connection-status">{conn_text}</span>
-                <span class="pending" title=move || ctx.t(K::Pending)>
+                <span class="pending" class:waiting=move || !waiting.with(Vec::is_empty) title=pending_title
+                    data-testid="pending">
                     {move || ctx.t(K::Pending)} " "
                     <b data-testid="pending-count">{move || pending.get()}</b>
+                    <Show when=move || !waiting.with(Vec::is_empty)>" ⚠"</Show>
                 </span>
                 <button type="button" data-testid="sync-now" on:click=move |_| ctx.poke_sync()>
                     {move || ctx.t(K::SyncNow)}
                 </button>
                 <span class="user">{user}</span>
+                <Show when=offline_login>
+                    <span class="mark offline-login" data-testid="offline-login" title=move || ctx.t(K::OfflineLoginNote)>
+                        {move || ctx.t(K::OfflineLogin)}
+                    </span>
+                </Show>
                 <button type="button" class="link" on:click=toggle_lang>{move || ctx.t(K::Language)}</button>
-                <button type="button" class="link" on:click=logout>{move || ctx.t(K::Logout)}</button>
+                <button type="button" class="link" data-testid="logout" on:click=logout>{move || ctx.t(K::Logout)}</button>
             </div>
         </header>
-        <Show when=move || ctx.session_expired.get()>
-            <p class="banner error" role="alert">
-                {move || ctx.t(K::SessionExpired)} " " <A href="/login">{move || ctx.t(K::Login)}</A>
-            </p>
-        </Show>
     }
 }

@@ -1,6 +1,10 @@
-//! Reusable view pieces: the login guard, the header, complaint badges, a ticking clock.
+//! Reusable view pieces: the login guard, the header and banners, complaint badges, photos, the
+//! confirm step, a ticking clock.
 
 pub mod badges;
+pub mod banners;
+pub mod confirm;
 pub mod guard;
 pub mod header;
+pub mod photos;
 pub mod tick;

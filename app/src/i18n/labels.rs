@@ -268,3 +268,68 @@ pub fn event_line(kind: &EventKind, lang: Lang) -> String {
         }
     }
 }
+
+/// Message for a push rejection code from the server (`None`: show the server's own message).
+pub fn rejection(code: &str) -> Option<K> {
+    match code {
+        "validation" => Some(K::RejValidation),
+        "author_mismatch" => Some(K::RejAuthor),
+        "forbidden" => Some(K::RejForbidden),
+        "unknown_category" => Some(K::RejCategory),
+        "id_conflict" => Some(K::RejConflict),
+        _ => None,
+    }
+}
+
+/// Message for an upload refusal code.
+pub fn upload_error(code: &str) -> Option<K> {
+    match code {
+        "too_large" => Some(K::ErrPhotoTooLarge),
+        "unsupported_type" => Some(K::ErrPhotoType),
+        "hash_mismatch" => Some(K::ErrPhotoHash),
+        "missing_on_device" => Some(K::ErrPhotoMissing),
+        _ => None,
+    }
+}
+
+/// "张三 的 3 条记录等待其重新登录"
+pub fn waiting_line(name: &str, records: usize, lang: Lang) -> String {
+    match lang {
+        Lang::Zh => format!("{name} 的 {records} 条记录等待其重新登录"),
+        Lang::En => format!("{records} record(s) of {name} wait for them to log in again"),
+    }
+}
+
+/// One line of the readiness result.
+pub fn problem(p: &crate::logic::readiness::Problem, lang: Lang) -> String {
+    use crate::logic::readiness::Problem as P;
+    let z = lang == Lang::Zh;
+    match p {
+        P::SyncFailed => pick(
+            lang,
+            "同步未成功：请连接网络后重试",
+            "Sync failed: connect and try again",
+        )
+        .into(),
+        P::UpdateRequired => K::UpdateRequired.get(lang).into(),
+        P::PendingRecords(n) if z => format!("{n} 条记录尚未上传"),
+        P::PendingRecords(n) => format!("{n} record(s) not uploaded"),
+        P::RejectedRecords(n) if z => format!("{n} 条记录被服务器拒绝，需要处理"),
+        P::RejectedRecords(n) => format!("{n} record(s) refused by the server need attention"),
+        P::WaitingLogin(who) if z => format!("{who} 需要重新登录才能上传记录"),
+        P::WaitingLogin(who) => format!("{who} must log in again to upload records"),
+        P::SiteDataStale => pick(
+            lang,
+            "项目资料超过 24 小时未更新",
+            "Site data older than 24 hours",
+        )
+        .into(),
+        P::PhotosPending(n) if z => format!("{n} 张照片尚未上传"),
+        P::PhotosPending(n) => format!("{n} photo(s) not uploaded"),
+        P::PhotosRejected(n) if z => format!("{n} 张照片被服务器拒绝"),
+        P::PhotosRejected(n) => format!("{n} photo(s) refused by the server"),
+        P::NotPersisted => pick(lang, "未开启持久存储", "Persistent storage is off").into(),
+        P::LowSpace => pick(lang, "存储空间不足", "Storage space is low").into(),
+        P::NoEstimate => pick(lang, "无法读取存储空间", "Storage space unknown").into(),
+    }
+}

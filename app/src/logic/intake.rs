@@ -55,6 +55,7 @@ pub fn to_new(
         against: d.against.trim().to_string(),
         nature: Nature::parse(&d.nature).unwrap_or_default(),
         promised_reply_at: promised.flatten(),
+        attachments: d.photos.clone(),
         ..Default::default()
     };
     let mut errs = validate_new(&fields).err().unwrap_or_default();
@@ -68,6 +69,31 @@ pub fn to_new(
         Ok(fields)
     } else {
         Err(errs)
+    }
+}
+
+/// The intake form filled from a recorded complaint (to correct a record the server refused).
+pub fn draft_from(n: &NewComplaint) -> Draft {
+    let c = &n.complainant;
+    Draft {
+        description: n.description.clone(),
+        location: n.location.clone(),
+        category: n.category.clone(),
+        severity: n.severity.code().to_string(),
+        channel: n.channel.code().to_string(),
+        complainant_name: c.name.clone().unwrap_or_default(),
+        complainant_phone: c.phone.clone().unwrap_or_default(),
+        complainant_unit: c.unit.clone().unwrap_or_default(),
+        customer_type: c.customer_type.code().to_string(),
+        anonymous: c.anonymous,
+        wants: n.wants.clone(),
+        against: n.against.clone(),
+        nature: n.nature.code().to_string(),
+        promised_reply_at: n
+            .promised_reply_at
+            .map(|t| crate::logic::time::to_local_input(t, CHINA_OFFSET_MINUTES))
+            .unwrap_or_default(),
+        photos: n.attachments.clone(),
     }
 }
 

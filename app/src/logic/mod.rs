@@ -1,8 +1,17 @@
-//! Plain-Rust logic behind the pages (no Leptos): intake, actions, deadlines wording, board, notice.
-//! Tested in `app/tests/logic.rs`.
+//! Plain-Rust logic behind the pages (no Leptos): intake, actions, deadlines wording, board,
+//! notice, record sync facts, the keyring, uploads, readiness, the sync lease and the ZIP writer.
+//! Tested natively where they are pure (`cargo test -p siteline-app --lib`) and in the browser
+//! (`app/tests/logic.rs`).
 
 pub mod actions;
 pub mod board;
+pub mod export;
 pub mod intake;
+pub mod keyring;
+pub mod lease;
 pub mod notice;
+pub mod readiness;
+pub mod record;
 pub mod time;
+pub mod upload;
+pub mod zip;

@@ -101,25 +101,13 @@ pub fn countdown_text(c: Countdown, lang: Lang) -> String {
     }
 }
 
-/// Stable codes used in `data-kind` / `data-state` attributes.
+/// Stable codes used in `data-kind` / `data-state` attributes (the model's JSON names).
 pub fn deadline_kind_code(k: DeadlineKind) -> &'static str {
-    match k {
-        DeadlineKind::Dispatch => "dispatch",
-        DeadlineKind::Reply => "reply",
-        DeadlineKind::Promised => "promised",
-        DeadlineKind::MajorRespond => "major_respond",
-        DeadlineKind::MajorAnswer => "major_answer",
-        DeadlineKind::MajorClose => "major_close",
-    }
+    k.code()
 }
 
 pub fn deadline_state_code(s: DeadlineState) -> &'static str {
-    match s {
-        DeadlineState::Ok => "ok",
-        DeadlineState::DueSoon => "due_soon",
-        DeadlineState::Overdue => "overdue",
-        DeadlineState::Met => "met",
-    }
+    s.code()
 }
 
 /// How bad a state is, for "worst deadline" (overdue > due soon > ok > met).

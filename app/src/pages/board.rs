@@ -2,11 +2,13 @@
 //! (closed, withdrawn and merged together as 已结束), with severity, department, the worst deadline
 //! state (live on the site clock) and escalation marks; filter by severity, department, overdue.
 
-use crate::components::badges::{NumberBadge, SeverityBadge};
+use crate::components::badges::{NumberBadge, SeverityBadge, SyncBadge};
+use crate::components::photos::PhotoStrip;
 use crate::components::tick::use_now;
 use crate::ctx::use_ctx;
 use crate::i18n::{self, K};
 use crate::logic::board::{self, Card, Column, Filter};
+use crate::logic::record::{record_state, RecordState};
 use crate::logic::time::deadline_state_code;
 use leptos::prelude::*;
 use leptos_router::components::A;
@@ -24,8 +26,16 @@ pub fn BoardPage() -> impl IntoView {
         ctx.replica.with(|r| {
             r.as_ref()
                 .map(|r| {
-                    ctx.clock
-                        .with(|k| board::cards(r.complaints().values(), k, t))
+                    ctx.in_flight.with(|flying| {
+                        ctx.clock
+                            .with(|k| board::cards(r.complaints().values(), k, t))
+                            .into_iter()
+                            .map(|c| {
+                                let s = record_state(r, &c.complaint.id, flying);
+                                (c, s)
+                            })
+                            .collect::<Vec<_>>()
+                    })
                 })
                 .unwrap_or_default()
         })
@@ -34,7 +44,7 @@ pub fn BoardPage() -> impl IntoView {
         filter.with(|f| {
             cards.with(|v| {
                 v.iter()
-                    .filter(|c| f.matches(c))
+                    .filter(|(c, _)| f.matches(c))
                     .cloned()
                     .collect::<Vec<_>>()
             })
@@ -44,12 +54,12 @@ pub fn BoardPage() -> impl IntoView {
         let in_col = move || {
             shown.with(|v| {
                 v.iter()
-                    .filter(|c| board::column_of(c.complaint.status) == col)
+                    .filter(|(c, _)| board::column_of(c.complaint.status) == col)
                     .cloned()
                     .collect::<Vec<_>>()
             })
         };
-        let count = move || shown.with(|v| v.iter().filter(|c| board::column_of(c.complaint.status) == col).count());
+        let count = move || shown.with(|v| v.iter().filter(|(c, _)| board::column_of(c.complaint.status) == col).count());
         let title = move || match col {
             Column::Open(s) => i18n::status(s, ctx.lang.get()),
             Column::Ended => ctx.t(K::Ended),
@@ -59,8 +69,8 @@ pub fn BoardPage() -> impl IntoView {
                 <h3>{title} " " <span class="count">{count}</span></h3>
                 <For
                     each=in_col
-                    key=|c| (c.complaint.id, c.complaint.event_count, c.complaint.number.clone(), c.worst, c.overdue_now)
-                    children=move |c| view! { <BoardCard card=c ended=col == Column::Ended/> }
+                    key=|(c, s)| (c.complaint.id, c.complaint.event_count, c.complaint.number.clone(), c.worst, c.overdue_now, *s)
+                    children=move |(c, s)| view! { <BoardCard card=c sync=s ended=col == Column::Ended/> }
                 />
             </section>
         }
@@ -101,7 +111,7 @@ fn FilterBar(filter: RwSignal<Filter>) -> impl IntoView {
 }
 
 #[component]
-fn BoardCard(card: Card, ended: bool) -> impl IntoView {
+fn BoardCard(card: Card, sync: RecordState, ended: bool) -> impl IntoView {
     let ctx = use_ctx();
     let c = card.complaint;
     let id = c.id.to_string();
@@ -115,11 +125,12 @@ fn BoardCard(card: Card, ended: bool) -> impl IntoView {
     let sev = c.severity.code();
     view! {
         <article class=format!("card dl-{}", state.unwrap_or("none")) data-testid="complaint-card" data-id=id
-            data-deadline-state=state.unwrap_or("none") data-severity=sev>
+            data-deadline-state=state.unwrap_or("none") data-severity=sev data-sync-state=sync.code()>
             <A href=href>
                 <div class="row-head">
                     <NumberBadge complaint=c.clone()/>
                     <SeverityBadge severity=c.severity/>
+                    {(sync != RecordState::Synced).then(|| view! { <SyncBadge state=sync/> })}
                     {ended.then(|| view! { <span class=format!("st st-{}", status.code())>{move || i18n::status(status, ctx.lang.get())}</span> })}
                 </div>
                 <div class="card-marks">
@@ -132,6 +143,7 @@ fn BoardCard(card: Card, ended: bool) -> impl IntoView {
                 <b>{c.location.clone()}</b>
                 <div class="muted">{move || ctx.custom_categories.with(|cc| i18n::category_name_with(&cat, ctx.lang.get(), cc))}</div>
                 <p>{c.description.clone()}</p>
+                <PhotoStrip photos=c.attachments.clone()/>
                 <small class="muted">{c.captured_at.to_string()} " · " {c.created_by.clone()}</small>
             </A>
         </article>

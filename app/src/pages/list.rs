@@ -2,14 +2,15 @@
 //! else sees what they captured. Open ones first, with sync state and the worst deadline state.
 
 use crate::components::badges::{NumberBadge, SeverityBadge, StatusBadge, SyncBadge};
+use crate::components::photos::PhotoStrip;
 use crate::components::tick::use_now;
 use crate::ctx::use_ctx;
 use crate::i18n::{self, K};
 use crate::logic::board::{work_list, work_list_kind, WorkList};
+use crate::logic::record::{record_state, RecordState};
 use crate::logic::time::{deadline_state_code, worst_state};
 use leptos::prelude::*;
 use leptos_router::components::A;
-use siteline_model::replica::RecordSync;
 use siteline_model::timelimit::DeadlineState;
 use siteline_model::{Complaint, Role};
 use std::time::Duration;
@@ -28,14 +29,16 @@ pub fn ListPage() -> impl IntoView {
             let Some(u) = u else { return vec![] };
             ctx.replica.with(|r| {
                 let Some(r) = r else { return vec![] };
-                ctx.clock.with(|clock| {
-                    work_list(u, r.complaints().values())
-                        .into_iter()
-                        .map(|c| {
-                            let worst = worst_state(&clock.deadlines(c, t));
-                            (c.clone(), r.record_sync(&c.id), worst)
-                        })
-                        .collect::<Vec<(Complaint, RecordSync, Option<DeadlineState>)>>()
+                ctx.in_flight.with(|flying| {
+                    ctx.clock.with(|clock| {
+                        work_list(u, r.complaints().values())
+                            .into_iter()
+                            .map(|c| {
+                                let worst = worst_state(&clock.deadlines(c, t));
+                                (c.clone(), record_state(r, &c.id, flying), worst)
+                            })
+                            .collect::<Vec<(Complaint, RecordState, Option<DeadlineState>)>>()
+                    })
                 })
             })
         })
@@ -85,7 +88,8 @@ pub fn ListPage() -> impl IntoView {
                         let id = c.id.to_string();
                         let state = worst.map(deadline_state_code).unwrap_or("none");
                         view! {
-                            <li class=format!("row dl-{state}") data-testid="complaint-row" data-id=id data-deadline-state=state>
+                            <li class=format!("row dl-{state}") data-testid="complaint-row" data-id=id data-deadline-state=state
+                                data-sync-state=s.code()>
                                 <A href=href>
                                     <div class="row-head">
                                         <NumberBadge complaint=c.clone()/>
@@ -98,6 +102,7 @@ pub fn ListPage() -> impl IntoView {
                                         <b>{c.location.clone()}</b>
                                         " · " {move || ctx.custom_categories.with(|cc| i18n::category_name_with(&cat, ctx.lang.get(), cc))}
                                         <p>{c.description.clone()}</p>
+                                        <PhotoStrip photos=c.attachments.clone()/>
                                     </div>
                                     <small class="muted">{c.captured_at.to_string()}</small>
                                 </A>

@@ -1,9 +1,9 @@
-//! Login page: exchanges username and password for a bearer token kept in localStorage.
+//! Login page: online login (token into the session and the device keyring), or, with the server
+//! unreachable, an offline login for users who logged in on this device before.
 
-use crate::api::{Api, ApiError};
-use crate::ctx::use_ctx;
+use crate::auth::{self, LoggedIn, LoginError};
+use crate::ctx::{navigator_online, use_ctx};
 use crate::i18n::{Lang, K};
-use crate::store::prefs::{self, Session};
 use leptos::prelude::*;
 use leptos_router::hooks::use_navigate;
 
@@ -16,33 +16,29 @@ pub fn LoginPage() -> impl IntoView {
             .unwrap_or_default(),
     );
     let password = RwSignal::new(String::new());
-    let error = RwSignal::new(None::<K>);
+    let error = RwSignal::new(None::<String>);
+    // The server looked unreachable (browser offline, or the last attempt could not reach it).
+    let unreachable = RwSignal::new(!navigator_online());
     let navigate = use_navigate();
     let login = Action::new_local(move |(u, p): &(String, String)| {
-        let (u, p) = (u.clone(), p.clone());
+        let (u, p) = (u.trim().to_string(), p.clone());
         let navigate = navigate.clone();
         async move {
-            match Api::default().login(u.trim(), &p).await {
-                Ok(r) => {
-                    let s = Session {
-                        token: r.token,
-                        expires_at: r.expires_at,
-                        user: r.user,
-                    };
-                    prefs::save_session(&s);
-                    ctx.session.set(Some(s));
-                    ctx.session_expired.set(false);
+            match auth::log_in(ctx, &u, &p).await {
+                Ok(how) => {
                     error.set(None);
-                    // Fetch the sites on the first sync after login.
-                    ctx.sites_fetched_at.set_value(siteline_model::Timestamp(0));
-                    ctx.poke_sync();
+                    unreachable.set(how == LoggedIn::Offline);
                     navigate("/", Default::default());
                 }
-                Err(ApiError::Network(_)) => error.set(Some(K::LoginOffline)),
-                Err(ApiError::Server { status, .. }) if status >= 500 => {
-                    error.set(Some(K::LoginOffline))
+                Err(LoginError::Wrong { offline }) => {
+                    unreachable.set(offline);
+                    error.set(Some(ctx.t(K::LoginFailed).to_string()));
                 }
-                Err(_) => error.set(Some(K::LoginFailed)),
+                Err(LoginError::Unreachable) => {
+                    unreachable.set(true);
+                    error.set(Some(ctx.t(K::LoginOffline).to_string()));
+                }
+                Err(LoginError::Failed(e)) => error.set(Some(e)),
             }
         }
     });
@@ -57,22 +53,35 @@ pub fn LoginPage() -> impl IntoView {
             Lang::Zh
         })
     };
+    // Users who logged in on this tablet before (quick pick on a shared device).
+    let known = move || {
+        ctx.keyring.with(|k| {
+            k.users
+                .iter()
+                .map(|u| view! { <option value=u.username.clone()>{u.display_name.clone()}</option> })
+                .collect_view()
+        })
+    };
     view! {
         <main class="login">
             <h1>{move || ctx.t(K::AppName)}</h1>
             <form on:submit=submit>
                 <label>
                     {move || ctx.t(K::Username)}
-                    <input name="username" autocomplete="username" required
+                    <input name="username" autocomplete="username" required list="known-users"
                         prop:value=username on:input=move |ev| username.set(event_target_value(&ev))/>
+                    <datalist id="known-users">{known}</datalist>
                 </label>
                 <label>
                     {move || ctx.t(K::Password)}
                     <input name="password" type="password" autocomplete="current-password" required
                         prop:value=password on:input=move |ev| password.set(event_target_value(&ev))/>
                 </label>
+                <Show when=move || unreachable.get()>
+                    <p class="muted" data-testid="offline-login-note">{move || ctx.t(K::LoginOfflineHint)}</p>
+                </Show>
                 <Show when=move || error.get().is_some()>
-                    <p class="error" role="alert" data-testid="login-error">{move || error.get().map(|k| ctx.t(k))}</p>
+                    <p class="error" role="alert" data-testid="login-error">{move || error.get()}</p>
                 </Show>
                 <button type="submit" disabled=move || login.pending().get()>{move || ctx.t(K::Login)}</button>
             </form>

@@ -6,6 +6,7 @@ pub mod list;
 pub mod login;
 pub mod new;
 pub mod notice;
+pub mod status;
 
 use crate::ctx::use_ctx;
 use crate::i18n::K;

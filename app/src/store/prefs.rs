@@ -1,16 +1,22 @@
-//! Small preferences in localStorage (gloo-storage): the login session, UI language, intake draft,
-//! and the sites (location labels, time-limit policy, calendar) cached for offline use.
+//! Small preferences in localStorage (gloo-storage): the login session, the device keyring, UI
+//! language, intake drafts (photo references only: the photos are in IndexedDB), the sites cached
+//! for offline use, the storage-persistence answer and the last successful sync.
 
 use crate::i18n::Lang;
-use gloo_storage::{LocalStorage, Storage};
+use crate::logic::keyring::Keyring;
+use gloo_storage::{LocalStorage, SessionStorage, Storage};
 use serde::{Deserialize, Serialize};
 use siteline_model::api::{SiteInfo, UserInfo};
-use siteline_model::Timestamp;
+use siteline_model::{AttachmentRef, ComplaintId, Timestamp};
 
 const SESSION: &str = "siteline.session";
 const LANG: &str = "siteline.lang";
 const DRAFT: &str = "siteline.draft";
 const SITES: &str = "siteline.sites";
+const KEYRING: &str = "siteline.keyring";
+const PERSIST: &str = "siteline.persist";
+const LAST_SYNC: &str = "siteline.last-sync";
+const RELOGIN: &str = "siteline.relogin";
 
 /// Who is logged in on this device. Logging out removes only this, never local records.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -18,6 +24,9 @@ pub struct Session {
     pub token: String,
     pub expires_at: Timestamp,
     pub user: UserInfo,
+    /// Logged in with the password checked on this device (server unreachable).
+    #[serde(default)]
+    pub offline: bool,
 }
 
 pub fn load_session() -> Option<Session> {
@@ -61,18 +70,124 @@ pub struct Draft {
     pub nature: String,
     /// `datetime-local` value, China time.
     pub promised_reply_at: String,
+    /// Photos picked so far (their bytes are already in IndexedDB).
+    pub photos: Vec<AttachmentRef>,
+}
+
+impl Draft {
+    /// Whether anything was typed or picked (an update then waits until it is saved).
+    pub fn has_input(&self) -> bool {
+        let texts = [
+            &self.description,
+            &self.location,
+            &self.complainant_name,
+            &self.complainant_phone,
+            &self.complainant_unit,
+            &self.wants,
+            &self.against,
+            &self.promised_reply_at,
+        ];
+        texts.iter().any(|t| !t.trim().is_empty()) || !self.photos.is_empty()
+    }
+}
+
+/// Where a draft is kept: the intake's own, or the correction of a rejected record (so fixing one
+/// never overwrites a half-typed new complaint).
+fn draft_key(fix: Option<ComplaintId>) -> String {
+    match fix {
+        None => DRAFT.to_string(),
+        Some(id) => format!("{DRAFT}.fix.{id}"),
+    }
+}
+
+pub fn load_draft_for(fix: Option<ComplaintId>) -> Option<Draft> {
+    LocalStorage::get(draft_key(fix)).ok()
 }
 
 pub fn load_draft() -> Draft {
-    LocalStorage::get(DRAFT).unwrap_or_default()
+    load_draft_for(None).unwrap_or_default()
+}
+
+/// Saves a draft; `false` if localStorage refused (full or disabled).
+pub fn save_draft_for(fix: Option<ComplaintId>, d: &Draft) -> bool {
+    LocalStorage::set(draft_key(fix), d).is_ok()
 }
 
 pub fn save_draft(d: &Draft) {
-    let _ = LocalStorage::set(DRAFT, d);
+    let _ = save_draft_for(None, d);
+}
+
+pub fn clear_draft_for(fix: Option<ComplaintId>) {
+    LocalStorage::delete(draft_key(fix));
 }
 
 pub fn clear_draft() {
-    LocalStorage::delete(DRAFT);
+    clear_draft_for(None);
+}
+
+/// Photos referenced by any saved draft (kept when cleaning up photos).
+pub fn draft_photos() -> Vec<String> {
+    let Some(storage) = web_sys::window().and_then(|w| w.local_storage().ok().flatten()) else {
+        return vec![];
+    };
+    let n = storage.length().unwrap_or(0);
+    (0..n)
+        .filter_map(|i| storage.key(i).ok().flatten())
+        .filter(|k| k == DRAFT || k.starts_with(&format!("{DRAFT}.fix.")))
+        .filter_map(|k| LocalStorage::get::<Draft>(&k).ok())
+        .flat_map(|d| d.photos.into_iter().map(|p| p.sha256))
+        .collect()
+}
+
+pub fn load_keyring() -> Keyring {
+    LocalStorage::get(KEYRING).unwrap_or_default()
+}
+
+pub fn save_keyring(k: &Keyring) {
+    let _ = LocalStorage::set(KEYRING, k);
+}
+
+/// The answer to `navigator.storage.persist()` at first login.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PersistAnswer {
+    pub asked_at: Timestamp,
+    pub granted: bool,
+}
+
+pub fn load_persist() -> Option<PersistAnswer> {
+    LocalStorage::get(PERSIST).ok()
+}
+
+pub fn save_persist(a: PersistAnswer) {
+    let _ = LocalStorage::set(PERSIST, a);
+}
+
+pub fn load_last_sync() -> Option<Timestamp> {
+    LocalStorage::get(LAST_SYNC).ok()
+}
+
+pub fn save_last_sync(t: Timestamp) {
+    let _ = LocalStorage::set(LAST_SYNC, t);
+}
+
+/// After an offline login, the password is kept for this tab only (sessionStorage, gone when the
+/// tab closes) to log in to the server once it is reachable, so that user's records can go.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Relogin {
+    pub username: String,
+    pub password: String,
+}
+
+pub fn load_relogin() -> Option<Relogin> {
+    SessionStorage::get(RELOGIN).ok()
+}
+
+pub fn save_relogin(r: &Relogin) {
+    let _ = SessionStorage::set(RELOGIN, r);
+}
+
+pub fn clear_relogin() {
+    SessionStorage::delete(RELOGIN);
 }
 
 /// The sites as last fetched from the server, and when (device clock).

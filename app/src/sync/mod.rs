@@ -1,10 +1,19 @@
-//! Sync: push the outbox in batches, then pull by server cursor; runs on open, on `online`,
-//! on a timer with backoff, and on demand. One run at a time; no IndexedDB transaction spans a request.
+//! Sync: push each author's outbox with that author's own token, upload the photos of
+//! acknowledged records, pull by server cursor, fetch other devices' photos. Runs on open, on
+//! `online`, on a timer with backoff, and on demand; one run at a time across tabs (web lock or
+//! localStorage lease). No IndexedDB transaction spans a request.
 
+mod photos;
 mod sites;
+mod uploads;
 
 use crate::api::{Api, ApiError};
-use crate::ctx::{navigator_online, AppCtx, Conn};
+use crate::auth;
+use crate::ctx::{navigator_online, now, AppCtx, Conn};
+use crate::logic::keyring::TokenState;
+use crate::logic::record;
+use crate::store::prefs;
+use crate::web::{locks, storage};
 use gloo_timers::future::TimeoutFuture;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -31,6 +40,10 @@ pub fn start(ctx: AppCtx) {
         loop {
             let seen = ctx.sync_poke.get_untracked();
             let ok = run(ctx).await;
+            ctx.sync_runs.set((seen, ok));
+            if let Some(e) = storage::estimate().await {
+                ctx.estimate.set(Some(e));
+            }
             let delay = backoff.next_delay_ms(ok);
             // Wait for the delay, or less if someone asks for a sync now.
             let mut waited = 0;
@@ -44,25 +57,29 @@ pub fn start(ctx: AppCtx) {
 
 /// One sync run. Answers whether it succeeded (or had nothing to do).
 async fn run(ctx: AppCtx) -> bool {
-    let Some(token) = ctx
-        .session
-        .with_untracked(|s| s.as_ref().map(|s| s.token.clone()))
-    else {
-        return true;
-    };
-    if ctx.replica.with_untracked(Option::is_none) || ctx.session_expired.get_untracked() {
-        return true;
+    if ctx.replica.with_untracked(Option::is_none) || ctx.update_required.get_untracked() {
+        return !ctx.update_required.get_untracked();
     }
+    // Another tab syncing counts as success here: it does the work.
+    locks::with_sync_lock(|| run_locked(ctx))
+        .await
+        .unwrap_or(true)
+}
+
+async fn run_locked(ctx: AppCtx) -> bool {
     ctx.conn.set(Conn::Syncing);
-    let api = Api::new(Some(token));
-    let result = sync_once(ctx, &api).await;
+    let mut reached = auth::relogin(ctx).await;
+    let result = sync_all(ctx, &mut reached).await;
+    ctx.in_flight.set(Default::default());
     let ok = match &result {
         Ok(()) => {
-            sites::refresh_if_due(ctx, &api).await;
+            let t = now();
+            prefs::save_last_sync(t);
+            ctx.last_sync.set(Some(t));
             true
         }
-        Err(SyncError::Api(ApiError::Unauthorized(_))) => {
-            ctx.session_expired.set(true);
+        Err(SyncError::Api(ApiError::UpdateRequired(_))) => {
+            ctx.update_required.set(true);
             false
         }
         Err(e) => {
@@ -70,9 +87,9 @@ async fn run(ctx: AppCtx) -> bool {
             false
         }
     };
-    let reachable =
-        ok || matches!(&result, Err(SyncError::Api(e)) if !matches!(e, ApiError::Network(_)));
-    ctx.conn.set(if reachable && navigator_online() {
+    reached |= matches!(&result, Err(SyncError::Api(e)) if !matches!(e, ApiError::Network(_)));
+    check_session(ctx);
+    ctx.conn.set(if reached && navigator_online() {
         Conn::Online
     } else {
         Conn::Offline
@@ -80,28 +97,119 @@ async fn run(ctx: AppCtx) -> bool {
     ok
 }
 
-/// Pushes everything pending, then pulls everything new.
-pub async fn sync_once(ctx: AppCtx, api: &Api) -> Result<(), SyncError> {
+/// Pushes every author's records with their token, uploads photos, pulls, fetches photos.
+/// `reached` tells whether the server answered at all.
+async fn sync_all(ctx: AppCtx, reached: &mut bool) -> Result<(), SyncError> {
+    let pending = ctx.replica.with_untracked(|r| {
+        r.as_ref()
+            .map(record::pending_by_author)
+            .unwrap_or_default()
+    });
+    for author in pending.keys() {
+        let Some(token) = token_of(ctx, author) else {
+            continue; // waits for that user to log in again
+        };
+        match push_author(ctx, &Api::new(Some(token)), author).await {
+            Ok(()) => *reached = true,
+            Err(SyncError::Api(ApiError::Unauthorized(_))) => {
+                *reached = true;
+                token_refused(ctx, author);
+            }
+            Err(e) => return Err(e),
+        }
+    }
+    uploads::upload_all(ctx, reached).await?;
+    if let Some(token) = ctx.token() {
+        let api = Api::new(Some(token));
+        match pull(ctx, &api).await {
+            Ok(()) => *reached = true,
+            Err(SyncError::Api(ApiError::Unauthorized(_))) => {
+                if let Some(u) = ctx.username() {
+                    token_refused(ctx, &u);
+                }
+                return Err(ApiError::Unauthorized("pull".into()).into());
+            }
+            Err(e) => return Err(e),
+        }
+        sites::refresh_if_due(ctx, &api).await;
+        photos::fetch_missing(ctx, &api).await;
+    }
+    let pending = ctx.replica.with_untracked(|r| {
+        r.as_ref()
+            .map(record::pending_by_author)
+            .unwrap_or_default()
+    });
+    let mut dropped = vec![];
+    ctx.update_keyring(|k| dropped = k.drop_finished(&pending));
+    dropped.into_iter().for_each(auth::end_on_server);
+    Ok(())
+}
+
+/// The token to send `author`'s records with.
+fn token_of(ctx: AppCtx, author: &str) -> Option<String> {
+    let in_keyring = ctx.keyring.with_untracked(|k| k.get(author).is_some());
+    if in_keyring {
+        ctx.keyring.with_untracked(|k| k.token_for(author, now()))
+    } else if ctx.username().as_deref() == Some(author) {
+        ctx.token()
+    } else {
+        None
+    }
+}
+
+/// The server refused `user`'s token: keep their records, mark the token, ask them to log in.
+fn token_refused(ctx: AppCtx, user: &str) {
+    ctx.update_keyring(|k| k.mark_invalid(user));
+    if ctx.username().as_deref() == Some(user) {
+        ctx.session_expired.set(true);
+    }
+}
+
+/// Asks the logged-in user to log in again when their token is known to be unusable.
+fn check_session(ctx: AppCtx) {
+    let Some(user) = ctx.username() else { return };
+    let state = ctx.keyring.with_untracked(|k| k.token_state(&user, now()));
+    let known = ctx.keyring.with_untracked(|k| k.get(&user).is_some());
+    let relogin_pending = prefs::load_relogin().is_some_and(|r| r.username == user);
+    if known
+        && matches!(state, TokenState::Invalid | TokenState::Missing)
+        && !relogin_pending
+        && ctx.conn.get_untracked() != Conn::Offline
+    {
+        ctx.session_expired.set(true);
+    }
+}
+
+/// Pushes `author`'s pending events in batches.
+async fn push_author(ctx: AppCtx, api: &Api, author: &str) -> Result<(), SyncError> {
     loop {
         let batch = ctx.replica.with_untracked(|r| {
             r.as_ref()
-                .map(|r| r.pending_batch(PUSH_BATCH))
+                .map(|r| record::push_batch(r, author, PUSH_BATCH))
                 .unwrap_or_default()
         });
         if batch.is_empty() {
-            break;
+            return Ok(());
         }
         let before = batch.len();
-        let answer = api.push(batch).await?;
+        ctx.in_flight
+            .set(batch.iter().map(|e| e.complaint_id).collect());
+        let answer = api.push(batch).await;
+        ctx.in_flight.set(Default::default());
+        let answer = answer?;
         let change = ctx
             .replica
             .with_untracked(|r| r.as_ref().map(|r| r.ack(&answer.results)));
-        let Some(change) = change else { break };
+        let Some(change) = change else { return Ok(()) };
         if change.events.is_empty() && before > 0 {
             return Err(SyncError::NoProgress);
         }
         ctx.commit(change).await?;
     }
+}
+
+/// Pulls everything new.
+async fn pull(ctx: AppCtx, api: &Api) -> Result<(), SyncError> {
     loop {
         let cursor = ctx
             .replica
@@ -118,4 +226,20 @@ pub async fn sync_once(ctx: AppCtx, api: &Api) -> Result<(), SyncError> {
         }
     }
     Ok(())
+}
+
+/// Runs a sync now and waits for it to finish (up to `timeout_ms`); answers whether it succeeded.
+pub async fn sync_and_wait(ctx: AppCtx, timeout_ms: u32) -> bool {
+    ctx.poke_sync();
+    let target = ctx.sync_poke.get_untracked();
+    let mut waited = 0;
+    while waited < timeout_ms {
+        TimeoutFuture::new(200).await;
+        waited += 200;
+        let (seen, ok) = ctx.sync_runs.get_untracked();
+        if seen >= target {
+            return ok;
+        }
+    }
+    false
 }

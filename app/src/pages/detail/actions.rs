@@ -47,7 +47,7 @@ pub fn Actions(id: ComplaintId, complaint: Memo<Option<Complaint>>) -> impl Into
                     st.input.try_set(ActionInput::default());
                 }
                 Err(e) => {
-                    store_error.try_set(Some(format!("{}{e}", ctx.t(K::SaveFailed))));
+                    store_error.try_set(Some(ctx.save_error_text(&e)));
                 }
             }
         }

@@ -1,4 +1,5 @@
-//! Complaint detail: number and status, the register fields, deadlines (live, offline too), the
+//! Complaint detail: number, status and sync state (with the server's receipt, or its refusal and
+//! what to do about it), the register fields, photos, deadlines (live, offline too), the
 //! lifecycle actions allowed now, a note, and the timeline of every event with its sync state.
 //! The page re-renders only when the complaint shown changes; everything inside updates in place,
 //! so a sync never wipes what the user is typing.
@@ -8,11 +9,14 @@ mod actions;
 mod deadlines;
 mod fields;
 mod note;
+mod photos;
+mod sync;
 mod timeline;
 
 use crate::components::badges::{SeverityBadge, SyncBadge};
 use crate::ctx::use_ctx;
 use crate::i18n::{self, K};
+use crate::logic::record::{record_state, RecordState};
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
 use siteline_model::{Complaint, ComplaintId};
@@ -37,21 +41,29 @@ pub fn DetailPage() -> impl IntoView {
     let ctx = use_ctx();
     let (_, complaint) = use_complaint();
     let shown = Memo::new(move |_| complaint.with(|c| c.as_ref().map(|c| c.id)));
-    move || match shown.get() {
+    move || {
+        match shown.get() {
         None => {
             view! { <p class="muted" data-testid="not-found">{ctx.t(K::NotFound)}</p> }.into_any()
         }
         Some(cid) => view! {
-            <article class="detail" data-testid="complaint-detail" data-id=cid.to_string()>
+            <article class="detail" data-testid="complaint-detail" data-id=cid.to_string()
+                data-sync-state=move || state_of(ctx, cid).code()>
                 <Head id=cid complaint=complaint/>
+                <sync::Receipt id=cid complaint=complaint/>
+                <sync::Rejected id=cid/>
+                <photos::PhotoProblems complaint=complaint/>
                 <div class="detail-grid">
                     <section class="register">
                         <fields::RegisterFields id=cid complaint=complaint/>
+                        <photos::Photos id=cid complaint=complaint can_add=Signal::derive(move || !refused(ctx, cid))/>
                     </section>
                     <aside class="side">
                         <deadlines::Deadlines complaint=complaint/>
-                        <actions::Actions id=cid complaint=complaint/>
-                        <note::NoteForm id=cid/>
+                        <Show when=move || !refused(ctx, cid)>
+                            <actions::Actions id=cid complaint=complaint/>
+                            <note::NoteForm id=cid/>
+                        </Show>
                     </aside>
                 </div>
                 <h3>{move || ctx.t(K::Timeline)}</h3>
@@ -60,6 +72,26 @@ pub fn DetailPage() -> impl IntoView {
         }
         .into_any(),
     }
+    }
+}
+
+/// Whether the server refused the record's creation (reactive): it can then only be fixed or
+/// discarded, so no actions, notes or photos are offered.
+fn refused(ctx: crate::ctx::AppCtx, id: ComplaintId) -> bool {
+    ctx.replica.with(|r| {
+        r.as_ref()
+            .and_then(|r| crate::logic::record::rejection(r, &id))
+            .is_some_and(|w| w.whole_record)
+    })
+}
+
+/// The record's sync state (reactive; tracks the replica and the batch in flight).
+fn state_of(ctx: crate::ctx::AppCtx, id: ComplaintId) -> RecordState {
+    ctx.replica.with(|r| {
+        r.as_ref().map_or(RecordState::Saved, |r| {
+            ctx.in_flight.with(|f| record_state(r, &id, f))
+        })
+    })
 }
 
 /// Number (canonical or provisional), status, severity, sync state, marks, and the notice link.
@@ -73,7 +105,7 @@ fn Head(id: ComplaintId, complaint: Memo<Option<Complaint>>) -> impl IntoView {
         Memo::new(move |_| complaint.with(|c| c.as_ref().is_some_and(|c| c.number.is_none())));
     let status = Memo::new(move |_| complaint.with(|c| c.as_ref().map(|c| c.status)));
     let severity = Memo::new(move |_| complaint.with(|c| c.as_ref().map(|c| c.severity)));
-    let sync = Memo::new(move |_| ctx.replica.with(|r| r.as_ref().map(|r| r.record_sync(&id))));
+    let sync = Memo::new(move |_| state_of(ctx, id));
     let marks = Memo::new(move |_| {
         complaint.with(|c| {
             c.as_ref()
@@ -93,7 +125,7 @@ fn Head(id: ComplaintId, complaint: Memo<Option<Complaint>>) -> impl IntoView {
                 </span>
             })}
             {move || severity.get().map(|s| view! { <SeverityBadge severity=s/> })}
-            {move || sync.get().map(|s| view! { <SyncBadge state=s/> })}
+            {move || view! { <SyncBadge state=sync.get()/> }}
             {move || {
                 let (esc, reopen) = marks.get();
                 view! {

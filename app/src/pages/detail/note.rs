@@ -19,7 +19,7 @@ pub fn NoteForm(id: ComplaintId) -> impl IntoView {
                     note.try_set(String::new());
                 }
                 Err(e) => {
-                    error.try_set(Some(format!("{}{e}", ctx.t(K::SaveFailed))));
+                    error.try_set(Some(ctx.save_error_text(&e)));
                 }
             }
         }

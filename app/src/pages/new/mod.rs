@@ -1,23 +1,68 @@
-//! Intake page: the register form (《客户投诉登记表》). Saved to IndexedDB first; confirmed only after
-//! the write committed. What is typed is kept as a draft in localStorage until the record is stored.
+//! Intake page: the register form (《客户投诉登记表》) with photos. Saved to IndexedDB first (events,
+//! and the photos' upload state with their blobs checked, in one transaction); confirmed only
+//! after the write committed. What is typed is kept as a draft in localStorage until the record is
+//! stored. `?fix=<id>` corrects a record the server refused: saving submits a new record and
+//! removes the refused one in the same transaction.
 
 mod fields;
+mod photos;
 
-use crate::ctx::{now, random10, use_ctx};
+use crate::components::banners;
+use crate::ctx::{now, random10, use_ctx, AppCtx};
 use crate::i18n::{self, K};
-use crate::logic::intake;
-use crate::store::prefs::{self};
+use crate::logic::upload::UploadRecord;
+use crate::logic::{intake, record};
+use crate::store::prefs::{self, Draft};
 use fields::{CategoryField, CodeChips, ComplainantFields, DuplicateHint, Form, LocationField};
 use leptos::prelude::*;
-use leptos_router::hooks::use_navigate;
+use leptos_router::hooks::{use_navigate, use_query_map};
 use siteline_model::validation::ValidationErrors;
-use siteline_model::{Channel, Nature, NewComplaint, Severity};
+use siteline_model::{Channel, ComplaintId, EventKind, Nature, NewComplaint, Severity};
+
+/// The refused record being corrected, if `?fix=<id>` names one whose creation was refused.
+fn fix_target(ctx: AppCtx, fix: Option<ComplaintId>) -> Option<(ComplaintId, NewComplaint)> {
+    let id = fix?;
+    ctx.replica.with_untracked(|r| {
+        let r = r.as_ref()?;
+        if !record::rejection(r, &id)?.whole_record {
+            return None;
+        }
+        r.events_of(&id)
+            .into_iter()
+            .find_map(|s| match &s.event.kind {
+                EventKind::Created(n) => Some((id, n.clone())),
+                _ => None,
+            })
+    })
+}
 
 #[component]
 pub fn NewPage() -> impl IntoView {
     let ctx = use_ctx();
-    let draft = RwSignal::new(prefs::load_draft());
-    Effect::new(move |_| draft.with(prefs::save_draft));
+    let query = use_query_map();
+    let fix_id = query.with_untracked(|q| q.get("fix").and_then(|s| s.parse::<ComplaintId>().ok()));
+    let fixing = fix_target(ctx, fix_id);
+    let fix = fixing.as_ref().map(|(id, _)| *id);
+    let initial: Draft = match &fixing {
+        Some((id, n)) => prefs::load_draft_for(Some(*id)).unwrap_or_else(|| intake::draft_from(n)),
+        None => prefs::load_draft(),
+    };
+    let draft = RwSignal::new(initial);
+    Effect::new(move |_| draft.with(|d| prefs::save_draft_for(fix, d)));
+    // An app update waits while something typed here is unsaved.
+    Effect::new(move |_| {
+        let typing = draft.with(Draft::has_input);
+        ctx.typing.update(|t| {
+            if typing {
+                t.insert("intake");
+            } else {
+                t.remove("intake");
+            }
+        });
+    });
+    on_cleanup(move || {
+        ctx.typing.try_update(|t| t.remove("intake"));
+    });
     let errors = RwSignal::new(ValidationErrors::default());
     let form = Form { draft, errors };
     let save_error = RwSignal::new(None::<String>);
@@ -28,19 +73,33 @@ pub fn NewPage() -> impl IntoView {
         let navigate = navigate.clone();
         async move {
             let author = ctx.username().unwrap_or_default();
-            let change = ctx.replica.with_untracked(|r| {
-                r.as_ref()
-                    .map(|r| r.prepare_new(fields, &author, now(), random10()))
+            let uploads: Vec<UploadRecord> = fields
+                .attachments
+                .iter()
+                .map(|a| UploadRecord::new(a, &author))
+                .collect();
+            let prepared = ctx.replica.with_untracked(|r| {
+                r.as_ref().map(|r| {
+                    let discard = fix.map(|f| record::discard_plan(r, &f)).unwrap_or_default();
+                    (r.prepare_new(fields, &author, now(), random10()), discard)
+                })
             });
-            let Some(change) = change else { return };
+            let Some((change, discard)) = prepared else {
+                return;
+            };
             let id = change.events[0].event.complaint_id;
-            match ctx.commit(change).await {
+            match ctx.commit_with(change, uploads, &discard).await {
                 Ok(()) => {
-                    prefs::clear_draft();
+                    prefs::clear_draft_for(fix);
+                    ctx.typing.update(|t| {
+                        t.remove("intake");
+                    });
                     ctx.poke_sync();
                     navigate(&format!("/complaints/{id}"), Default::default());
+                    banners::after_save(ctx);
                 }
-                Err(e) => save_error.set(Some(e.to_string())),
+                // Nothing is lost: the form keeps everything as typed.
+                Err(e) => save_error.set(Some(ctx.save_error_text(&e))),
             }
         }
     });
@@ -81,8 +140,9 @@ pub fn NewPage() -> impl IntoView {
                     <p class="error" role="alert" data-testid="form-error">{move || ctx.t(K::FixErrors)}</p>
                 </Show>
                 <Show when=move || save_error.get().is_some()>
-                    <p class="error" role="alert" data-testid="form-error">{move || ctx.t(K::SaveFailed)} {move || save_error.get()}</p>
+                    <p class="error" role="alert" data-testid="form-error">{move || save_error.get()}</p>
                 </Show>
+                {fix.map(|_| view! { <p class="banner warn wide" data-testid="fixing-record">{move || ctx.t(K::FixingRecord)}</p> })}
                 <LocationField form=form/>
                 <CategoryField form=form/>
                 <DuplicateHint form=form/>
@@ -90,6 +150,7 @@ pub fn NewPage() -> impl IntoView {
                     <textarea name="description" rows="4" prop:value=form.text(|d| &d.description)
                         on:input=form.set(|d, v| d.description = v)></textarea>
                 </label>
+                <photos::IntakePhotos form=form/>
                 <CodeChips form=form name="severity" title=K::Severity
                     codes=Severity::ALL.iter().rev().map(|s| s.code()).collect()
                     label=severity_label get=|d| &d.severity set=|d, v| d.severity = v default="minor"/>
