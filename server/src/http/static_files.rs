@@ -16,15 +16,24 @@ pub const NO_CACHE: &str = "no-cache";
 #[derive(Clone, Copy, Debug)]
 struct SpaFallback;
 
-/// Whether a file name carries Trunk's content hash: `-` + 16 hex digits before `.ext` or `_bg`,
-/// e.g. `siteline-app-0123456789abcdef_bg.wasm`, `style-0123456789abcdef.css`.
+/// Whether a file name carries Trunk's content hash: `-` + hex digits before `.ext` or `_bg`,
+/// e.g. `siteline-app-0123456789abcdef_bg.wasm`, `style-0123456789abcdef.css`. Trunk prints the
+/// 64-bit hash without leading zeros, so 12 to 16 digits count (shorter is vanishingly rare, and
+/// refusing it keeps names like `report-20261122.css` out).
 pub fn is_hashed_asset(name: &str) -> bool {
     let b = name.as_bytes();
     b.iter().enumerate().any(|(i, &c)| {
-        c == b'-'
-            && b.len() > i + 17
-            && b[i + 1..i + 17].iter().all(u8::is_ascii_hexdigit)
-            && (b[i + 17] == b'.' || b[i + 17..].starts_with(b"_bg"))
+        if c != b'-' {
+            return false;
+        }
+        let digits = b[i + 1..]
+            .iter()
+            .take_while(|d| d.is_ascii_hexdigit())
+            .count();
+        let end = i + 1 + digits;
+        (12..=16).contains(&digits)
+            && end < b.len()
+            && (b[end] == b'.' || b[end..].starts_with(b"_bg"))
     })
 }
 
@@ -95,6 +104,9 @@ mod tests {
             "siteline-app-0123456789abcdef.js",
             "siteline-app-0123456789abcdef_bg.wasm",
             "style-0123456789ABCDEF.css",
+            // A hash with a leading zero is printed with 15 digits (seen in a real build).
+            "siteline-app-d8cca449ac0bf87_bg.wasm",
+            "a-0123456789abcde.js",
         ] {
             assert!(is_hashed_asset(yes), "{yes}");
         }
@@ -103,8 +115,9 @@ mod tests {
             "sw.js",
             "manifest.webmanifest",
             "siteline-app.js",
-            "a-0123456789abcde.js",
             "x-0123456789abcdefg.js",
+            "report-20261122.css",
+            "x-0123456789abcdef0.js",
         ] {
             assert!(!is_hashed_asset(no), "{no}");
         }
