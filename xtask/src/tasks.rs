@@ -31,9 +31,9 @@ pub fn run(ctx: &Ctx) -> Result<(), String> {
         data.display()
     );
     if std::env::var_os("SITELINE_ADMIN_PASSWORD").is_some() {
-        println!("The admin password comes from SITELINE_ADMIN_PASSWORD; staff/supervisor demo passwords are printed below on first start.");
+        println!("The admin password comes from SITELINE_ADMIN_PASSWORD; the demo accounts staff, supervisor and engineer (工程部) get passwords printed below on first start.");
     } else {
-        println!("Passwords for admin / staff / supervisor are printed below on first start.");
+        println!("Passwords for admin and the demo accounts staff, supervisor and engineer (工程部) are printed below on first start.");
     }
     println!();
     exec(cmd)
