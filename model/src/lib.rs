@@ -10,6 +10,7 @@ pub mod fold;
 pub mod ids;
 pub mod numbering;
 pub mod replica;
+pub mod report;
 pub mod sync;
 pub mod time;
 pub mod timelimit;

@@ -88,6 +88,7 @@ pub fn parse_params(raw: Option<&str>) -> Result<ListParams> {
             "severity" => {
                 f.severity = Some(Severity::parse(v).ok_or_else(|| bad("unknown severity", v))?)
             }
+            "site" => f.site = Some(v.to_string()),
             "category" => f.category = Some(v.to_string()),
             "department" => {
                 department::find(v).ok_or_else(|| bad("unknown department", v))?;

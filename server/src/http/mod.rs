@@ -6,6 +6,7 @@ pub mod auth;
 pub mod complaints;
 pub mod health;
 pub mod import;
+pub mod reports;
 pub mod sites;
 pub mod static_files;
 pub mod sync;
@@ -41,6 +42,7 @@ pub fn router(state: AppState) -> Router {
         .merge(attachments::router())
         .merge(uploads::router())
         .merge(import::router())
+        .merge(reports::router())
         .route("/api", any(api_not_found))
         .route("/api/{*rest}", any(api_not_found))
         .method_not_allowed_fallback(method_not_allowed)

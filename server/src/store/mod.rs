@@ -5,6 +5,7 @@ pub mod sqlite;
 mod sqlite_attach;
 mod sqlite_escalate;
 mod sqlite_query;
+mod sqlite_report;
 mod sqlite_sites;
 mod sqlite_sync;
 
@@ -79,6 +80,8 @@ pub const LOCATION_SEPARATOR: &str = " › ";
 /// Filters of `GET /api/v1/complaints` that storage applies (overdue is computed by the caller).
 #[derive(Clone, Debug, Default)]
 pub struct ComplaintFilter {
+    /// Only this site's complaints.
+    pub site: Option<String>,
     /// Any of these statuses (empty = all).
     pub statuses: Vec<Status>,
     pub severity: Option<Severity>,
@@ -97,6 +100,22 @@ pub struct ComplaintFilter {
     /// At most this many rows (`None`: all, the caller pages).
     pub limit: Option<u32>,
     pub offset: u32,
+}
+
+/// What `GET /api/v1/reports/summary` asks storage to aggregate.
+#[derive(Clone, Debug)]
+pub struct ReportQuery {
+    /// Captured at or after.
+    pub from: Timestamp,
+    /// Captured before.
+    pub to: Timestamp,
+    /// One site, or all.
+    pub site: Option<String>,
+    pub period: siteline_model::report::Period,
+    /// Open complaints past a limit at this time count as late.
+    pub now: Timestamp,
+    /// At most this many recurring problems.
+    pub recurring_limit: u32,
 }
 
 /// A complaint's projection: its summary, the site it belongs to and its folded state.
@@ -228,6 +247,8 @@ pub trait Store: Send + Sync + 'static {
     /// Newest capture first.
     async fn list_complaints(&self, filter: &ComplaintFilter) -> Result<Vec<ComplaintRow>>;
     async fn get_complaint(&self, id: ComplaintId) -> Result<Option<StoredComplaint>>;
+    /// Counts and rates over the projection (no names or phones).
+    async fn report(&self, query: &ReportQuery) -> Result<siteline_model::report::Report>;
 
     // --- attachments ---
     /// The attachments among `hashes` whose bytes are stored (in no particular order).

@@ -11,13 +11,14 @@ use std::collections::HashMap;
 pub const SYSTEM_AUTHOR: &str = "system";
 
 /// Escalation rule: a 二次投诉 (same phone, or same place and category, within the window).
-pub const RULE_REPEAT: &str = "repeat_complaint";
+pub const RULE_REPEAT: &str = siteline_model::report::RULE_REPEAT;
 /// Escalation rule: an effective complaint unresolved for a month becomes 重大.
 pub const RULE_UNRESOLVED: &str = "unresolved_month";
 
 /// Version of the projection (fold + derived columns). Rows written by an older server are
 /// re-folded from their events when the store opens. 3: attachment references are indexed.
-pub const FOLD_VERSION: i64 = 3;
+/// 4: report facts (late, outstanding limits, month, repeat).
+pub const FOLD_VERSION: i64 = 4;
 
 /// The projection row of a folded complaint.
 pub fn summary_of(state: &Complaint, received_at: Timestamp) -> ComplaintSummary {

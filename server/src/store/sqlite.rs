@@ -1,9 +1,11 @@
 //! SQLite implementation of [`Store`]: WAL, foreign keys on, busy timeout, embedded migrations.
 
-use super::{sqlite_attach, sqlite_escalate, sqlite_query, sqlite_sites, sqlite_sync};
 use super::{
-    ComplaintFilter, ComplaintRow, ImportInfo, LocationNode, NewUser, PushGate, Session, Store,
-    StoredComplaint, UploadRecord, UserRecord,
+    sqlite_attach, sqlite_escalate, sqlite_query, sqlite_report, sqlite_sites, sqlite_sync,
+};
+use super::{
+    ComplaintFilter, ComplaintRow, ImportInfo, LocationNode, NewUser, PushGate, ReportQuery,
+    Session, Store, StoredComplaint, UploadRecord, UserRecord,
 };
 use crate::error::{Error, Result};
 use async_trait::async_trait;
@@ -278,6 +280,10 @@ impl Store for SqliteStore {
 
     async fn get_complaint(&self, id: ComplaintId) -> Result<Option<StoredComplaint>> {
         sqlite_query::get_complaint(&self.pool, id).await
+    }
+
+    async fn report(&self, query: &ReportQuery) -> Result<siteline_model::report::Report> {
+        sqlite_report::report(&self.pool, query).await
     }
 
     async fn stored_attachments(&self, hashes: &[String]) -> Result<Vec<AttachmentRef>> {

@@ -50,8 +50,9 @@ async fn write_escalation(
     Ok(true)
 }
 
-/// On first receipt of a 轻微 complaint: if it repeats an earlier one of its site (same phone, or
-/// same place and category, within the site's window), escalates it to 重要. Answers whether it did.
+/// On first receipt of a complaint: if it repeats an earlier one of its site (same phone, or same
+/// place and category, within the site's window), marks it a repeat for reports and, if it is
+/// 轻微 and open, escalates it to 重要. Answers whether it escalated.
 /// Candidates come from the projection through its (site, phone) and (site, place, category)
 /// indexes, bounded by capture time.
 pub(super) async fn escalate_repeat(
@@ -69,9 +70,6 @@ pub(super) async fn escalate_repeat(
         return Ok(false);
     };
     let state = parse_state(&json)?;
-    if state.severity != Severity::Minor || !state.status.is_open() {
-        return Ok(false);
-    }
     let default_clock;
     let clock = match clocks.get(&site) {
         Some(c) => c,
@@ -121,6 +119,14 @@ pub(super) async fn escalate_repeat(
     let Some(earlier) = clock.repeat_of(&state, &candidates) else {
         return Ok(false);
     };
+    // Every 二次投诉 counts in reports (重复投诉率); only a minor open one is raised to 重要.
+    sqlx::query("UPDATE complaints SET is_repeat = 1 WHERE id = ?")
+        .bind(cid.to_string())
+        .execute(&mut *conn)
+        .await?;
+    if state.severity != Severity::Minor || !state.status.is_open() {
+        return Ok(false);
+    }
     write_escalation(
         conn,
         cid,
@@ -175,7 +181,7 @@ pub(super) async fn escalate_unresolved(pool: &SqlitePool, now: Timestamp) -> Re
         }
         let cid: ComplaintId = id.parse().map_err(|e| internal("stored complaint id", e))?;
         if write_escalation(&mut tx, cid, Severity::Major, RULE_UNRESOLVED, None, now).await? {
-            refresh_projection(&mut tx, cid, &sites, &site).await?;
+            refresh_projection(&mut tx, cid, &sites, &site, &clocks).await?;
             n += 1;
         }
     }

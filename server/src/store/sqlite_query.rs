@@ -27,6 +27,9 @@ pub(super) async fn list_complaints(
 ) -> Result<Vec<ComplaintRow>> {
     let mut q: QueryBuilder<Sqlite> =
         QueryBuilder::new("SELECT site_code, state_json, received_at FROM complaints WHERE 1 = 1");
+    if let Some(site) = &f.site {
+        q.push(" AND site_code = ").push_bind(site.clone());
+    }
     if !f.statuses.is_empty() {
         q.push(" AND status IN (");
         let mut list = q.separated(", ");

@@ -4,11 +4,13 @@ use super::shared::{number_event, resolve_site, BatchStates, FOLD_VERSION};
 use super::{sqlite_attach, sqlite_escalate, sqlite_sites, ImportInfo, PushGate};
 use crate::error::{Error, Result};
 use siteline_model::numbering::canonical;
+use siteline_model::report::ReportFacts;
 use siteline_model::sync::{PushResult, SyncedEvent};
 use siteline_model::time::CHINA_OFFSET_MINUTES;
+use siteline_model::timelimit::Clock;
 use siteline_model::{fold_one, Complaint, ComplaintId, Event, EventKind, Timestamp};
 use sqlx::{SqliteConnection, SqlitePool};
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 pub(super) fn internal(what: &str, e: impl std::fmt::Display) -> Error {
     Error::Internal(format!("{what}: {e}"))
@@ -84,6 +86,7 @@ pub(super) async fn push(
     // instead of failing to upgrade a read transaction. The gate sees the state as of this lock.
     let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
     let sites = sqlite_sites::known_sites(&mut tx).await?;
+    let clocks = sqlite_sites::clocks(&mut tx).await?;
     let mut states = BatchStates::default();
     let mut results = Vec::with_capacity(events.len());
     let mut touched: Vec<ComplaintId> = Vec::new();
@@ -129,15 +132,12 @@ pub(super) async fn push(
         assign_number(&mut tx, ev, resolve_site(named, &sites, default_site), now).await?;
     }
     for id in &touched {
-        refresh_projection(&mut tx, *id, &sites, default_site).await?;
+        refresh_projection(&mut tx, *id, &sites, default_site, &clocks).await?;
     }
-    if !created.is_empty() {
-        let clocks = sqlite_sites::clocks(&mut tx).await?;
-        for ev in &created {
-            let cid = ev.complaint_id;
-            if sqlite_escalate::escalate_repeat(&mut tx, cid, &clocks, now).await? {
-                refresh_projection(&mut tx, cid, &sites, default_site).await?;
-            }
+    for ev in &created {
+        let cid = ev.complaint_id;
+        if sqlite_escalate::escalate_repeat(&mut tx, cid, &clocks, now).await? {
+            refresh_projection(&mut tx, cid, &sites, default_site, &clocks).await?;
         }
     }
     tx.commit().await?;
@@ -216,6 +216,7 @@ pub(super) async fn refresh_projection(
     id: ComplaintId,
     sites: &[String],
     default_site: &str,
+    clocks: &HashMap<String, Clock>,
 ) -> Result<Option<Complaint>> {
     let events = complaint_events(conn, id).await?;
     let Some(state) = fold_one(events.iter().map(|e| &e.event)) else {
@@ -228,11 +229,17 @@ pub(super) async fn refresh_projection(
     let state_json =
         serde_json::to_string(&state).map_err(|e| internal("state does not serialize", e))?;
     let phone = state.complainant.phone.as_deref().filter(|p| !p.is_empty());
+    let site = resolve_site(&state.site, sites, default_site);
+    let facts = match clocks.get(site) {
+        Some(clock) => ReportFacts::of(&state, clock),
+        None => ReportFacts::of(&state, &Clock::china()),
+    };
     sqlx::query(
         "INSERT INTO complaints (id, site_code, number, provisional_number, status, severity, category,
            channel, location, description, created_by, captured_at, received_at, updated_at, state_json,
-           department, nature, phone, location_key, fold_version)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+           department, nature, phone, location_key, fold_version, category_top, month, replied_at,
+           closed_at, satisfaction, late, open_due_at, is_repeat)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
          ON CONFLICT (id) DO UPDATE SET
            site_code = excluded.site_code,
            number = excluded.number, provisional_number = excluded.provisional_number,
@@ -242,10 +249,15 @@ pub(super) async fn refresh_projection(
            captured_at = excluded.captured_at, received_at = excluded.received_at,
            updated_at = excluded.updated_at, state_json = excluded.state_json,
            department = excluded.department, nature = excluded.nature, phone = excluded.phone,
-           location_key = excluded.location_key, fold_version = excluded.fold_version",
+           location_key = excluded.location_key, fold_version = excluded.fold_version,
+           category_top = excluded.category_top, month = excluded.month,
+           replied_at = excluded.replied_at, closed_at = excluded.closed_at,
+           satisfaction = excluded.satisfaction, late = excluded.late,
+           open_due_at = excluded.open_due_at,
+           is_repeat = max(complaints.is_repeat, excluded.is_repeat)",
     )
     .bind(id.to_string())
-    .bind(resolve_site(&state.site, sites, default_site))
+    .bind(site)
     .bind(&state.number)
     .bind(&state.provisional_number)
     .bind(state.status.code())
@@ -264,6 +276,14 @@ pub(super) async fn refresh_projection(
     .bind(phone)
     .bind(state.location.trim())
     .bind(FOLD_VERSION)
+    .bind(&facts.category_top)
+    .bind(i64::from(facts.month))
+    .bind(state.replied_at.map(Timestamp::millis))
+    .bind(state.closed_at.map(Timestamp::millis))
+    .bind(state.satisfaction.map(|s| s.code()))
+    .bind(facts.late)
+    .bind(facts.open_due_at.map(Timestamp::millis))
+    .bind(facts.repeat)
     .execute(&mut *conn)
     .await?;
     sqlite_attach::set_complaint_attachments(conn, id, &state).await?;
@@ -281,6 +301,7 @@ pub(super) async fn refresh_stale_projections(pool: &SqlitePool) -> Result<u64> 
         return Ok(0);
     }
     let sites = sqlite_sites::known_sites(&mut tx).await?;
+    let clocks = sqlite_sites::clocks(&mut tx).await?;
     let default_site: String = sqlx::query_scalar(
         "SELECT code FROM sites ORDER BY is_default DESC, created_at, code LIMIT 1",
     )
@@ -289,7 +310,7 @@ pub(super) async fn refresh_stale_projections(pool: &SqlitePool) -> Result<u64> 
     .unwrap_or_default();
     for id in &ids {
         let cid: ComplaintId = id.parse().map_err(|e| internal("stored complaint id", e))?;
-        refresh_projection(&mut tx, cid, &sites, &default_site).await?;
+        refresh_projection(&mut tx, cid, &sites, &default_site, &clocks).await?;
     }
     tx.commit().await?;
     Ok(ids.len() as u64)

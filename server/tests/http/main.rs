@@ -8,6 +8,7 @@ mod escalation;
 mod import;
 mod input;
 mod raw;
+mod reports;
 mod sites;
 mod static_files;
 mod sync;

@@ -1,0 +1,159 @@
+//! Reports: the SQL aggregates equal the model's row-by-row definition; breakdowns, recurring, access.
+
+use crate::common::*;
+use reqwest::StatusCode;
+use siteline_model::report::{Report, ReportFacts, Tally};
+use siteline_model::timelimit::Clock;
+use siteline_model::{Channel, Complaint, EventKind, Nature, Severity, Timestamp};
+
+#[tokio::test]
+async fn report_counts_rates_and_recurring_problems_match_the_model() {
+    let s = start().await;
+    let staff = s.user("zhang", "staff").await;
+    let sup = s.user("li", "supervisor").await;
+    let d = device();
+    // Two lift complaints at the same place (a recurring problem; the second is a 二次投诉).
+    let lift1 = created("zhang", d, "电梯异响", t2026());
+    let lift2 = created(
+        "zhang",
+        d,
+        "电梯又响",
+        Timestamp(t2026().millis() + 86_400_000),
+    );
+    // An enquiry answered at the desk within the hour and closed: on time.
+    let desk = created_with("zhang", d, t2026(), |n| {
+        n.nature = Nature::Enquiry;
+        n.severity = Severity::Minor;
+        n.channel = Channel::Visit;
+        n.category = "service.cleaning".into();
+        n.location = "2栋 大堂".into();
+        n.complainant.phone = Some("13900000009".into());
+    });
+    let replied = then(
+        &desk,
+        d,
+        "zhang",
+        2,
+        30,
+        EventKind::Replied {
+            content: "已答复".into(),
+        },
+    );
+    let closed = then(
+        &desk,
+        d,
+        "zhang",
+        3,
+        60,
+        EventKind::Closed {
+            summary: "完结".into(),
+        },
+    );
+    let r = s
+        .push(
+            &staff,
+            &[lift1.clone(), lift2.clone(), desk.clone(), replied, closed],
+        )
+        .await;
+    assert!(
+        r.results.iter().all(|o| rejection(&o.result).is_none()),
+        "{r:?}"
+    );
+
+    let (status, body) = s
+        .get(
+            &sup,
+            "/api/v1/reports/summary?from=2026-01-01&to=2027-01-01&period=half",
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let report: Report = serde_json::from_value(body.clone()).expect("a report");
+
+    // The same figures, row by row, with the model's definition.
+    let mut want = Tally::default();
+    for id in [lift1.complaint_id, lift2.complaint_id, desk.complaint_id] {
+        let detail = s.detail(&sup, id).await;
+        let state: Complaint = serde_json::from_value(detail["state"].clone()).expect("state");
+        want.add(
+            &state,
+            &ReportFacts::of(&state, &Clock::china()),
+            report.generated_at,
+        );
+    }
+    // Storage also knows repeats that needed no escalation (lift2 was already 重要).
+    assert_eq!(
+        Tally {
+            repeat: want.repeat,
+            ..report.total.clone()
+        },
+        want
+    );
+    assert_eq!(report.total.count, 3);
+    assert_eq!(report.total.closed, 1);
+    assert_eq!(report.total.on_time, 1, "the desk enquiry");
+    assert_eq!(
+        report.total.late, 2,
+        "the lift complaints were never dispatched"
+    );
+    assert_eq!(report.total.repeat, 1);
+    assert_eq!(report.total.avg_reply_minutes(), Some(30.0));
+    assert_eq!(report.total.avg_close_minutes(), Some(60.0));
+    assert_eq!(report.total.closure_rate(), Some(1.0 / 3.0));
+
+    let keys = |b: &[siteline_model::report::Bucket]| -> Vec<(String, u64)> {
+        b.iter().map(|b| (b.key.clone(), b.tally.count)).collect()
+    };
+    assert_eq!(
+        keys(&report.by_category),
+        vec![("facility".into(), 2), ("service".into(), 1)]
+    );
+    assert_eq!(keys(&report.by_period), vec![("2026-H1".into(), 3)]);
+    assert_eq!(keys(&report.by_site), vec![("SL".into(), 3)]);
+    assert_eq!(report.recurring.len(), 1);
+    assert_eq!(report.recurring[0].count, 2);
+    assert_eq!(report.recurring[0].category, "facility.lift");
+    // Shareable outside the team: no complainant names or phone numbers anywhere.
+    let text = body.to_string();
+    assert!(
+        !text.contains("王女士") && !text.contains("138001"),
+        "{text}"
+    );
+
+    // Another range holds nothing; one site narrows; a month breakdown is the default.
+    let (_, empty) = s
+        .get(
+            &sup,
+            "/api/v1/reports/summary?from=2025-01-01&to=2025-02-01",
+        )
+        .await;
+    assert_eq!(empty["total"]["count"], 0);
+    let (status, one) = s
+        .get(
+            &sup,
+            "/api/v1/reports/summary?from=2026-03-01&to=2026-04-01&site=SL",
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{one}");
+    assert_eq!(one["by_period"][0]["key"], "2026-03");
+}
+
+#[tokio::test]
+async fn reports_are_for_supervisors_and_bad_queries_are_explained() {
+    let s = start().await;
+    let staff = s.user("zhang", "staff").await;
+    let sup = s.user("li", "supervisor").await;
+    let q = "/api/v1/reports/summary?from=2026-01-01&to=2027-01-01";
+    let (status, body) = s.get(&staff, q).await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "{body}");
+    for bad in [
+        "?from=2026-01-01",
+        "?from=2026-02-30x&to=2026-03-01",
+        "?from=2026-01-01&to=2026-01-01",
+    ] {
+        let (status, body) = s.get(&sup, &format!("/api/v1/reports/summary{bad}")).await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{bad}: {body}");
+        assert_eq!(error_code(&body), "bad_request");
+    }
+    let (status, body) = s.get(&sup, &format!("{q}&site=NOPE")).await;
+    assert_eq!(status, StatusCode::NOT_FOUND, "{body}");
+}
