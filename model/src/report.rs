@@ -223,7 +223,8 @@ pub struct Recurring {
     pub count: u64,
 }
 
-/// `GET /api/v1/reports/summary`: complaints captured in `[from, to)`, optionally of one site.
+/// `GET /api/v1/reports/summary`: complaints captured in the whole months `[from, to)` (China
+/// time), optionally of one site.
 /// Never names a complainant or shows a phone number: it can be shared outside the team.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Report {
@@ -240,7 +241,8 @@ pub struct Report {
     pub by_severity: Vec<Bucket>,
     pub by_channel: Vec<Bucket>,
     pub by_period: Vec<Bucket>,
-    /// Places with at least two complaints of one category in the range, most first.
+    /// Places with at least two complaints of one category in the range, most first (in a report
+    /// of one site; a report over all sites leaves it empty).
     pub recurring: Vec<Recurring>,
 }
 

@@ -18,31 +18,33 @@ pub fn router() -> Router<AppState> {
 /// Most recurring problems a report lists.
 pub const RECURRING_LIMIT: u32 = 20;
 
-/// Midnight (China time) starting `yyyy-mm-dd`.
-fn parse_day(what: &str, v: &str) -> Result<Timestamp> {
-    let bad = || Error::BadRequest(format!("{what} must be a date yyyy-mm-dd or unix ms: {v}"));
-    if let Ok(ms) = v.parse::<i64>() {
-        return Ok(Timestamp(ms));
-    }
-    let mut parts = v.splitn(3, '-');
-    let mut next = || {
-        parts
-            .next()
-            .and_then(|p| p.parse::<u32>().ok())
-            .ok_or_else(bad)
+/// `yyyy-mm` or `yyyy-mm-01`: the month and the time it starts in China.
+fn parse_month(what: &str, v: &str) -> Result<(u32, Timestamp)> {
+    let bad = || {
+        Error::BadRequest(format!(
+            "{what} must be a month yyyy-mm (reports cover whole months): {v}"
+        ))
     };
-    let (y, m, d) = (next()?, next()?, next()?);
-    if !(1..=12).contains(&m) || !(1..=31).contains(&d) || !(1970..=9999).contains(&y) {
+    let mut parts = v.splitn(3, '-');
+    let mut next = || parts.next().map(|p| p.parse::<u32>().map_err(|_| bad()));
+    let y = next().ok_or_else(bad)??;
+    let m = next().ok_or_else(bad)??;
+    if let Some(day) = next() {
+        if day? != 1 {
+            return Err(bad());
+        }
+    }
+    if !(1..=12).contains(&m) || !(1970..=9999).contains(&y) {
         return Err(bad());
     }
-    let y = i32::try_from(y).map_err(|_| bad())?;
-    let days = days_from_civil(y, m, d);
-    Ok(Timestamp(
-        (days * 24 * 60 - i64::from(CHINA_OFFSET_MINUTES)) * 60_000,
+    let days = days_from_civil(i32::try_from(y).map_err(|_| bad())?, m, 1);
+    Ok((
+        y * 100 + m,
+        Timestamp((days * 24 * 60 - i64::from(CHINA_OFFSET_MINUTES)) * 60_000),
     ))
 }
 
-/// Parses `from`, `to` (required: `yyyy-mm-dd` China time, `to` exclusive, or unix ms),
+/// Parses `from`, `to` (required months `yyyy-mm`, China time, `to` exclusive),
 /// `site` and `period` (`month` | `half` | `year`).
 pub fn parse_query(raw: Option<&str>, now: Timestamp) -> Result<ReportQuery> {
     let (mut from, mut to, mut site, mut period) = (None, None, None, Period::Month);
@@ -52,8 +54,8 @@ pub fn parse_query(raw: Option<&str>, now: Timestamp) -> Result<ReportQuery> {
             continue;
         }
         match key.as_ref() {
-            "from" => from = Some(parse_day("from", v)?),
-            "to" => to = Some(parse_day("to", v)?),
+            "from" => from = Some(parse_month("from", v)?),
+            "to" => to = Some(parse_month("to", v)?),
             "site" => site = Some(v.to_string()),
             "period" => {
                 period = Period::parse(v).ok_or_else(|| {
@@ -63,7 +65,7 @@ pub fn parse_query(raw: Option<&str>, now: Timestamp) -> Result<ReportQuery> {
             _ => {}
         }
     }
-    let (Some(from), Some(to)) = (from, to) else {
+    let (Some((from_month, from)), Some((to_month, to))) = (from, to) else {
         return Err(Error::BadRequest("from and to are required".into()));
     };
     if to <= from {
@@ -72,6 +74,8 @@ pub fn parse_query(raw: Option<&str>, now: Timestamp) -> Result<ReportQuery> {
     Ok(ReportQuery {
         from,
         to,
+        from_month,
+        to_month,
         site,
         period,
         now,
@@ -114,6 +118,9 @@ mod tests {
         assert!(parse_query(Some("from=2026-02-01&to=2026-01-01"), Timestamp(0)).is_err());
         assert!(parse_query(Some("from=2026-01-01"), Timestamp(0)).is_err());
         assert!(parse_query(Some("from=x&to=y"), Timestamp(0)).is_err());
-        assert!(parse_query(Some("from=1&to=2&period=week"), Timestamp(0)).is_err());
+        assert!(parse_query(Some("from=2026-01-15&to=2026-03"), Timestamp(0)).is_err());
+        let q = parse_query(Some("from=2026-01&to=2026-03&period=year"), Timestamp(0)).expect("ok");
+        assert_eq!((q.from_month, q.to_month), (202601, 202603));
+        assert!(parse_query(Some("from=2026-01&to=2026-02&period=week"), Timestamp(0)).is_err());
     }
 }

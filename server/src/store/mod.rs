@@ -105,10 +105,13 @@ pub struct ComplaintFilter {
 /// What `GET /api/v1/reports/summary` asks storage to aggregate.
 #[derive(Clone, Debug)]
 pub struct ReportQuery {
-    /// Captured at or after.
+    /// Start of the first month (China time).
     pub from: Timestamp,
-    /// Captured before.
+    /// Start of the month after the last.
     pub to: Timestamp,
+    /// The same range as `yyyymm` months, `to_month` exclusive (reports cover whole months).
+    pub from_month: u32,
+    pub to_month: u32,
     /// One site, or all.
     pub site: Option<String>,
     pub period: siteline_model::report::Period,

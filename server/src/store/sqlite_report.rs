@@ -1,26 +1,17 @@
-//! SQLite aggregates for reports: one grouped scan of the covering report index per breakdown.
+//! SQLite reports: tallies from the trigger-kept `report_cells` roll-up, plus what depends on "now".
 
 use super::ReportQuery;
 use crate::error::Result;
 use siteline_model::report::{roll_up, Bucket, Recurring, Report, Tally};
 use sqlx::sqlite::SqliteRow;
 use sqlx::{QueryBuilder, Row, Sqlite, SqlitePool};
+use std::collections::HashMap;
 
-/// The columns of a `Tally`, in field order; `?1` is the report's "now" (see `Tally::add`).
-const TALLY: &str = "COUNT(*),
-    SUM(nature = 'effective'),
-    SUM(status = 'closed'),
-    SUM(status IN ('withdrawn', 'merged')),
-    SUM(late = 0 AND open_due_at IS NULL),
-    SUM(late = 1 OR (open_due_at IS NOT NULL AND open_due_at < ?1)),
-    SUM(satisfaction IS NOT NULL),
-    SUM(satisfaction IN ('satisfied', 'basic')),
-    SUM(is_repeat),
-    SUM(severity = 'major'),
-    SUM(CASE WHEN replied_at IS NULL THEN 0 ELSE MAX(replied_at - captured_at, 0) / 60000 END),
-    SUM(replied_at IS NOT NULL),
-    SUM(CASE WHEN status = 'closed' AND closed_at IS NOT NULL
-        THEN MAX(closed_at - captured_at, 0) / 60000 ELSE 0 END)";
+/// Sums of the cell counters, in `Tally` field order.
+const SUMS: &str =
+    "SUM(count), SUM(effective), SUM(closed), SUM(withdrawn_or_merged), SUM(on_time),
+    SUM(late), SUM(followed_up), SUM(satisfied), SUM(repeat), SUM(major), SUM(reply_minutes),
+    SUM(replied), SUM(close_minutes)";
 
 fn u(row: &SqliteRow, i: usize) -> Result<u64> {
     let v: Option<i64> = row.try_get(i)?;
@@ -46,75 +37,137 @@ fn tally(row: &SqliteRow, at: usize) -> Result<Tally> {
     })
 }
 
-/// `WHERE` of every report query: the capture range and the site, if one.
+/// `WHERE` of the month range and the site, if one.
 fn push_range<'a>(q: &mut QueryBuilder<'a, Sqlite>, rq: &'a ReportQuery) {
-    q.push(" FROM complaints WHERE captured_at >= ")
-        .push_bind(rq.from.millis())
-        .push(" AND captured_at < ")
-        .push_bind(rq.to.millis());
+    q.push(" WHERE month >= ")
+        .push_bind(i64::from(rq.from_month))
+        .push(" AND month < ")
+        .push_bind(i64::from(rq.to_month));
     if let Some(site) = &rq.site {
         q.push(" AND site_code = ").push_bind(site.as_str());
     }
 }
 
-/// Tallies grouped by one key expression, most complaints first.
-async fn grouped(pool: &SqlitePool, rq: &ReportQuery, key: &str) -> Result<Vec<Bucket>> {
-    // TALLY's one placeholder (`?1`, the report's "now") comes before the range's binds.
-    let (head, tail) = TALLY.split_once("?1").unwrap_or((TALLY, ""));
-    let mut q: QueryBuilder<Sqlite> = QueryBuilder::new(format!("SELECT {key}, "));
-    q.push(head).push_bind(rq.now.millis()).push(tail);
+/// Cells of breakdown `dim` grouped by `group` (a column of `report_cells`): (dim, key, tally).
+async fn cells(
+    pool: &SqlitePool,
+    rq: &ReportQuery,
+    dims: &str,
+    group: &str,
+) -> Result<Vec<(String, String, Tally)>> {
+    let mut q: QueryBuilder<Sqlite> = QueryBuilder::new(format!(
+        "SELECT dim, CAST({group} AS TEXT), {SUMS} FROM report_cells"
+    ));
     push_range(&mut q, rq);
-    q.push(" GROUP BY 1");
-    let rows = q.build().fetch_all(pool).await?;
-    let mut out = rows
-        .iter()
-        .map(|row| {
-            let key: Option<String> = row.try_get(0)?;
-            Ok(Bucket {
-                key: key.unwrap_or_default(),
-                tally: tally(row, 1)?,
-            })
-        })
-        .collect::<Result<Vec<_>>>()?;
-    out.sort_by(|a, b| b.tally.count.cmp(&a.tally.count).then(a.key.cmp(&b.key)));
-    Ok(out)
-}
-
-pub(super) async fn report(pool: &SqlitePool, rq: &ReportQuery) -> Result<Report> {
-    let by_category = grouped(pool, rq, "category_top").await?;
-    let by_department = grouped(pool, rq, "coalesce(department, '')").await?;
-    let by_site = grouped(pool, rq, "site_code").await?;
-    let by_severity = grouped(pool, rq, "severity").await?;
-    let by_channel = grouped(pool, rq, "channel").await?;
-    let months = grouped(pool, rq, "CAST(month AS TEXT)").await?;
-    let months: Vec<(u32, Tally)> = months
-        .into_iter()
-        .map(|b| (b.key.parse().unwrap_or(0), b.tally))
-        .collect();
-    let mut total = Tally::default();
-    for b in &by_site {
-        total.merge(&b.tally);
-    }
-    let mut q: QueryBuilder<Sqlite> =
-        QueryBuilder::new("SELECT site_code, location_key, category, COUNT(*) AS n");
-    push_range(&mut q, rq);
-    q.push(" AND location_key <> '' GROUP BY site_code, location_key, category HAVING n >= 2")
-        .push(" ORDER BY n DESC, site_code, location_key, category LIMIT ")
-        .push_bind(i64::from(rq.recurring_limit));
-    let recurring = q
-        .build()
+    q.push(format!(" AND {dims} GROUP BY dim, {group}"));
+    q.build()
         .fetch_all(pool)
         .await?
         .iter()
+        .map(|row| Ok((row.try_get(0)?, row.try_get(1)?, tally(row, 2)?)))
+        .collect()
+}
+
+/// Open complaints whose running limit passed `now`: one more late in each of their buckets.
+async fn overdue_now(pool: &SqlitePool, rq: &ReportQuery) -> Result<Vec<[String; 6]>> {
+    let mut q: QueryBuilder<Sqlite> = QueryBuilder::new(
+        "SELECT site_code, CAST(month AS TEXT), category_top, coalesce(department, ''), severity,
+           channel FROM complaints",
+    );
+    push_range(&mut q, rq);
+    q.push(" AND open_due_at IS NOT NULL AND late = 0 AND open_due_at < ")
+        .push_bind(rq.now.millis());
+    q.build()
+        .fetch_all(pool)
+        .await?
+        .iter()
+        .map(|r| {
+            Ok([
+                r.try_get(0)?,
+                r.try_get(1)?,
+                r.try_get(2)?,
+                r.try_get(3)?,
+                r.try_get(4)?,
+                r.try_get(5)?,
+            ])
+        })
+        .collect()
+}
+
+/// Places with a category that came back at least twice in the range (one site's index range).
+async fn recurring(pool: &SqlitePool, rq: &ReportQuery, site: &str) -> Result<Vec<Recurring>> {
+    let rows = sqlx::query(
+        "SELECT location_key, category, COUNT(*) AS n FROM complaints
+         WHERE site_code = ? AND location_key <> '' AND month >= ? AND month < ?
+         GROUP BY location_key, category HAVING n >= 2
+         ORDER BY n DESC, location_key, category LIMIT ?",
+    )
+    .bind(site)
+    .bind(i64::from(rq.from_month))
+    .bind(i64::from(rq.to_month))
+    .bind(i64::from(rq.recurring_limit))
+    .fetch_all(pool)
+    .await?;
+    rows.iter()
         .map(|row| {
             Ok(Recurring {
-                site: row.try_get(0)?,
-                location: row.try_get(1)?,
-                category: row.try_get(2)?,
-                count: u(row, 3)?,
+                site: site.to_string(),
+                location: row.try_get(0)?,
+                category: row.try_get(1)?,
+                count: u(row, 2)?,
             })
         })
-        .collect::<Result<Vec<_>>>()?;
+        .collect()
+}
+
+fn sorted(map: HashMap<String, Tally>) -> Vec<Bucket> {
+    // A cell whose complaints all moved elsewhere (e.g. to another department) holds zeros.
+    let mut out: Vec<Bucket> = map
+        .into_iter()
+        .filter(|(_, t)| t.count > 0)
+        .map(|(key, tally)| Bucket { key, tally })
+        .collect();
+    out.sort_by(|a, b| b.tally.count.cmp(&a.tally.count).then(a.key.cmp(&b.key)));
+    out
+}
+
+pub(super) async fn report(pool: &SqlitePool, rq: &ReportQuery) -> Result<Report> {
+    let mut by: HashMap<String, HashMap<String, Tally>> = HashMap::new();
+    for (dim, key, t) in cells(pool, rq, "dim <> 'all'", "key").await? {
+        by.entry(dim).or_default().insert(key, t);
+    }
+    let mut sites: HashMap<String, Tally> = HashMap::new();
+    for (_, site, t) in cells(pool, rq, "dim = 'all'", "site_code").await? {
+        sites.insert(site, t);
+    }
+    let mut months: HashMap<String, Tally> = HashMap::new();
+    for (_, month, t) in cells(pool, rq, "dim = 'all'", "month").await? {
+        months.insert(month, t);
+    }
+    for [site, month, category, department, severity, channel] in overdue_now(pool, rq).await? {
+        let mut bump = |map: &mut HashMap<String, Tally>, key: String| {
+            map.entry(key).or_default().late += 1;
+        };
+        bump(&mut sites, site);
+        bump(&mut months, month);
+        bump(by.entry("category".into()).or_default(), category);
+        bump(by.entry("department".into()).or_default(), department);
+        bump(by.entry("severity".into()).or_default(), severity);
+        bump(by.entry("channel".into()).or_default(), channel);
+    }
+    let mut total = Tally::default();
+    for t in sites.values() {
+        total.merge(t);
+    }
+    let months: Vec<(u32, Tally)> = months
+        .into_iter()
+        .map(|(m, t)| (m.parse().unwrap_or(0), t))
+        .collect();
+    let recurring = match &rq.site {
+        Some(site) => recurring(pool, rq, site).await?,
+        None => Vec::new(),
+    };
+    let mut take = |dim: &str| sorted(by.remove(dim).unwrap_or_default());
     Ok(Report {
         from: rq.from,
         to: rq.to,
@@ -122,11 +175,11 @@ pub(super) async fn report(pool: &SqlitePool, rq: &ReportQuery) -> Result<Report
         period: rq.period,
         generated_at: rq.now,
         total,
-        by_category,
-        by_department,
-        by_site,
-        by_severity,
-        by_channel,
+        by_category: take("category"),
+        by_department: take("department"),
+        by_severity: take("severity"),
+        by_channel: take("channel"),
+        by_site: sorted(sites),
         by_period: roll_up(&months, rq.period),
         recurring,
     })

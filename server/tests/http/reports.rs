@@ -63,7 +63,7 @@ async fn report_counts_rates_and_recurring_problems_match_the_model() {
     let (status, body) = s
         .get(
             &sup,
-            "/api/v1/reports/summary?from=2026-01-01&to=2027-01-01&period=half",
+            "/api/v1/reports/summary?from=2026-01&to=2027-01&period=half&site=SL",
         )
         .await;
     assert_eq!(status, StatusCode::OK, "{body}");
@@ -135,6 +135,31 @@ async fn report_counts_rates_and_recurring_problems_match_the_model() {
         .await;
     assert_eq!(status, StatusCode::OK, "{one}");
     assert_eq!(one["by_period"][0]["key"], "2026-03");
+
+    // Over all sites: the same totals; recurring problems are listed per site only.
+    let (_, all) = s
+        .get(&sup, "/api/v1/reports/summary?from=2026-01&to=2027-01")
+        .await;
+    assert_eq!(all["total"], body["total"]);
+    assert_eq!(all["recurring"], serde_json::json!([]));
+
+    // A later dispatch moves the complaint to its department's line; nothing is counted twice.
+    let r = s
+        .push(
+            &staff,
+            &[then(&lift1, d, "zhang", 2, 5, dispatch("engineering"))],
+        )
+        .await;
+    assert!(rejection(&r.results[0].result).is_none(), "{r:?}");
+    let (_, moved) = s
+        .get(&sup, "/api/v1/reports/summary?from=2026-01&to=2027-01")
+        .await;
+    let report: Report = serde_json::from_value(moved).expect("a report");
+    assert_eq!(
+        keys(&report.by_department),
+        vec![("".into(), 2), ("engineering".into(), 1)]
+    );
+    assert_eq!(report.total.count, 3);
 }
 
 #[tokio::test]
@@ -147,7 +172,7 @@ async fn reports_are_for_supervisors_and_bad_queries_are_explained() {
     assert_eq!(status, StatusCode::FORBIDDEN, "{body}");
     for bad in [
         "?from=2026-01-01",
-        "?from=2026-02-30x&to=2026-03-01",
+        "?from=2026-02-15&to=2026-03-01",
         "?from=2026-01-01&to=2026-01-01",
     ] {
         let (status, body) = s.get(&sup, &format!("/api/v1/reports/summary{bad}")).await;
