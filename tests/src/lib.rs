@@ -2,6 +2,7 @@
 
 mod app;
 mod browser;
+pub mod chaos;
 mod config;
 pub mod inject;
 pub mod png;
