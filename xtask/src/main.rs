@@ -1,5 +1,7 @@
-//! Siteline task runner: `cargo xtask setup | run | test`.
+//! Siteline task runner: `cargo xtask setup | run | test | bench | chaos`.
 
+mod bench;
+mod chaos;
 mod proc;
 mod tasks;
 mod tools;
@@ -16,7 +18,12 @@ commands:
           env: SITELINE_ADDR (default 127.0.0.1:8080), SITELINE_DATA (default ./data),
                SITELINE_ADMIN_PASSWORD (optional, passed through)
   test    everything CI runs: front-end build, native tests, app tests in headless
-          Chromium, end-to-end browser suite
+          Chromium, end-to-end browser suite (with the small chaos run)
+  bench   every benchmark (model, server ingest, queries at scale, front-end size, device
+          in headless Chromium); prints the figures and writes target/bench/results.json
+          flags: --quick (small sizes), --only <model|ingest|scale|size|device>
+  chaos   the chaos suite against the release server; flags: --big (20 devices x 500
+          operations, 10 kills), --devices N --ops N --kills N --seed N --server-cmd \"...\"
 ";
 
 fn main() -> ExitCode {
@@ -29,6 +36,8 @@ fn main() -> ExitCode {
         Some("setup") => tools::ensure_build_tools(&ctx).map(|_| ()),
         Some("run") => tasks::run(&ctx),
         Some("test") => tasks::test(&ctx),
+        Some("bench") => bench::run(&ctx, &args[1..]),
+        Some("chaos") => chaos::run(&ctx, &args[1..]),
         Some("help" | "-h" | "--help") => {
             print!("{USAGE}");
             Ok(())

@@ -1,0 +1,204 @@
+//! `cargo xtask bench`: every benchmark in one run, figures printed and merged into target/bench/results.json.
+
+use crate::proc::Ctx;
+use crate::tools;
+use serde_json::{json, Map, Value};
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+const PARTS: [&str; 5] = ["model", "ingest", "scale", "size", "device"];
+
+struct Opts {
+    quick: bool,
+    only: Option<String>,
+}
+
+fn parse(args: &[String]) -> Result<Opts, String> {
+    let mut o = Opts {
+        quick: false,
+        only: None,
+    };
+    let mut it = args.iter();
+    while let Some(a) = it.next() {
+        match a.as_str() {
+            "--quick" => o.quick = true,
+            "--only" => {
+                let part = it.next().ok_or("--only needs a part")?;
+                if !PARTS.contains(&part.as_str()) {
+                    return Err(format!("--only one of {}, not {part}", PARTS.join(", ")));
+                }
+                o.only = Some(part.clone());
+            }
+            other => return Err(format!("unknown bench flag {other}")),
+        }
+    }
+    Ok(o)
+}
+
+fn read_json(path: &Path) -> Value {
+    std::fs::read_to_string(path)
+        .ok()
+        .and_then(|s| serde_json::from_str(&s).ok())
+        .unwrap_or(Value::Null)
+}
+
+pub fn run(ctx: &Ctx, args: &[String]) -> Result<(), String> {
+    let o = parse(args)?;
+    let out = ctx.target_dir().join("bench");
+    std::fs::create_dir_all(&out).map_err(|e| format!("{}: {e}", out.display()))?;
+    let wants = |part: &str| o.only.as_deref().is_none_or(|p| p == part);
+    let mut results = Map::new();
+    let started = Instant::now();
+
+    if wants("model") {
+        println!("\n== model: fold and time limits (criterion) ==");
+        let mut cmd = ctx.cargo();
+        cmd.args(["bench", "-p", "siteline-model", "--bench", "fold"]);
+        if o.quick {
+            cmd.args(["--", "--quick"]);
+        }
+        ctx.run(&mut cmd, "model bench")?;
+        results.insert("model".into(), json!("see the criterion output above"));
+    }
+    if wants("ingest") {
+        println!("\n== server ingest: HTTP push vs raw SQLite ==");
+        let file = out.join("ingest.json");
+        let mut cmd = ctx.cargo();
+        cmd.args(["bench", "-p", "siteline-server", "--bench", "ingest"])
+            .env("SITELINE_BENCH_JSON", &file);
+        if o.quick {
+            cmd.args(["--", "--events", "4000"]);
+        }
+        ctx.run(&mut cmd, "ingest bench")?;
+        results.insert("ingest".into(), read_json(&file));
+    }
+    if wants("scale") || wants("device") {
+        ctx.run(
+            ctx.cargo()
+                .args(["build", "--release", "-p", "siteline-server"]),
+            "cargo build --release (server)",
+        )?;
+    }
+    if wants("scale") {
+        println!("\n== server queries at scale ==");
+        let file = out.join("scale.json");
+        let mut cmd = ctx.cargo();
+        cmd.args(["bench", "-p", "siteline-server", "--bench", "scale", "--"])
+            .env("SITELINE_BENCH_JSON", &file);
+        if o.quick {
+            cmd.args(["--complaints", "20000", "--sites", "5", "--rounds", "10"]);
+        }
+        ctx.run(&mut cmd, "scale bench")?;
+        results.insert("scale".into(), read_json(&file));
+    }
+    if wants("size") || wants("device") {
+        tools::ensure_build_tools(ctx)?;
+        println!("building the front end: trunk build --release --offline");
+        ctx.run(
+            ctx.cmd("trunk").args(["build", "--release", "--offline"]),
+            "trunk build",
+        )?;
+    }
+    if wants("size") {
+        println!("\n== front-end size (release, brotli -q 11) ==");
+        let size = front_end_size(&ctx.root.join("dist"))?;
+        results.insert("size".into(), size);
+    }
+    if wants("device") {
+        println!(
+            "\n== device: push, pull, IndexedDB save, offline open, memory (headless Chromium) =="
+        );
+        let browser = tools::ensure_browser(ctx)?;
+        let file = out.join("device.json");
+        let server = ctx.target_dir().join("release/siteline-server");
+        let mut cmd = ctx.cargo();
+        cmd.args([
+            "run",
+            "--release",
+            "-p",
+            "siteline-e2e",
+            "--bin",
+            "bench_device",
+            "--",
+        ])
+        .arg("--out")
+        .arg(&file)
+        .arg("--server-bin")
+        .arg(&server)
+        .arg("--dist")
+        .arg(ctx.root.join("dist"))
+        .env("CHROMEDRIVER", &browser.chromedriver)
+        .env("CHROMIUM", &browser.chromium);
+        if o.quick {
+            cmd.args(["--complaints", "1000", "--pull-events", "10000"]);
+        }
+        ctx.run(&mut cmd, "device bench")?;
+        results.insert("device".into(), read_json(&file));
+    }
+    let summary = json!({
+        "unix_time": std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.as_secs())
+            .unwrap_or(0),
+        "quick": o.quick,
+        "cores": std::thread::available_parallelism().map(|n| n.get()).unwrap_or(0),
+        "seconds": started.elapsed().as_secs(),
+        "results": Value::Object(results),
+    });
+    let path = out.join("results.json");
+    let text = serde_json::to_string_pretty(&summary).map_err(|e| e.to_string())?;
+    std::fs::write(&path, text).map_err(|e| format!("{}: {e}", path.display()))?;
+    println!(
+        "\nbench: figures in {} ({} s)",
+        path.display(),
+        started.elapsed().as_secs()
+    );
+    Ok(())
+}
+
+/// Raw and brotli (quality 11, window 22) bytes of a buffer.
+fn brotli_len(bytes: &[u8]) -> Result<usize, String> {
+    let mut out = Vec::new();
+    let params = brotli::enc::BrotliEncoderParams {
+        quality: 11,
+        lgwin: 22,
+        ..Default::default()
+    };
+    brotli::BrotliCompress(&mut &bytes[..], &mut out, &params).map_err(|e| e.to_string())?;
+    Ok(out.len())
+}
+
+/// The wasm, js and css Trunk wrote to `dist`, raw and brotli, with the total.
+pub fn front_end_size(dist: &Path) -> Result<Value, String> {
+    let mut files: Vec<PathBuf> = std::fs::read_dir(dist)
+        .map_err(|e| format!("{}: {e}", dist.display()))?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| {
+            matches!(
+                p.extension().and_then(|x| x.to_str()),
+                Some("wasm" | "js" | "css")
+            )
+        })
+        .collect();
+    files.sort();
+    let mut rows = Vec::new();
+    let (mut raw_total, mut br_total) = (0usize, 0usize);
+    println!("{:<44} {:>10} {:>10}", "file", "raw B", "brotli B");
+    for f in &files {
+        let bytes = std::fs::read(f).map_err(|e| format!("{}: {e}", f.display()))?;
+        let br = brotli_len(&bytes)?;
+        let name = f
+            .file_name()
+            .map(|n| n.to_string_lossy().to_string())
+            .unwrap_or_default();
+        println!("{name:<44} {:>10} {br:>10}", bytes.len());
+        raw_total += bytes.len();
+        br_total += br;
+        rows.push(json!({"file": name, "raw": bytes.len(), "brotli": br}));
+    }
+    println!(
+        "{:<44} {raw_total:>10} {br_total:>10}  (target ≤ 250 KB brotli)",
+        "total"
+    );
+    Ok(json!({"files": rows, "raw_total": raw_total, "brotli_total": br_total}))
+}
