@@ -7,7 +7,7 @@ use crate::error::{Error, Result};
 use siteline_model::timelimit::Clock;
 use siteline_model::{Complaint, ComplaintId, Severity, Status, Timestamp};
 use sqlx::{SqliteConnection, SqlitePool};
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 
 const DAY_MS: i64 = 24 * 3600 * 1000;
 
@@ -53,25 +53,19 @@ async fn write_escalation(
 /// On first receipt of a complaint: if it repeats an earlier one of its site (same phone, or same
 /// place and category, within the site's window), marks it a repeat for reports and, if it is
 /// 轻微 and open, escalates it to 重要. Answers whether it escalated.
-/// Candidates come from the projection through its (site, phone) and (site, place, category)
-/// indexes, bounded by capture time.
+/// `state` is the complaint as just projected for `site`. Candidates come from the projection
+/// through its (site, phone) and (site, place, category) indexes, bounded by capture time, in one
+/// statement.
 pub(super) async fn escalate_repeat(
     conn: &mut SqliteConnection,
-    cid: ComplaintId,
+    state: &Complaint,
+    site: &str,
     clocks: &HashMap<String, Clock>,
     now: Timestamp,
 ) -> Result<bool> {
-    let row: Option<(String, String)> =
-        sqlx::query_as("SELECT site_code, state_json FROM complaints WHERE id = ?")
-            .bind(cid.to_string())
-            .fetch_optional(&mut *conn)
-            .await?;
-    let Some((site, json)) = row else {
-        return Ok(false);
-    };
-    let state = parse_state(&json)?;
+    let cid = state.id;
     let default_clock;
-    let clock = match clocks.get(&site) {
+    let clock = match clocks.get(site) {
         Some(c) => c,
         None => {
             default_clock = Clock::china();
@@ -80,43 +74,32 @@ pub(super) async fn escalate_repeat(
     };
     let until = state.captured_at.millis();
     let since = until.saturating_sub(clock.policy.repeat_window_days.saturating_mul(DAY_MS));
-    let mut found: BTreeMap<String, String> = BTreeMap::new();
-    if let Some(phone) = state.complainant.phone.as_deref().filter(|p| !p.is_empty()) {
-        let rows: Vec<(String, String)> = sqlx::query_as(
-            "SELECT id, state_json FROM complaints
-             WHERE site_code = ? AND phone = ? AND captured_at BETWEEN ? AND ? AND id <> ?",
-        )
-        .bind(&site)
-        .bind(phone)
-        .bind(since)
-        .bind(until)
-        .bind(cid.to_string())
-        .fetch_all(&mut *conn)
-        .await?;
-        found.extend(rows);
-    }
+    let phone = state.complainant.phone.as_deref().filter(|p| !p.is_empty());
     let place = state.location.trim();
-    if !place.is_empty() {
-        let rows: Vec<(String, String)> = sqlx::query_as(
-            "SELECT id, state_json FROM complaints
-             WHERE site_code = ? AND location_key = ? AND category = ?
-               AND captured_at BETWEEN ? AND ? AND id <> ?",
-        )
-        .bind(&site)
-        .bind(place)
-        .bind(&state.category)
-        .bind(since)
-        .bind(until)
-        .bind(cid.to_string())
-        .fetch_all(&mut *conn)
-        .await?;
-        found.extend(rows);
-    }
+    // An absent phone matches nothing (`phone = NULL`); an empty place is no match either.
+    let found: Vec<(String, String)> = sqlx::query_as(
+        "SELECT id, state_json FROM complaints
+         WHERE site_code = ?1 AND phone = ?2 AND captured_at BETWEEN ?3 AND ?4 AND id <> ?5
+         UNION
+         SELECT id, state_json FROM complaints
+         WHERE ?6 <> '' AND site_code = ?1 AND location_key = ?6 AND category = ?7
+           AND captured_at BETWEEN ?3 AND ?4 AND id <> ?5
+         ORDER BY 1",
+    )
+    .bind(site)
+    .bind(phone)
+    .bind(since)
+    .bind(until)
+    .bind(cid.to_string())
+    .bind(place)
+    .bind(&state.category)
+    .fetch_all(&mut *conn)
+    .await?;
     let candidates = found
-        .values()
-        .map(|j| parse_state(j))
+        .iter()
+        .map(|(_, j)| parse_state(j))
         .collect::<Result<Vec<_>>>()?;
-    let Some(earlier) = clock.repeat_of(&state, &candidates) else {
+    let Some(earlier) = clock.repeat_of(state, &candidates) else {
         return Ok(false);
     };
     // Every 二次投诉 counts in reports (重复投诉率); only a minor open one is raised to 重要.

@@ -145,7 +145,7 @@ pub(super) async fn report(pool: &SqlitePool, rq: &ReportQuery) -> Result<Report
         months.insert(month, t);
     }
     for [site, month, category, department, severity, channel] in overdue_now(pool, rq).await? {
-        let mut bump = |map: &mut HashMap<String, Tally>, key: String| {
+        let bump = |map: &mut HashMap<String, Tally>, key: String| {
             map.entry(key).or_default().late += 1;
         };
         bump(&mut sites, site);

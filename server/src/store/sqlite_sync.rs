@@ -1,16 +1,18 @@
-//! SQLite sync: gated idempotent push with numbering, escalation and projection in one transaction.
+//! SQLite sync: stored events, the projection row of a complaint, pull; the push is in sqlite_push.rs.
 
-use super::shared::{number_event, resolve_site, BatchStates, FOLD_VERSION};
-use super::{sqlite_attach, sqlite_escalate, sqlite_sites, ImportInfo, PushGate};
+use super::shared::{resolve_site, FOLD_VERSION};
+use super::{sqlite_attach, sqlite_sites};
 use crate::error::{Error, Result};
-use siteline_model::numbering::canonical;
 use siteline_model::report::ReportFacts;
-use siteline_model::sync::{PushResult, SyncedEvent};
-use siteline_model::time::CHINA_OFFSET_MINUTES;
+use siteline_model::sync::SyncedEvent;
 use siteline_model::timelimit::Clock;
 use siteline_model::{fold_one, Complaint, ComplaintId, Event, EventKind, Timestamp};
 use sqlx::{SqliteConnection, SqlitePool};
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
+
+#[path = "sqlite_push.rs"]
+mod push;
+pub(super) use push::push;
 
 pub(super) fn internal(what: &str, e: impl std::fmt::Display) -> Error {
     Error::Internal(format!("{what}: {e}"))
@@ -51,143 +53,6 @@ pub(super) async fn insert_event(
     .await?)
 }
 
-/// The answer for an event whose id is already stored: as the first time, or `id_conflict`.
-async fn answer_stored(conn: &mut SqliteConnection, ev: &Event) -> Result<Option<PushResult>> {
-    let row: Option<(i64, i64, String)> =
-        sqlx::query_as("SELECT seq, received_at, body FROM events WHERE id = ?")
-            .bind(ev.id.to_string())
-            .fetch_optional(&mut *conn)
-            .await?;
-    let Some((seq, received_at, body)) = row else {
-        return Ok(None);
-    };
-    Ok(Some(if parse_event(&body)? == *ev {
-        PushResult::Accepted {
-            seq: to_u64(seq),
-            received_at: Timestamp(received_at),
-        }
-    } else {
-        PushResult::Rejected {
-            code: "id_conflict".into(),
-            message: "another event with this id and different content is already stored".into(),
-        }
-    }))
-}
-
-pub(super) async fn push(
-    pool: &SqlitePool,
-    events: &[Event],
-    default_site: &str,
-    gate: &dyn PushGate,
-    import: Option<&ImportInfo>,
-    now: Timestamp,
-) -> Result<Vec<PushResult>> {
-    // IMMEDIATE takes the write lock up front: concurrent pushes serialize (busy_timeout waits)
-    // instead of failing to upgrade a read transaction. The gate sees the state as of this lock.
-    let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
-    let sites = sqlite_sites::known_sites(&mut tx).await?;
-    let clocks = sqlite_sites::clocks(&mut tx).await?;
-    let mut states = BatchStates::default();
-    let mut results = Vec::with_capacity(events.len());
-    let mut touched: Vec<ComplaintId> = Vec::new();
-    let mut seen: HashSet<ComplaintId> = HashSet::new();
-    let mut created: Vec<&Event> = Vec::new();
-    for ev in events {
-        if let Some(answer) = answer_stored(&mut tx, ev).await? {
-            results.push(answer);
-            continue;
-        }
-        let cid = ev.complaint_id;
-        if !states.is_loaded(cid) {
-            let stored = complaint_events(&mut tx, cid).await?;
-            states.load(cid, stored.into_iter().map(|e| e.event).collect());
-        }
-        if let Some(rejected) = gate.check(ev, states.state(cid)) {
-            results.push(rejected);
-            continue;
-        }
-        let seq = insert_event(&mut tx, ev, now)
-            .await?
-            .ok_or_else(|| Error::Internal("event appeared during the push".into()))?;
-        if let Some(import) = import {
-            sqlite_attach::record_import(&mut tx, ev.id, import, now).await?;
-        }
-        states.accept(ev);
-        results.push(PushResult::Accepted {
-            seq: to_u64(seq),
-            received_at: now,
-        });
-        if seen.insert(cid) {
-            touched.push(cid);
-        }
-        if matches!(ev.kind, EventKind::Created(_)) {
-            created.push(ev);
-        }
-    }
-    for ev in &created {
-        let named = match &ev.kind {
-            EventKind::Created(new) => new.site.as_str(),
-            _ => "",
-        };
-        assign_number(&mut tx, ev, resolve_site(named, &sites, default_site), now).await?;
-    }
-    for id in &touched {
-        refresh_projection(&mut tx, *id, &sites, default_site, &clocks).await?;
-    }
-    for ev in &created {
-        let cid = ev.complaint_id;
-        if sqlite_escalate::escalate_repeat(&mut tx, cid, &clocks, now).await? {
-            refresh_projection(&mut tx, cid, &sites, default_site, &clocks).await?;
-        }
-    }
-    tx.commit().await?;
-    Ok(results)
-}
-
-/// Gives a newly created complaint its canonical number, once, and appends the server event.
-async fn assign_number(
-    conn: &mut SqliteConnection,
-    created: &Event,
-    site_code: &str,
-    now: Timestamp,
-) -> Result<()> {
-    let cid = created.complaint_id.to_string();
-    let has: Option<String> =
-        sqlx::query_scalar("SELECT number FROM complaint_numbers WHERE complaint_id = ?")
-            .bind(&cid)
-            .fetch_optional(&mut *conn)
-            .await?;
-    if has.is_some() {
-        return Ok(());
-    }
-    let year = created.captured_at.year(CHINA_OFFSET_MINUTES);
-    let seq: i64 = sqlx::query_scalar(
-        "INSERT INTO number_counters (site_code, year, last_seq) VALUES (?, ?, 1)
-         ON CONFLICT (site_code, year) DO UPDATE SET last_seq = last_seq + 1
-         RETURNING last_seq",
-    )
-    .bind(site_code)
-    .bind(year)
-    .fetch_one(&mut *conn)
-    .await?;
-    let number = canonical(site_code, year, to_u64(seq));
-    sqlx::query(
-        "INSERT INTO complaint_numbers (complaint_id, site_code, year, seq, number) VALUES (?, ?, ?, ?, ?)",
-    )
-    .bind(&cid)
-    .bind(site_code)
-    .bind(year)
-    .bind(seq)
-    .bind(&number)
-    .execute(&mut *conn)
-    .await?;
-    let ev = number_event(created, number, now);
-    if insert_event(conn, &ev, now).await?.is_none() {
-        return Err(Error::Internal("server event id collided".into()));
-    }
-    Ok(())
-}
-
 /// The stored events of one complaint in seq order.
 pub(super) async fn complaint_events(
     conn: &mut SqliteConnection,
@@ -226,6 +91,33 @@ pub(super) async fn refresh_projection(
         .iter()
         .find(|e| matches!(e.event.kind, EventKind::Created(_)))
         .map_or(Timestamp(0), |e| e.received_at);
+    let p = Projection {
+        sites,
+        default_site,
+        clocks,
+    };
+    write_projection(conn, &state, received_at, true, &p).await?;
+    Ok(Some(state))
+}
+
+/// What a projection row needs besides the complaint: sites and their clocks.
+pub(super) struct Projection<'a> {
+    pub sites: &'a [String],
+    pub default_site: &'a str,
+    pub clocks: &'a HashMap<String, Clock>,
+}
+
+/// Upserts the projection row of a folded complaint (`received_at`: receipt of its `Created`)
+/// and its attachment references; `had_rows` false = nothing was stored of it before this push.
+pub(super) async fn write_projection(
+    conn: &mut SqliteConnection,
+    state: &Complaint,
+    received_at: Timestamp,
+    had_rows: bool,
+    p: &Projection<'_>,
+) -> Result<()> {
+    let id = state.id;
+    let (sites, default_site, clocks) = (p.sites, p.default_site, p.clocks);
     let state_json =
         serde_json::to_string(&state).map_err(|e| internal("state does not serialize", e))?;
     let phone = state.complainant.phone.as_deref().filter(|p| !p.is_empty());
@@ -286,8 +178,10 @@ pub(super) async fn refresh_projection(
     .bind(facts.repeat)
     .execute(&mut *conn)
     .await?;
-    sqlite_attach::set_complaint_attachments(conn, id, &state).await?;
-    Ok(Some(state))
+    if had_rows || !state.attachments.is_empty() {
+        sqlite_attach::set_complaint_attachments(conn, id, state).await?;
+    }
+    Ok(())
 }
 
 /// Re-folds every projection row written by an older server (run once when the store opens).
