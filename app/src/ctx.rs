@@ -8,7 +8,7 @@ use crate::logic::readiness::Estimate;
 use crate::logic::record;
 use crate::logic::upload::UploadRecord;
 use crate::store::prefs::{self, Session};
-use crate::store::{LocalStore, StoreError};
+use crate::store::{perf, LocalStore, StoreError};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use siteline_model::api::{CustomCategory, SiteInfo, UserInfo};
@@ -170,7 +170,11 @@ impl AppCtx {
                     let uploads = store.uploads().await.unwrap_or_default();
                     self.store.set_value(Some(store));
                     self.set_uploads(uploads);
-                    self.replica.set(Some(Replica::load(meta, events)));
+                    let (built, n) = (perf::now(), events.len());
+                    let replica = Replica::load(meta, events);
+                    perf::measure(perf::REPLICA_BUILT, built, n);
+                    self.replica.set(Some(replica));
+                    perf::mark_interactive_after_render();
                     self.poke_sync();
                 }
                 Err(e) => self.store_error.set(Some(e.to_string())),

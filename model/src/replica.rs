@@ -77,6 +77,28 @@ pub struct Replica {
     by_complaint: BTreeMap<ComplaintId, BTreeSet<EventId>>,
     complaints: BTreeMap<ComplaintId, Complaint>,
     meta: Option<ReplicaMeta>,
+    /// Indexes kept in step with `events` by `upsert`, so that what a sync batch or the header
+    /// asks costs the size of the answer, not the size of the replica:
+    /// pending events in push order (logical clock, id);
+    pending: BTreeSet<(u64, EventId)>,
+    /// pending events per complaint, per author and complaint, and rejected events per complaint
+    /// (only non-zero counts are kept).
+    pending_in: BTreeMap<ComplaintId, u32>,
+    pending_by_author: BTreeMap<String, BTreeMap<ComplaintId, u32>>,
+    rejected_in: BTreeMap<ComplaintId, u32>,
+}
+
+fn count_up<K: Ord>(map: &mut BTreeMap<K, u32>, key: K) {
+    *map.entry(key).or_default() += 1;
+}
+
+fn count_down<K: Ord>(map: &mut BTreeMap<K, u32>, key: &K) {
+    if let Some(n) = map.get_mut(key) {
+        *n -= 1;
+        if *n == 0 {
+            map.remove(key);
+        }
+    }
 }
 
 impl Replica {
@@ -160,7 +182,15 @@ impl Replica {
     fn upsert(&mut self, stored: Vec<StoredEvent>) {
         let mut touched = BTreeSet::new();
         for s in stored {
-            touched.insert(s.event.complaint_id);
+            // The fold reads events, not their sync state: an acknowledgement or a pulled copy of
+            // an event already here needs no re-fold (and an identical one no work at all).
+            match self.events.get(&s.event.id) {
+                Some(old) if *old == s => continue,
+                Some(old) if old.event == s.event => {}
+                _ => {
+                    touched.insert(s.event.complaint_id);
+                }
+            }
             if let Some(m) = self.meta.as_mut() {
                 m.lamport = m.lamport.max(s.event.lamport);
             }
@@ -168,6 +198,10 @@ impl Replica {
                 .entry(s.event.complaint_id)
                 .or_default()
                 .insert(s.event.id);
+            if let Some(old) = self.events.remove(&s.event.id) {
+                self.index(&old, false);
+            }
+            self.index(&s, true);
             self.events.insert(s.event.id, s);
         }
         for cid in touched {
@@ -182,6 +216,32 @@ impl Replica {
         }
     }
 
+    /// Adds (`add`) or removes one stored event's entries in the sync indexes.
+    fn index(&mut self, s: &StoredEvent, add: bool) {
+        let (e, cid) = (&s.event, s.event.complaint_id);
+        match (&s.sync, add) {
+            (SyncState::Pending, true) => {
+                self.pending.insert((e.lamport, e.id));
+                count_up(&mut self.pending_in, cid);
+                let by = self.pending_by_author.entry(e.author.clone()).or_default();
+                count_up(by, cid);
+            }
+            (SyncState::Pending, false) => {
+                self.pending.remove(&(e.lamport, e.id));
+                count_down(&mut self.pending_in, &cid);
+                if let Some(by) = self.pending_by_author.get_mut(&e.author) {
+                    count_down(by, &cid);
+                    if by.is_empty() {
+                        self.pending_by_author.remove(&e.author);
+                    }
+                }
+            }
+            (SyncState::Rejected { .. }, true) => count_up(&mut self.rejected_in, cid),
+            (SyncState::Rejected { .. }, false) => count_down(&mut self.rejected_in, &cid),
+            (SyncState::Synced { .. }, _) => {}
+        }
+    }
+
     /// Up to `max` pending events, in logical order (a complaint's `Created` goes before its updates).
     pub fn pending_batch(&self, max: usize) -> Vec<Event> {
         self.pending_batch_by(max, None)
@@ -190,15 +250,41 @@ impl Replica {
     /// Like `pending_batch`, limited to one author's events: on a shared tablet each user's
     /// records are sent with that user's own login, and the others wait for theirs.
     pub fn pending_batch_by(&self, max: usize, author: Option<&str>) -> Vec<Event> {
-        let mut v: Vec<&Event> = self
-            .events
-            .values()
-            .filter(|s| s.sync == SyncState::Pending)
-            .filter(|s| author.is_none_or(|a| s.event.author == a))
-            .map(|s| &s.event)
-            .collect();
-        v.sort_by_key(|e| (e.lamport, e.id));
-        v.into_iter().take(max).cloned().collect()
+        self.pending_events()
+            .filter(|e| author.is_none_or(|a| e.author == a))
+            .take(max)
+            .cloned()
+            .collect()
+    }
+
+    /// Every pending event in push order (logical clock, then id), without copying.
+    pub fn pending_events(&self) -> impl Iterator<Item = &Event> + '_ {
+        self.pending
+            .iter()
+            .filter_map(|(_, id)| self.events.get(id).map(|s| &s.event))
+    }
+
+    /// Records (complaints) with pending events, per author of those events.
+    pub fn pending_records_by_author(&self) -> BTreeMap<String, usize> {
+        self.pending_by_author
+            .iter()
+            .map(|(a, ids)| (a.clone(), ids.len()))
+            .collect()
+    }
+
+    /// Whether some of this complaint's events are not yet on the server.
+    pub fn has_pending(&self, id: &ComplaintId) -> bool {
+        self.pending_in.contains_key(id)
+    }
+
+    /// Whether the server refused some of this complaint's events.
+    pub fn has_rejected(&self, id: &ComplaintId) -> bool {
+        self.rejected_in.contains_key(id)
+    }
+
+    /// Complaints with a refused event.
+    pub fn rejected_records(&self) -> usize {
+        self.rejected_in.len()
     }
 
     /// The change that records the server's answers to a push.
@@ -228,15 +314,20 @@ impl Replica {
 
     /// The change that stores a pulled page and advances the cursor (persist both in one transaction).
     pub fn pulled(&self, page: &PullResponse) -> Change {
+        self.pulled_page(page.clone())
+    }
+
+    /// Like `pulled`, taking the page (no copy of its events).
+    pub fn pulled_page(&self, page: PullResponse) -> Change {
         let mut meta = self.meta().clone();
         meta.cursor = meta.cursor.max(page.next_cursor);
         let events = page
             .events
-            .iter()
+            .into_iter()
             .map(|se| {
                 meta.lamport = meta.lamport.max(se.event.lamport);
                 StoredEvent {
-                    event: se.event.clone(),
+                    event: se.event,
                     sync: SyncState::Synced {
                         seq: se.seq,
                         received_at: se.received_at,
@@ -276,13 +367,9 @@ impl Replica {
 
     /// Sync summary of one complaint.
     pub fn record_sync(&self, id: &ComplaintId) -> RecordSync {
-        let evs = self.events_of(id);
-        if evs.iter().any(|s| s.sync == SyncState::Pending) {
+        if self.has_pending(id) {
             RecordSync::Pending
-        } else if evs
-            .iter()
-            .any(|s| matches!(s.sync, SyncState::Rejected { .. }))
-        {
+        } else if self.has_rejected(id) {
             RecordSync::Rejected
         } else {
             RecordSync::Synced
@@ -303,13 +390,7 @@ impl Replica {
 
     /// Number of records (complaints) with events not yet on the server.
     pub fn pending_records(&self) -> usize {
-        let ids: BTreeSet<ComplaintId> = self
-            .events
-            .values()
-            .filter(|s| s.sync == SyncState::Pending)
-            .map(|s| s.event.complaint_id)
-            .collect();
-        ids.len()
+        self.pending_in.len()
     }
 
     pub fn event_count(&self) -> usize {

@@ -3,6 +3,7 @@
 use super::*;
 use crate::complaint::{Channel, Complainant, Severity, Status};
 use crate::sync::SyncedEvent;
+use std::collections::{BTreeMap, BTreeSet};
 
 fn device(n: u8) -> Replica {
     Replica::load(ReplicaMeta::new(DeviceId::new_v7(1, [n; 10])), vec![])
@@ -168,4 +169,116 @@ fn shared_tablet_pushes_only_the_logged_in_authors_events() {
     assert_eq!(r.pending_batch(10).len(), 2);
     // Alice's record still counts as unsynced on the device.
     assert_eq!(r.pending_records(), 2);
+}
+
+/// The sync indexes, recomputed the slow way from the events.
+fn check_indexes(r: &Replica) {
+    let mut pending: Vec<&Event> = r
+        .events
+        .values()
+        .filter(|s| s.sync == SyncState::Pending)
+        .map(|s| &s.event)
+        .collect();
+    pending.sort_by_key(|e| (e.lamport, e.id));
+    let fast: Vec<EventId> = r.pending_events().map(|e| e.id).collect();
+    assert_eq!(fast, pending.iter().map(|e| e.id).collect::<Vec<_>>());
+    let mut by_author: BTreeMap<String, BTreeSet<ComplaintId>> = BTreeMap::new();
+    for e in &pending {
+        by_author
+            .entry(e.author.clone())
+            .or_default()
+            .insert(e.complaint_id);
+    }
+    let want: BTreeMap<String, usize> = by_author
+        .iter()
+        .map(|(a, s)| (a.clone(), s.len()))
+        .collect();
+    assert_eq!(r.pending_records_by_author(), want);
+    let pending_ids: BTreeSet<ComplaintId> = pending.iter().map(|e| e.complaint_id).collect();
+    assert_eq!(r.pending_records(), pending_ids.len());
+    let rejected_ids: BTreeSet<ComplaintId> = r
+        .events
+        .values()
+        .filter(|s| matches!(s.sync, SyncState::Rejected { .. }))
+        .map(|s| s.event.complaint_id)
+        .collect();
+    assert_eq!(r.rejected_records(), rejected_ids.len());
+    for id in r.complaints().keys() {
+        assert_eq!(r.has_pending(id), pending_ids.contains(id));
+        assert_eq!(r.has_rejected(id), rejected_ids.contains(id));
+    }
+}
+
+#[test]
+fn sync_indexes_follow_saves_acks_rejections_pulls_and_reloads() {
+    let mut r = device(1);
+    let mut ids = vec![];
+    for i in 0..6u8 {
+        let author = if i % 2 == 0 { "alice" } else { "bob" };
+        let ch = r.prepare_new(fields("x"), author, Timestamp(i64::from(i)), rnd(i));
+        ids.push(ch.events[0].event.complaint_id);
+        r.apply(ch);
+        check_indexes(&r);
+    }
+    let note = r.prepare(
+        ids[0],
+        EventKind::NoteAdded { text: "n".into() },
+        "bob",
+        Timestamp(9),
+        rnd(40),
+    );
+    r.apply(note);
+    check_indexes(&r);
+    assert_eq!(r.pending_records_by_author()["bob"], 4);
+    // Acknowledge alice's first two events, refuse one of bob's.
+    let batch = r.pending_batch_by(2, Some("alice"));
+    let mut outcomes: Vec<PushOutcome> = batch
+        .iter()
+        .map(|e| PushOutcome {
+            id: e.id,
+            result: PushResult::Accepted {
+                seq: 1,
+                received_at: Timestamp(5),
+            },
+        })
+        .collect();
+    outcomes.push(PushOutcome {
+        id: r.pending_batch_by(1, Some("bob"))[0].id,
+        result: PushResult::Rejected {
+            code: "forbidden".into(),
+            message: "m".into(),
+        },
+    });
+    let before = r.complaints().clone();
+    let ack = r.ack(&outcomes);
+    r.apply(ack.clone());
+    check_indexes(&r);
+    assert_eq!(
+        r.complaints(),
+        &before,
+        "an acknowledgement changes no complaint"
+    );
+    assert_eq!(r.rejected_records(), 1);
+    // The same change again is a no-op; a reload from storage builds the same indexes.
+    r.apply(ack);
+    check_indexes(&r);
+    let stored: Vec<StoredEvent> = r.events.values().cloned().collect();
+    let again = Replica::load(r.meta().clone(), stored);
+    check_indexes(&again);
+    assert_eq!(again.pending_events().count(), r.pending_events().count());
+    // Pulling one of our pending events back marks it synced.
+    let e = r.pending_batch(1)[0].clone();
+    let page = PullResponse {
+        events: vec![SyncedEvent {
+            seq: 3,
+            received_at: Timestamp(6),
+            event: e.clone(),
+        }],
+        next_cursor: 3,
+        has_more: false,
+    };
+    let ch = r.pulled(&page);
+    r.apply(ch);
+    check_indexes(&r);
+    assert!(r.pending_events().all(|p| p.id != e.id));
 }

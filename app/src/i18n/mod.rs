@@ -50,6 +50,7 @@ keys! {
     NewComplaint => "登记投诉", "New complaint";
     Board => "看板", "Board";
     NoComplaints => "暂无投诉记录", "No complaints yet";
+    ShowMore => "显示更多", "Show more";
     Description => "事件经过", "What happened";
     Location => "地点", "Location";
     LocationHint => "可选项目位置或最近地点，也可直接输入", "Pick a site location or a recent one, or type freely";

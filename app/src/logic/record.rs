@@ -35,13 +35,10 @@ pub fn record_state(
     id: &ComplaintId,
     in_flight: &BTreeSet<ComplaintId>,
 ) -> RecordState {
-    let evs = r.events_of(id);
-    if evs
-        .iter()
-        .any(|s| matches!(s.sync, SyncState::Rejected { .. }))
-    {
+    // Index lookups: this runs for every row and card on every replica change.
+    if r.has_rejected(id) {
         RecordState::Rejected
-    } else if evs.iter().any(|s| s.sync == SyncState::Pending) {
+    } else if r.has_pending(id) {
         if in_flight.contains(id) {
             RecordState::Sending
         } else {
@@ -91,11 +88,7 @@ pub fn discard_plan(r: &Replica, id: &ComplaintId) -> Vec<EventId> {
 
 /// Records with unsent events, per author (a record counts once per author).
 pub fn pending_by_author(r: &Replica) -> BTreeMap<String, usize> {
-    let mut seen: BTreeMap<String, BTreeSet<ComplaintId>> = BTreeMap::new();
-    for e in r.pending_batch(usize::MAX) {
-        seen.entry(e.author).or_default().insert(e.complaint_id);
-    }
-    seen.into_iter().map(|(a, ids)| (a, ids.len())).collect()
+    r.pending_records_by_author()
 }
 
 /// Up to `max` of `author`'s pending events to push now, in logical order. An event waits while
@@ -103,31 +96,37 @@ pub fn pending_by_author(r: &Replica) -> BTreeMap<String, usize> {
 /// dispatch on the shared tablet waits for the staff member's `Created`), so it is never refused
 /// only because its record has not arrived yet.
 pub fn push_batch(r: &Replica, author: &str, max: usize) -> Vec<siteline_model::Event> {
-    let all = r.pending_batch(usize::MAX);
-    let mut blocked: BTreeMap<ComplaintId, u64> = BTreeMap::new();
-    for e in &all {
-        if e.author != author {
-            let l = blocked.entry(e.complaint_id).or_insert(e.lamport);
-            *l = (*l).min(e.lamport);
+    // One pass over the pending events in logical order, stopping once the batch is full: a
+    // record is blocked from the first (lowest-clock) pending event of someone else on it. Events
+    // of equal clock are taken as a group, so a tie blocks too (`lamport < first other`).
+    let mut blocked: BTreeSet<ComplaintId> = BTreeSet::new();
+    let mut out = Vec::new();
+    let mut pending = r.pending_events().peekable();
+    while let Some(first) = pending.next() {
+        let mut group = vec![first];
+        while let Some(e) = pending.next_if(|e| e.lamport == first.lamport) {
+            group.push(e);
+        }
+        for e in &group {
+            if e.author != author {
+                blocked.insert(e.complaint_id);
+            }
+        }
+        for e in group {
+            if e.author == author && !blocked.contains(&e.complaint_id) {
+                out.push(e.clone());
+                if out.len() == max {
+                    return out;
+                }
+            }
         }
     }
-    all.into_iter()
-        .filter(|e| e.author == author)
-        .filter(|e| blocked.get(&e.complaint_id).is_none_or(|l| e.lamport < *l))
-        .take(max)
-        .collect()
+    out
 }
 
 /// Number of records with a refused event.
 pub fn rejected_records(r: &Replica) -> usize {
-    r.complaints()
-        .keys()
-        .filter(|id| {
-            r.events_of(id)
-                .iter()
-                .any(|s| matches!(s.sync, SyncState::Rejected { .. }))
-        })
-        .count()
+    r.rejected_records()
 }
 
 /// Hashes of the photos an event references.

@@ -15,6 +15,9 @@ use siteline_model::timelimit::DeadlineState;
 use siteline_model::{Complaint, Role};
 use std::time::Duration;
 
+/// Rows shown at first, and added by each press of "show more".
+const ROWS_STEP: usize = 100;
+
 #[component]
 pub fn ListPage() -> impl IntoView {
     let ctx = use_ctx();
@@ -23,26 +26,35 @@ pub fn ListPage() -> impl IntoView {
     let kind = Memo::new(move |_| user.with(|u| u.as_ref().map(work_list_kind)));
     let role = Memo::new(move |_| user.with(|u| u.as_ref().map(|u| u.role)));
     let dept = Memo::new(move |_| user.with(|u| u.as_ref().and_then(|u| u.department.clone())));
-    let rows = Memo::new(move |_| {
+    // A device may hold tens of thousands of records: only the first `limit` rows are built and
+    // rendered (more on request), so opening the app and each sync stay fast.
+    let limit = RwSignal::new(ROWS_STEP);
+    let listed = Memo::new(move |_| {
         let t = now.get();
+        let limit = limit.get();
         user.with(|u| {
-            let Some(u) = u else { return vec![] };
+            let Some(u) = u else { return (0, vec![]) };
             ctx.replica.with(|r| {
-                let Some(r) = r else { return vec![] };
+                let Some(r) = r else { return (0, vec![]) };
                 ctx.in_flight.with(|flying| {
                     ctx.clock.with(|clock| {
-                        work_list(u, r.complaints().values())
-                            .into_iter()
+                        let all = work_list(u, r.complaints().values());
+                        let rows = all
+                            .iter()
+                            .take(limit)
                             .map(|c| {
                                 let worst = worst_state(&clock.deadlines(c, t));
-                                (c.clone(), record_state(r, &c.id, flying), worst)
+                                ((*c).clone(), record_state(r, &c.id, flying), worst)
                             })
-                            .collect::<Vec<(Complaint, RecordState, Option<DeadlineState>)>>()
+                            .collect::<Vec<(Complaint, RecordState, Option<DeadlineState>)>>();
+                        (all.len(), rows)
                     })
                 })
             })
         })
     });
+    let total = Memo::new(move |_| listed.with(|l| l.0));
+    let rows = Memo::new(move |_| listed.with(|l| l.1.clone()));
     let title = move || match kind.get() {
         Some(WorkList::Department) => {
             let d = dept
@@ -111,6 +123,11 @@ pub fn ListPage() -> impl IntoView {
                     }
                 />
             </ul>
+            <Show when=move || { total.get() > rows.with(Vec::len) }>
+                <button type="button" data-testid="more-rows" on:click=move |_| limit.update(|n| *n += ROWS_STEP)>
+                    {move || ctx.t(K::ShowMore)} " (" {move || rows.with(Vec::len)} " / " {move || total.get()} ")"
+                </button>
+            </Show>
         </section>
     }
 }

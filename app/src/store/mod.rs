@@ -3,6 +3,7 @@
 //! Every change is committed in ONE transaction before the in-memory replica applies it.
 
 pub mod blobs;
+pub mod perf;
 pub mod prefs;
 
 use crate::logic::upload::UploadRecord;
@@ -104,6 +105,7 @@ impl LocalStore {
         &self,
         new_device: impl FnOnce() -> DeviceId,
     ) -> Result<(ReplicaMeta, Vec<StoredEvent>), StoreError> {
+        let started = perf::now();
         let tx = self
             .db
             .transaction(&[EVENTS, META], TransactionMode::ReadOnly)?;
@@ -113,10 +115,12 @@ impl LocalStore {
             .await?;
         let raw_events = tx.object_store(EVENTS)?.get_all(None, None)?.await?;
         tx.await?;
+        perf::measure(perf::STORE_READ, started, raw_events.len());
         let mut events = Vec::with_capacity(raw_events.len());
         for v in raw_events {
             events.push(from_js::<StoredEvent>(&v)?);
         }
+        perf::measure(perf::STORE_LOAD, started, events.len());
         let meta = match meta_raw {
             Some(v) => from_js::<ReplicaMeta>(&v)?,
             None => {
@@ -146,6 +150,7 @@ impl LocalStore {
         uploads: &[UploadRecord],
         discard: &[EventId],
     ) -> Result<(), StoreError> {
+        let started = perf::now();
         let tx = self
             .db
             .transaction(&[EVENTS, META, BLOBS, UPLOADS], TransactionMode::ReadWrite)?;
@@ -175,7 +180,9 @@ impl LocalStore {
         }
         tx.object_store(META)?
             .put(&to_js(&change.meta)?, Some(&JsValue::from_str(META_KEY)))?;
-        commit(tx).await
+        let result = commit(tx).await;
+        perf::measure(perf::STORE_WRITE, started, change.events.len());
+        result
     }
 }
 

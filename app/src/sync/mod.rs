@@ -17,7 +17,7 @@ use crate::web::{locks, storage};
 use gloo_timers::future::TimeoutFuture;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use siteline_model::sync::{Backoff, DEFAULT_PULL, PUSH_BATCH};
+use siteline_model::sync::{Backoff, MAX_PULL, MAX_PUSH, PUSH_BATCH};
 
 #[derive(Debug, thiserror::Error)]
 pub enum SyncError {
@@ -180,23 +180,26 @@ fn check_session(ctx: AppCtx) {
     }
 }
 
-/// Pushes `author`'s pending events in batches.
+/// Pushes `author`'s pending events in batches: the first small (the first records show as sent
+/// quickly, and a tab closed early loses little work), then doubling up to what the server takes
+/// in one request (fewer round trips and fewer re-renders for a long outbox).
 async fn push_author(ctx: AppCtx, api: &Api, author: &str) -> Result<(), SyncError> {
+    let mut size = PUSH_BATCH;
     loop {
         let batch = ctx.replica.with_untracked(|r| {
             r.as_ref()
-                .map(|r| record::push_batch(r, author, PUSH_BATCH))
+                .map(|r| record::push_batch(r, author, size))
                 .unwrap_or_default()
         });
         if batch.is_empty() {
             return Ok(());
         }
         let before = batch.len();
+        // Stays set until the acknowledgement is applied (one re-render per batch, not two);
+        // `run_locked` clears it when the run ends, also on failure.
         ctx.in_flight
             .set(batch.iter().map(|e| e.complaint_id).collect());
-        let answer = api.push(batch).await;
-        ctx.in_flight.set(Default::default());
-        let answer = answer?;
+        let answer = api.push(batch).await?;
         let change = ctx
             .replica
             .with_untracked(|r| r.as_ref().map(|r| r.ack(&answer.results)));
@@ -205,25 +208,40 @@ async fn push_author(ctx: AppCtx, api: &Api, author: &str) -> Result<(), SyncErr
             return Err(SyncError::NoProgress);
         }
         ctx.commit(change).await?;
+        size = (size * 2).min(MAX_PUSH);
     }
 }
 
-/// Pulls everything new.
+/// Pulls everything new, in the largest pages the server gives. The next page is fetched while
+/// the current one is being committed; it is applied only after that commit succeeded, so the
+/// stored cursor still never runs ahead of the stored events.
 async fn pull(ctx: AppCtx, api: &Api) -> Result<(), SyncError> {
+    let cursor = ctx
+        .replica
+        .with_untracked(|r| r.as_ref().map_or(0, |r| r.meta().cursor));
+    let mut page = api.pull(cursor, MAX_PULL).await?;
     loop {
-        let cursor = ctx
-            .replica
-            .with_untracked(|r| r.as_ref().map_or(0, |r| r.meta().cursor));
-        let page = api.pull(cursor, DEFAULT_PULL).await?;
+        let more = page.has_more && !page.events.is_empty();
+        let next_cursor = page.next_cursor;
         let change = ctx
             .replica
-            .with_untracked(|r| r.as_ref().map(|r| r.pulled(&page)));
+            .with_untracked(|r| r.as_ref().map(|r| r.pulled_page(page)));
         let Some(change) = change else { break };
         // Events and the new cursor are committed together: the cursor never runs ahead of the data.
-        ctx.commit(change).await?;
-        if !page.has_more || page.events.is_empty() {
+        if !more {
+            // Nothing new (the periodic sync): no write, and no re-render of every page.
+            let same = ctx.replica.with_untracked(|r| {
+                r.as_ref()
+                    .is_some_and(|r| change.events.is_empty() && *r.meta() == change.meta)
+            });
+            if !same {
+                ctx.commit(change).await?;
+            }
             break;
         }
+        let (committed, next) = futures::join!(ctx.commit(change), api.pull(next_cursor, MAX_PULL));
+        committed?;
+        page = next?;
     }
     Ok(())
 }

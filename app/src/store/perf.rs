@@ -1,0 +1,83 @@
+//! Measurement hooks for the device benchmark (`tests/src/devbench`): User Timing entries only.
+//!
+//! The app records, and never reads back:
+//! - `siteline:store-write` — a measure around every IndexedDB commit of events (a save, an ack, a
+//!   pulled page), `detail.events` = how many events it wrote;
+//! - `siteline:store-load` — a measure around reading the replica from IndexedDB at start-up
+//!   (`detail.events`), of which `siteline:store-read` is the IndexedDB part (the rest is parsing);
+//!   `siteline:replica-built` — a measure of building the in-memory replica;
+//! - `siteline:interactive` — a mark once the first page has rendered with the replica loaded.
+//!
+//! The bench reads them with `performance.getEntriesByName(…)`. Each costs microseconds; they
+//! change no behaviour. Measures are cleared by the bench, and only the last 1000 store writes are
+//! kept so that a long-running tab does not grow the timeline without bound.
+
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsValue;
+
+pub const STORE_WRITE: &str = "siteline:store-write";
+pub const STORE_LOAD: &str = "siteline:store-load";
+pub const STORE_READ: &str = "siteline:store-read";
+pub const REPLICA_BUILT: &str = "siteline:replica-built";
+pub const INTERACTIVE: &str = "siteline:interactive";
+const KEEP_WRITES: u32 = 1000;
+
+#[wasm_bindgen]
+extern "C" {
+    #[wasm_bindgen(js_namespace = performance, js_name = now)]
+    fn perf_now() -> f64;
+    #[wasm_bindgen(js_namespace = performance, js_name = mark, catch)]
+    fn perf_mark(name: &str) -> Result<JsValue, JsValue>;
+    #[wasm_bindgen(js_namespace = performance, js_name = measure, catch)]
+    fn perf_measure(name: &str, options: &JsValue) -> Result<JsValue, JsValue>;
+    #[wasm_bindgen(js_namespace = performance, js_name = clearMeasures)]
+    fn perf_clear_measures(name: &str);
+    #[wasm_bindgen(js_namespace = window, js_name = requestAnimationFrame)]
+    fn request_animation_frame(f: &Closure<dyn FnMut()>) -> JsValue;
+}
+
+thread_local! {
+    static WRITES: std::cell::Cell<u32> = const { std::cell::Cell::new(0) };
+}
+
+/// `performance.now()` in milliseconds.
+pub fn now() -> f64 {
+    perf_now()
+}
+
+/// Records `name` from `start` (a `now()` value) to now, with `detail.events = events`.
+pub fn measure(name: &str, start: f64, events: usize) {
+    if name == STORE_WRITE {
+        let n = WRITES.with(|w| {
+            w.set(w.get() + 1);
+            w.get()
+        });
+        if n > KEEP_WRITES {
+            perf_clear_measures(STORE_WRITE);
+            WRITES.with(|w| w.set(1));
+        }
+    }
+    let detail = crate::web::object(&[("events", JsValue::from_f64(events as f64))]);
+    let options = crate::web::object(&[
+        ("start", JsValue::from_f64(start)),
+        ("end", JsValue::from_f64(perf_now())),
+        ("detail", detail.into()),
+    ]);
+    let _ = perf_measure(name, &options.into());
+}
+
+/// Marks `siteline:interactive` at the next animation frame, i.e. after the reactive updates
+/// that the replica just triggered have rendered (they run as microtasks before it). Once.
+pub fn mark_interactive_after_render() {
+    thread_local! {
+        static DONE: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+    }
+    if DONE.with(|d| d.replace(true)) {
+        return;
+    }
+    let f = Closure::<dyn FnMut()>::new(|| {
+        let _ = perf_mark(INTERACTIVE);
+    });
+    let _ = request_animation_frame(&f);
+    f.forget();
+}
