@@ -4,6 +4,7 @@ mod app;
 mod browser;
 pub mod chaos;
 mod config;
+pub mod devbench;
 pub mod inject;
 pub mod png;
 mod procs;
