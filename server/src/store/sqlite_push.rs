@@ -2,7 +2,7 @@
 
 use super::super::shared::{number_event, resolve_site, BatchStates};
 use super::super::{sqlite_attach, sqlite_escalate, sqlite_sites, ImportInfo, PushGate};
-use super::{insert_event, internal, parse_event, refresh_projection, to_u64};
+use super::{internal, parse_event, refresh_projection, to_u64};
 use super::{write_projection, Projection};
 use crate::error::{Error, Result};
 use siteline_model::numbering::canonical;
@@ -133,41 +133,42 @@ pub(in crate::store) async fn push(
         }
         states.load(*cid, l.events);
     }
-    let mut inserted: HashMap<EventId, (i64, &Event)> = HashMap::new();
-    let mut results = Vec::with_capacity(events.len());
+    // Gated in memory first; the accepted events are then stored with multi-row statements.
+    let mut accepted: HashMap<EventId, &Event> = HashMap::new();
+    let mut to_store: Vec<&Event> = Vec::new();
+    // Per event: its answer now, or the index in `to_store` whose seq answers it.
+    let mut answers: Vec<Result<PushResult, usize>> = Vec::with_capacity(events.len());
     let mut touched: Vec<ComplaintId> = Vec::new();
     seen.clear();
     let mut created: Vec<&Event> = Vec::new();
     for ev in events {
         if let Some((seq, at, body)) = stored.get(&ev.id.to_string()) {
-            results.push(answer_stored(
+            answers.push(Ok(answer_stored(
                 parse_event(body)? == *ev,
                 *seq,
                 Timestamp(*at),
-            ));
+            )));
             continue;
         }
-        if let Some((seq, first)) = inserted.get(&ev.id) {
-            results.push(answer_stored(*first == ev, *seq, now));
+        if let Some(first) = accepted.get(&ev.id) {
+            // The same id twice in one batch: the first is stored, the second answered like it.
+            let at = to_store.iter().position(|e| e.id == ev.id).unwrap_or(0);
+            answers.push(if *first == ev {
+                Err(at)
+            } else {
+                Ok(answer_stored(false, 0, now))
+            });
             continue;
         }
         let cid = ev.complaint_id;
         if let Some(rejected) = gate.check(ev, states.state(cid)) {
-            results.push(rejected);
+            answers.push(Ok(rejected));
             continue;
         }
-        let seq = insert_event(&mut tx, ev, now)
-            .await?
-            .ok_or_else(|| Error::Internal("event appeared during the push".into()))?;
-        if let Some(import) = import {
-            sqlite_attach::record_import(&mut tx, ev.id, import, now).await?;
-        }
         states.accept(ev);
-        inserted.insert(ev.id, (seq, ev));
-        results.push(PushResult::Accepted {
-            seq: to_u64(seq),
-            received_at: now,
-        });
+        accepted.insert(ev.id, ev);
+        answers.push(Err(to_store.len()));
+        to_store.push(ev);
         if seen.insert(cid) {
             touched.push(cid);
         }
@@ -176,6 +177,31 @@ pub(in crate::store) async fn push(
             first_received.entry(cid).or_insert(now);
         }
     }
+    let seqs = insert_events(&mut tx, &to_store, now).await?;
+    if seqs.len() != to_store.len() {
+        return Err(Error::Internal("an event appeared during the push".into()));
+    }
+    if let Some(import) = import {
+        for ev in &to_store {
+            sqlite_attach::record_import(&mut tx, ev.id, import, now).await?;
+        }
+    }
+    let results = answers
+        .into_iter()
+        .map(|a| match a {
+            Ok(answer) => Ok(answer),
+            Err(i) => {
+                let seq = to_store
+                    .get(i)
+                    .and_then(|ev| seqs.get(&ev.id))
+                    .ok_or_else(|| Error::Internal("stored event has no seq".into()))?;
+                Ok(PushResult::Accepted {
+                    seq: to_u64(*seq),
+                    received_at: now,
+                })
+            }
+        })
+        .collect::<Result<Vec<_>>>()?;
     for ev in assign_numbers(&mut tx, &created, &sites, default_site, &fresh, now).await? {
         states.accept(&ev);
     }
@@ -288,19 +314,24 @@ async fn assign_numbers(
         });
         q.build().execute(&mut *conn).await?;
     }
-    insert_server_events(conn, &out, now).await?;
+    let server_events: Vec<&Event> = out.iter().collect();
+    if insert_events(conn, &server_events, now).await?.len() != out.len() {
+        return Err(Error::Internal("server event id collided".into()));
+    }
     Ok(out)
 }
 
 /// Rows per multi-row INSERT (9 parameters an event: far below SQLite's limit).
 const ROWS_PER_INSERT: usize = 100;
 
-/// Appends events the server wrote (new ids), a multi-row statement per `ROWS_PER_INSERT`.
-async fn insert_server_events(
+/// Stores new events (ids not stored), a multi-row statement per `ROWS_PER_INSERT`, in the
+/// given order (so their seqs ascend in it); answers the seq of each stored one by id.
+async fn insert_events(
     conn: &mut SqliteConnection,
-    events: &[Event],
+    events: &[&Event],
     now: Timestamp,
-) -> Result<()> {
+) -> Result<HashMap<EventId, i64>> {
+    let mut seqs = HashMap::with_capacity(events.len());
     for part in events.chunks(ROWS_PER_INSERT) {
         let bodies = part
             .iter()
@@ -322,11 +353,12 @@ async fn insert_server_events(
                 .push_bind(now.millis())
                 .push_bind(body);
         });
-        q.push(" ON CONFLICT (id) DO NOTHING");
-        let done = q.build().execute(&mut *conn).await?;
-        if done.rows_affected() != part.len() as u64 {
-            return Err(Error::Internal("server event id collided".into()));
+        q.push(" ON CONFLICT (id) DO NOTHING RETURNING id, seq");
+        let rows: Vec<(String, i64)> = q.build_query_as().fetch_all(&mut *conn).await?;
+        for (id, seq) in rows {
+            let id: EventId = id.parse().map_err(|e| internal("stored event id", e))?;
+            seqs.insert(id, seq);
         }
     }
-    Ok(())
+    Ok(seqs)
 }

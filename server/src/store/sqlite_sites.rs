@@ -66,6 +66,7 @@ pub(super) async fn known_sites(conn: &mut SqliteConnection) -> Result<Vec<Strin
 }
 
 /// Every site (or only `only`), default first, with everything a device needs offline.
+/// Four queries whatever the number of sites (a push reads this for its gate and clocks).
 pub(super) async fn list_sites(
     conn: &mut SqliteConnection,
     only: Option<&str>,
@@ -77,14 +78,51 @@ pub(super) async fn list_sites(
     .bind(only)
     .fetch_all(&mut *conn)
     .await?;
+    let mut locations: HashMap<String, Vec<(i64, Option<i64>, String)>> = HashMap::new();
+    let rows: Vec<(String, i64, Option<i64>, String)> = sqlx::query_as(
+        "SELECT site_code, id, parent_id, name FROM locations
+         WHERE ?1 IS NULL OR site_code = ?1 ORDER BY site_code, sort, id",
+    )
+    .bind(only)
+    .fetch_all(&mut *conn)
+    .await?;
+    for (site, id, parent, name) in rows {
+        locations.entry(site).or_default().push((id, parent, name));
+    }
+    let mut days: HashMap<String, Vec<SiteDay>> = HashMap::new();
+    let rows: Vec<(String, String, String)> = sqlx::query_as(
+        "SELECT site_code, date, kind FROM site_days
+         WHERE ?1 IS NULL OR site_code = ?1 ORDER BY site_code, date",
+    )
+    .bind(only)
+    .fetch_all(&mut *conn)
+    .await?;
+    for (site, date, kind) in rows {
+        let kind = match kind.as_str() {
+            "off" => DayKind::Off,
+            "work" => DayKind::Work,
+            other => return Err(internal("stored day kind", other)),
+        };
+        days.entry(site).or_default().push(SiteDay { date, kind });
+    }
+    let mut categories: HashMap<String, Vec<CustomCategory>> = HashMap::new();
+    let rows: Vec<(String, String, String, String, String)> = sqlx::query_as(
+        "SELECT site_code, code, parent, zh, en FROM site_categories
+         WHERE ?1 IS NULL OR site_code = ?1 ORDER BY site_code, rowid",
+    )
+    .bind(only)
+    .fetch_all(&mut *conn)
+    .await?;
+    for (site, code, parent, zh, en) in rows {
+        categories.entry(site).or_default().push(CustomCategory {
+            code,
+            parent,
+            zh,
+            en,
+        });
+    }
     let mut out = Vec::with_capacity(sites.len());
     for (code, name, policy_json, hours_json) in sites {
-        let rows: Vec<(i64, Option<i64>, String)> = sqlx::query_as(
-            "SELECT id, parent_id, name FROM locations WHERE site_code = ? ORDER BY sort, id",
-        )
-        .bind(&code)
-        .fetch_all(&mut *conn)
-        .await?;
         let policy: Policy = match policy_json {
             Some(j) => serde_json::from_str(&j).map_err(|e| internal("stored policy", e))?,
             None => Policy::default(),
@@ -93,45 +131,14 @@ pub(super) async fn list_sites(
             Some(j) => serde_json::from_str(&j).map_err(|e| internal("stored hours", e))?,
             None => WorkingHours::default(),
         };
-        let days: Vec<(String, String)> =
-            sqlx::query_as("SELECT date, kind FROM site_days WHERE site_code = ? ORDER BY date")
-                .bind(&code)
-                .fetch_all(&mut *conn)
-                .await?;
-        let days = days
-            .into_iter()
-            .map(|(date, kind)| {
-                let kind = match kind.as_str() {
-                    "off" => DayKind::Off,
-                    "work" => DayKind::Work,
-                    other => return Err(internal("stored day kind", other)),
-                };
-                Ok(SiteDay { date, kind })
-            })
-            .collect::<Result<Vec<_>>>()?;
-        let categories: Vec<(String, String, String, String)> = sqlx::query_as(
-            "SELECT code, parent, zh, en FROM site_categories WHERE site_code = ? ORDER BY rowid",
-        )
-        .bind(&code)
-        .fetch_all(&mut *conn)
-        .await?;
-        let categories = categories
-            .into_iter()
-            .map(|(code, parent, zh, en)| CustomCategory {
-                code,
-                parent,
-                zh,
-                en,
-            })
-            .collect();
         out.push(SiteInfo {
-            locations: location_labels(&rows),
+            locations: location_labels(&locations.remove(&code).unwrap_or_default()),
+            days: days.remove(&code).unwrap_or_default(),
+            categories: categories.remove(&code).unwrap_or_default(),
             code,
             name,
             policy,
             hours,
-            days,
-            categories,
         });
     }
     Ok(out)
