@@ -184,28 +184,38 @@ pub(super) async fn write_projection(
     Ok(())
 }
 
-/// Re-folds every projection row written by an older server (run once when the store opens).
+/// Re-folds every projection row written by an older server (when the store opens). The scan
+/// runs only while `projection_meta` says some row may be older than this server's fold.
 pub(super) async fn refresh_stale_projections(pool: &SqlitePool) -> Result<u64> {
     let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
+    let checked: i64 = sqlx::query_scalar("SELECT fold_version FROM projection_meta WHERE id = 1")
+        .fetch_one(&mut *tx)
+        .await?;
+    if checked >= FOLD_VERSION {
+        return Ok(0);
+    }
     let ids: Vec<String> = sqlx::query_scalar("SELECT id FROM complaints WHERE fold_version < ?")
         .bind(FOLD_VERSION)
         .fetch_all(&mut *tx)
         .await?;
-    if ids.is_empty() {
-        return Ok(0);
+    if !ids.is_empty() {
+        let sites = sqlite_sites::known_sites(&mut tx).await?;
+        let clocks = sqlite_sites::clocks(&mut tx).await?;
+        let default_site: String = sqlx::query_scalar(
+            "SELECT code FROM sites ORDER BY is_default DESC, created_at, code LIMIT 1",
+        )
+        .fetch_optional(&mut *tx)
+        .await?
+        .unwrap_or_default();
+        for id in &ids {
+            let cid: ComplaintId = id.parse().map_err(|e| internal("stored complaint id", e))?;
+            refresh_projection(&mut tx, cid, &sites, &default_site, &clocks).await?;
+        }
     }
-    let sites = sqlite_sites::known_sites(&mut tx).await?;
-    let clocks = sqlite_sites::clocks(&mut tx).await?;
-    let default_site: String = sqlx::query_scalar(
-        "SELECT code FROM sites ORDER BY is_default DESC, created_at, code LIMIT 1",
-    )
-    .fetch_optional(&mut *tx)
-    .await?
-    .unwrap_or_default();
-    for id in &ids {
-        let cid: ComplaintId = id.parse().map_err(|e| internal("stored complaint id", e))?;
-        refresh_projection(&mut tx, cid, &sites, &default_site, &clocks).await?;
-    }
+    sqlx::query("UPDATE projection_meta SET fold_version = ? WHERE id = 1")
+        .bind(FOLD_VERSION)
+        .execute(&mut *tx)
+        .await?;
     tx.commit().await?;
     Ok(ids.len() as u64)
 }

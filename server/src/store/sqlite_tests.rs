@@ -156,3 +156,48 @@ async fn upgrade_keeps_users_sessions_and_foreign_keys() {
         .expect("version");
     assert_eq!(version, crate::store::FOLD_VERSION);
 }
+
+async fn fold_version_of(pool: &SqlitePool, cid: ComplaintId) -> i64 {
+    sqlx::query_scalar("SELECT fold_version FROM complaints WHERE id = ?")
+        .bind(cid.to_string())
+        .fetch_one(pool)
+        .await
+        .expect("version")
+}
+
+#[tokio::test]
+async fn the_stale_projection_scan_runs_only_until_the_meta_says_current() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let (db, cid) = v1_database(dir.path()).await;
+    let store = SqliteStore::open(&db).await.expect("upgrades");
+    let pool = store.pool().clone();
+    assert_eq!(fold_version_of(&pool, cid).await, crate::store::FOLD_VERSION);
+    let meta: i64 = sqlx::query_scalar("SELECT fold_version FROM projection_meta")
+        .fetch_one(&pool)
+        .await
+        .expect("meta");
+    assert_eq!(meta, crate::store::FOLD_VERSION);
+
+    // A stale row behind a current meta is not looked for on the next start…
+    sqlx::query("UPDATE complaints SET fold_version = 0 WHERE id = ?")
+        .bind(cid.to_string())
+        .execute(&pool)
+        .await
+        .expect("mark stale");
+    pool.close().await;
+    let store = SqliteStore::open(&db).await.expect("reopens");
+    let pool = store.pool().clone();
+    assert_eq!(fold_version_of(&pool, cid).await, 0, "no scan");
+
+    // …and is re-folded once the meta is behind (as after a server with a newer fold).
+    sqlx::query("UPDATE projection_meta SET fold_version = 0")
+        .execute(&pool)
+        .await
+        .expect("meta behind");
+    pool.close().await;
+    let store = SqliteStore::open(&db).await.expect("reopens");
+    assert_eq!(
+        fold_version_of(store.pool(), cid).await,
+        crate::store::FOLD_VERSION
+    );
+}
