@@ -195,7 +195,10 @@ fn bench_limits(c: &mut Criterion) {
     let major_limits = clock.deadlines(&major, now);
     assert_eq!(major_limits.len(), 5);
     let close = major_limits.last().expect("major_close");
-    assert!(close.due_at > at(2, 24, 0), "the window crosses the holiday");
+    assert!(
+        close.due_at > at(2, 24, 0),
+        "the window crosses the holiday"
+    );
     let mut group = c.benchmark_group("timelimit");
     group.throughput(Throughput::Elements(1));
     group.bench_function("deadlines_normal", |b| {

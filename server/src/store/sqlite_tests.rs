@@ -171,7 +171,10 @@ async fn the_stale_projection_scan_runs_only_until_the_meta_says_current() {
     let (db, cid) = v1_database(dir.path()).await;
     let store = SqliteStore::open(&db).await.expect("upgrades");
     let pool = store.pool().clone();
-    assert_eq!(fold_version_of(&pool, cid).await, crate::store::FOLD_VERSION);
+    assert_eq!(
+        fold_version_of(&pool, cid).await,
+        crate::store::FOLD_VERSION
+    );
     let meta: i64 = sqlx::query_scalar("SELECT fold_version FROM projection_meta")
         .fetch_one(&pool)
         .await
