@@ -91,6 +91,12 @@ async fn load_complaints(
     Ok(out)
 }
 
+/// One event's answer: known now, or that of the `i`-th stored event (its seq, once inserted).
+enum Answer {
+    Now(PushResult),
+    Stored(usize),
+}
+
 /// Stores a batch in one transaction: each event answered as before if its id is stored, else
 /// gated against its complaint's state (stored events plus those accepted earlier in the batch)
 /// and stored; then numbers for new complaints, projection rows, 二次投诉 escalation.
@@ -134,40 +140,38 @@ pub(in crate::store) async fn push(
         states.load(*cid, l.events);
     }
     // Gated in memory first; the accepted events are then stored with multi-row statements.
-    let mut accepted: HashMap<EventId, &Event> = HashMap::new();
+    let mut accepted: HashMap<EventId, usize> = HashMap::new();
     let mut to_store: Vec<&Event> = Vec::new();
-    // Per event: its answer now, or the index in `to_store` whose seq answers it.
-    let mut answers: Vec<Result<PushResult, usize>> = Vec::with_capacity(events.len());
+    let mut answers: Vec<Answer> = Vec::with_capacity(events.len());
     let mut touched: Vec<ComplaintId> = Vec::new();
     seen.clear();
     let mut created: Vec<&Event> = Vec::new();
     for ev in events {
         if let Some((seq, at, body)) = stored.get(&ev.id.to_string()) {
-            answers.push(Ok(answer_stored(
+            answers.push(Answer::Now(answer_stored(
                 parse_event(body)? == *ev,
                 *seq,
                 Timestamp(*at),
             )));
             continue;
         }
-        if let Some(first) = accepted.get(&ev.id) {
+        if let Some(&first) = accepted.get(&ev.id) {
             // The same id twice in one batch: the first is stored, the second answered like it.
-            let at = to_store.iter().position(|e| e.id == ev.id).unwrap_or(0);
-            answers.push(if *first == ev {
-                Err(at)
+            answers.push(if to_store[first] == ev {
+                Answer::Stored(first)
             } else {
-                Ok(answer_stored(false, 0, now))
+                Answer::Now(answer_stored(false, 0, now))
             });
             continue;
         }
         let cid = ev.complaint_id;
         if let Some(rejected) = gate.check(ev, states.state(cid)) {
-            answers.push(Ok(rejected));
+            answers.push(Answer::Now(rejected));
             continue;
         }
         states.accept(ev);
-        accepted.insert(ev.id, ev);
-        answers.push(Err(to_store.len()));
+        accepted.insert(ev.id, to_store.len());
+        answers.push(Answer::Stored(to_store.len()));
         to_store.push(ev);
         if seen.insert(cid) {
             touched.push(cid);
@@ -189,8 +193,8 @@ pub(in crate::store) async fn push(
     let results = answers
         .into_iter()
         .map(|a| match a {
-            Ok(answer) => Ok(answer),
-            Err(i) => {
+            Answer::Now(answer) => Ok(answer),
+            Answer::Stored(i) => {
                 let seq = to_store
                     .get(i)
                     .and_then(|ev| seqs.get(&ev.id))

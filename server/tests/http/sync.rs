@@ -240,3 +240,43 @@ async fn schema_versions_outside_the_known_range_ask_for_an_update() {
     let (status, _) = s.get(&token, "/api/v1/sync/pull?after=0").await;
     assert_eq!(status, 200);
 }
+
+#[tokio::test]
+async fn the_same_id_twice_in_one_push_is_stored_once_and_a_changed_copy_refused() {
+    let s = start().await;
+    let token = s.user("zhang", "staff").await;
+    let c = created("zhang", device(), "重复发送", t2026());
+    let n = note(&c, "备注");
+    let mut forged = n.clone();
+    forged.kind = EventKind::NoteAdded {
+        text: "篡改".into(),
+    };
+    let r = s
+        .push(&token, &[c.clone(), n.clone(), n.clone(), forged])
+        .await;
+    let seq = |i: usize| match &r.results[i].result {
+        PushResult::Accepted { seq, .. } => *seq,
+        other => panic!("event {i}: expected accepted, got {other:?}"),
+    };
+    assert!(seq(0) < seq(1), "stored in the order of the batch");
+    assert_eq!(
+        seq(1),
+        seq(2),
+        "the copy is answered with the first one's receipt"
+    );
+    match &r.results[3].result {
+        PushResult::Rejected { code, .. } => assert_eq!(code, "id_conflict"),
+        other => panic!("expected id_conflict, got {other:?}"),
+    }
+    let ids: Vec<String> = s
+        .pull_all(&token, 500)
+        .await
+        .iter()
+        .map(|e| e.event.id.to_string())
+        .collect();
+    assert_eq!(
+        ids.iter().filter(|id| **id == n.id.to_string()).count(),
+        1,
+        "stored once"
+    );
+}
