@@ -146,7 +146,7 @@ impl Api {
     /// Ends this token's session on the server.
     pub async fn logout(&self) -> Result<(), ApiError> {
         let sent = self.auth(Request::post("/api/v1/auth/logout")).send().await;
-        decode::<serde_json::Value>(sent).await.map(|_| ())
+        expect_no_content(sent).await
     }
 
     /// Which of these photos the server already holds.
@@ -231,6 +231,15 @@ async fn decode<T: DeserializeOwned>(
             .json::<T>()
             .await
             .map_err(|e| ApiError::Decode(e.to_string()));
+    }
+    Err(error_of(resp).await)
+}
+
+/// A success without a body (`204 No Content`), or the error.
+async fn expect_no_content(sent: Result<Response, gloo_net::Error>) -> Result<(), ApiError> {
+    let resp = sent.map_err(|e| ApiError::Network(e.to_string()))?;
+    if resp.ok() {
+        return Ok(());
     }
     Err(error_of(resp).await)
 }
