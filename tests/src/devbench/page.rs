@@ -15,6 +15,37 @@ async fn run(b: &Browser, what: &str, script: &str, args: Vec<Value>) -> Value {
     }
 }
 
+/// The app's IndexedDB commits that wrote events since the page loaded (or since the measures
+/// were last cleared): how many, their total milliseconds, and the events they wrote.
+pub async fn store_writes(b: &Browser) -> (u64, f64, u64) {
+    let v = run(
+        b,
+        "store writes",
+        "const m = performance.getEntriesByName('siteline:store-write')
+           .filter(e => e.detail && e.detail.events > 0);
+         return [m.length, m.reduce((a, e) => a + e.duration, 0),
+                 m.reduce((a, e) => a + e.detail.events, 0)];",
+        vec![],
+    )
+    .await;
+    (
+        v[0].as_u64().unwrap_or(0),
+        v[1].as_f64().unwrap_or(f64::NAN),
+        v[2].as_u64().unwrap_or(0),
+    )
+}
+
+/// Forgets the app's store-write measures so far.
+pub async fn clear_store_writes(b: &Browser) {
+    run(
+        b,
+        "clear store writes",
+        "performance.clearMeasures('siteline:store-write'); return null;",
+        vec![],
+    )
+    .await;
+}
+
 /// Keeps resource timings of every request from now on (the default buffer holds 250).
 pub async fn keep_request_timings(b: &Browser) {
     run(

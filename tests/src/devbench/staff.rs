@@ -48,9 +48,13 @@ pub async fn run(o: &Options, r: &mut Report) {
     // Server back; "sync now" starts the push. Done when the device shows nothing unsynced.
     server.start().await;
     page::keep_request_timings(&b).await;
+    page::clear_store_writes(&b).await;
     let t0 = page::press_sync_watching_pending(&b).await;
     let t1 = page::wait_pending_zero(&b).await;
     let push = page::requests(&b, "/api/v1/sync/push").await;
+    let (commits, commit_ms, _) = page::store_writes(&b).await;
+    r.put("push_store_commits", commits as f64, "IndexedDB commits of acks");
+    r.put("push_store_write_s", commit_ms / 1000.0, "s in those commits");
     let secs = (t1 - t0) / 1000.0;
     let n = records.len() as f64;
     r.put("push_seconds", secs, "s");
