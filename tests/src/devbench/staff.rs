@@ -53,8 +53,16 @@ pub async fn run(o: &Options, r: &mut Report) {
     let t1 = page::wait_pending_zero(&b).await;
     let push = page::requests(&b, "/api/v1/sync/push").await;
     let (commits, commit_ms, _) = page::store_writes(&b).await;
-    r.put("push_store_commits", commits as f64, "IndexedDB commits of acks");
-    r.put("push_store_write_s", commit_ms / 1000.0, "s in those commits");
+    r.put(
+        "push_store_commits",
+        commits as f64,
+        "IndexedDB commits of acks",
+    );
+    r.put(
+        "push_store_write_s",
+        commit_ms / 1000.0,
+        "s in those commits",
+    );
     let secs = (t1 - t0) / 1000.0;
     let n = records.len() as f64;
     r.put("push_seconds", secs, "s");

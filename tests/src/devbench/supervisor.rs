@@ -62,8 +62,16 @@ pub async fn run(o: &Options, r: &mut Report) {
     r.put("pull_events_per_s", n / secs, "events/s");
     r.put("pull_requests", pulls.count as f64, "requests");
     let (commits, commit_ms, _) = page::store_writes(&b).await;
-    r.put("pull_store_commits", commits as f64, "IndexedDB commits of pages");
-    r.put("pull_store_write_s", commit_ms / 1000.0, "s in those commits");
+    r.put(
+        "pull_store_commits",
+        commits as f64,
+        "IndexedDB commits of pages",
+    );
+    r.put(
+        "pull_store_write_s",
+        commit_ms / 1000.0,
+        "s in those commits",
+    );
     r.put(
         "pull_request_busy_s",
         pulls.busy_ms / 1000.0,
