@@ -146,7 +146,14 @@ pub async fn push_events(
             Source::Import(info) => Some(info),
         };
         st.store
-            .push(&valid, &st.site_code, gate.as_ref(), import, st.clock.now())
+            .push(
+                &valid,
+                &sites,
+                &st.site_code,
+                gate.as_ref(),
+                import,
+                st.clock.now(),
+            )
             .await?
     };
     if stored.len() != valid.len() {

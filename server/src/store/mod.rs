@@ -228,9 +228,11 @@ pub trait Store: Send + Sync + 'static {
     /// and, if they repeat an earlier complaint, a server `Escalated` event; the projection of
     /// every touched complaint is refreshed.
     /// `import`: the events come from an import; each newly stored one is recorded with it.
+    /// `sites`: the site list the gate was built from (`list_sites`); their clocks time the batch.
     async fn push(
         &self,
         events: &[Event],
+        sites: &[SiteInfo],
         default_site: &str,
         gate: &dyn PushGate,
         import: Option<&ImportInfo>,

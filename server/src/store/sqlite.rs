@@ -258,12 +258,13 @@ impl Store for SqliteStore {
     async fn push(
         &self,
         events: &[Event],
+        sites: &[SiteInfo],
         default_site: &str,
         gate: &dyn PushGate,
         import: Option<&ImportInfo>,
         now: Timestamp,
     ) -> Result<Vec<PushResult>> {
-        sqlite_sync::push(&self.pool, events, default_site, gate, import, now).await
+        sqlite_sync::push(&self.pool, events, sites, default_site, gate, import, now).await
     }
 
     async fn pull(&self, after: u64, limit: u32) -> Result<(Vec<SyncedEvent>, bool)> {

@@ -1,13 +1,15 @@
 //! SQLite push: a batch in one transaction, with batch-wide lookups as single queries.
 
 use super::super::shared::{number_event, resolve_site, BatchStates};
-use super::super::{sqlite_attach, sqlite_escalate, sqlite_sites, ImportInfo, PushGate};
+use super::super::{sqlite_attach, sqlite_escalate, ImportInfo, PushGate};
 use super::{internal, parse_event, refresh_projection, to_u64};
 use super::{write_projection, Projection};
 use crate::error::{Error, Result};
+use siteline_model::api::SiteInfo;
 use siteline_model::numbering::canonical;
 use siteline_model::sync::PushResult;
 use siteline_model::time::CHINA_OFFSET_MINUTES;
+use siteline_model::timelimit::Clock;
 use siteline_model::{ComplaintId, Event, EventId, EventKind, Timestamp};
 use sqlx::{QueryBuilder, Sqlite, SqliteConnection, SqlitePool};
 use std::collections::{HashMap, HashSet};
@@ -104,6 +106,7 @@ enum Answer {
 pub(in crate::store) async fn push(
     pool: &SqlitePool,
     events: &[Event],
+    site_list: &[SiteInfo],
     default_site: &str,
     gate: &dyn PushGate,
     import: Option<&ImportInfo>,
@@ -112,7 +115,11 @@ pub(in crate::store) async fn push(
     // IMMEDIATE takes the write lock up front: concurrent pushes serialize (busy_timeout waits)
     // instead of failing to upgrade a read transaction. The gate sees the state as of this lock.
     let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
-    let clocks = sqlite_sites::clocks(&mut tx).await?;
+    // The sites the gate was built from (read just before; sites are added, never removed).
+    let clocks: HashMap<String, Clock> = site_list
+        .iter()
+        .map(|s| (s.code.clone(), Clock::for_site(s)))
+        .collect();
     let mut sites: Vec<String> = clocks.keys().cloned().collect();
     sites.sort();
     let stored = stored_rows(&mut tx, events).await?;
