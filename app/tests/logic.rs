@@ -335,6 +335,8 @@ fn board_columns_filters_and_work_lists() {
         display_name: "工程".into(),
         role: Role::Handler,
         department: Some("engineering".into()),
+        sites: vec!["SL".into()],
+        disabled: false,
     };
     let ids: Vec<_> = board::work_list(&handler, [&open, &sent])
         .iter()

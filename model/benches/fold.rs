@@ -170,7 +170,7 @@ fn bench_fold(c: &mut Criterion) {
     group.bench_function("fold_one_20_reversed", |b| {
         b.iter_batched(
             || one.iter().rev().collect::<Vec<_>>(),
-            |evs| fold_one(evs),
+            fold_one,
             BatchSize::SmallInput,
         )
     });

@@ -23,6 +23,12 @@ pub struct UserInfo {
     /// The department of a handler (班组), e.g. `engineering`.
     #[serde(default)]
     pub department: Option<String>,
+    /// Codes of the sites the user works at (admins: every site, listed empty).
+    #[serde(default)]
+    pub sites: Vec<String>,
+    /// A disabled user cannot sign in; their sessions were revoked when it was set.
+    #[serde(default)]
+    pub disabled: bool,
 }
 
 /// `POST /api/v1/users` (admin).
@@ -37,6 +43,60 @@ pub struct CreateUserRequest {
     /// Required for handlers: a department code.
     #[serde(default)]
     pub department: Option<String>,
+    /// Site codes the user belongs to: required (non-empty) except for admins, who see all.
+    #[serde(default)]
+    pub sites: Option<Vec<String>>,
+}
+
+/// `PATCH /api/v1/users/{username}` (admin): what is absent stays as it is. Disabling revokes
+/// every session of the user at once.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct UpdateUserRequest {
+    #[serde(default)]
+    pub display_name: Option<String>,
+    #[serde(default)]
+    pub role: Option<String>,
+    /// A department code; `""` clears it (not allowed for handlers).
+    #[serde(default)]
+    pub department: Option<String>,
+    #[serde(default)]
+    pub sites: Option<Vec<String>>,
+    #[serde(default)]
+    pub disabled: Option<bool>,
+    /// A new password set by the admin (reset); the user's sessions end.
+    #[serde(default)]
+    pub password: Option<String>,
+}
+
+/// `POST /api/v1/auth/password`: change one's own password; the user's other sessions end.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ChangePasswordRequest {
+    pub current: String,
+    pub new: String,
+}
+
+/// One node of a site's location tree as an admin sends it: a label (`"1栋 › 3F › 电梯厅"`,
+/// levels split on `›`) or a named node with children.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum LocationInput {
+    Label(String),
+    Node {
+        name: String,
+        #[serde(default)]
+        children: Vec<LocationInput>,
+    },
+}
+
+/// `POST /api/v1/sites` (admin).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CreateSiteRequest {
+    pub code: String,
+    pub name: String,
+    #[serde(default)]
+    pub locations: Option<Vec<LocationInput>>,
 }
 
 /// A site's own day off or working day on top of the national calendar.

@@ -358,6 +358,9 @@ pub struct Complaint {
     pub attachments: Vec<AttachmentRef>,
     /// Department currently responsible (after 派单 / 转派).
     pub department: Option<String>,
+    /// Every department it was ever dispatched or transferred to, first first (who may read it).
+    #[serde(default)]
+    pub departments: Vec<String>,
     pub dispatched_at: Option<Timestamp>,
     pub accepted_at: Option<Timestamp>,
     pub handled_at: Option<Timestamp>,

@@ -5,21 +5,52 @@ use crate::event::{Event, EventKind};
 use crate::ids::{ComplaintId, EventId};
 use std::collections::{BTreeMap, HashSet};
 
-/// Total order used by the fold: `Created` first, then logical clock, then event id as tie-break.
-/// Arrival order, server sequence and device clocks never matter, so every replica agrees.
-fn order_key(e: &Event) -> (u8, u64, EventId) {
-    let rank = u8::from(!matches!(e.kind, EventKind::Created(_)));
-    (rank, e.lamport, e.id)
+/// Where an event stands in its complaint's order. The server's commit order (its seq) is the
+/// order of record: what the server's gate checked an event against is exactly the state it is
+/// applied to, whatever logical clock a client chose. Events only on this device (not yet
+/// acknowledged) come after every committed one, in logical-clock order (rebased on top, as
+/// Replicache does), and move into the committed order when the server acknowledges them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Place {
+    /// Committed by the server at this sequence number.
+    Committed(u64),
+    /// Only on this device, at this logical clock.
+    Local(u64),
 }
 
-/// Folds the events of ONE complaint (any order, duplicates allowed) into its state.
+/// Total order used by the fold: `Created` first, then place, then event id as tie-break.
+fn order_key(e: &Event, place: Place) -> (u8, Place, EventId) {
+    let rank = u8::from(!matches!(e.kind, EventKind::Created(_)));
+    (rank, place, e.id)
+}
+
+/// Folds the events of ONE complaint that are all uncommitted (or whose commit order is not
+/// known), in logical-clock order (any arrival order, duplicates allowed).
 /// Returns `None` while its `Created` event has not arrived.
 pub fn fold_one<'a>(events: impl IntoIterator<Item = &'a Event>) -> Option<Complaint> {
-    let mut evs: Vec<&Event> = events.into_iter().collect();
-    evs.sort_by_key(|e| order_key(e));
+    fold_placed(events.into_iter().map(|e| (e, Place::Local(e.lamport))))
+}
+
+/// Folds the events of ONE complaint in the server's commit order, as given (stored events by
+/// seq, then those accepted after them).
+pub fn fold_in_order<'a>(events: impl IntoIterator<Item = &'a Event>) -> Option<Complaint> {
+    fold_placed(
+        events
+            .into_iter()
+            .enumerate()
+            .map(|(i, e)| (e, Place::Committed(i as u64))),
+    )
+}
+
+/// Folds the events of ONE complaint, each at its place (any arrival order, duplicates allowed:
+/// the copy at the earliest place counts).
+pub fn fold_placed<'a>(events: impl IntoIterator<Item = (&'a Event, Place)>) -> Option<Complaint> {
+    let mut evs: Vec<(&Event, Place)> = events.into_iter().collect();
+    evs.sort_by_key(|(e, p)| order_key(e, *p));
     // Deduplicate after sorting, so which copy survives never depends on arrival order.
     let mut seen = HashSet::new();
-    evs.retain(|e| seen.insert(e.id));
+    evs.retain(|(e, _)| seen.insert(e.id));
+    let evs: Vec<&Event> = evs.into_iter().map(|(e, _)| e).collect();
     let mut it = evs.into_iter();
     let first = it.next()?;
     let EventKind::Created(new) = &first.kind else {
@@ -52,6 +83,7 @@ pub fn fold_one<'a>(events: impl IntoIterator<Item = &'a Event>) -> Option<Compl
         promised_reply_at: new.promised_reply_at,
         attachments: new.attachments.clone(),
         department: None,
+        departments: Vec::new(),
         dispatched_at: None,
         accepted_at: None,
         handled_at: None,
@@ -111,6 +143,7 @@ fn apply(c: &mut Complaint, e: &Event) {
         }
         EventKind::Dispatched { department, .. } => {
             c.department = Some(department.clone());
+            remember_department(c, department);
             c.dispatched_at.get_or_insert(at);
         }
         EventKind::Accepted => {
@@ -138,6 +171,7 @@ fn apply(c: &mut Complaint, e: &Event) {
         EventKind::Closed { .. } => c.closed_at = Some(at),
         EventKind::Transferred { department, reason } => {
             c.department = Some(department.clone());
+            remember_department(c, department);
             c.reason = reason.clone();
         }
         EventKind::Returned { reason } => {
@@ -171,6 +205,12 @@ fn apply(c: &mut Complaint, e: &Event) {
         }
     }
     c.status = next;
+}
+
+fn remember_department(c: &mut Complaint, department: &str) {
+    if !c.departments.iter().any(|d| d == department) {
+        c.departments.push(department.to_string());
+    }
 }
 
 fn apply_patch(c: &mut Complaint, p: &crate::event::ComplaintPatch) {

@@ -1,5 +1,6 @@
 //! Siteline's domain model: everything the app and the server must agree on, once. No I/O.
 
+pub mod access;
 pub mod api;
 pub mod calendar;
 pub mod category;
@@ -23,7 +24,7 @@ pub use complaint::{
     Nature, Note, Role, Satisfaction, Severity, Status,
 };
 pub use event::{ComplaintPatch, Event, EventKind, NewComplaint};
-pub use fold::{fold, fold_one, LamportClock};
+pub use fold::{fold, fold_in_order, fold_one, fold_placed, LamportClock, Place};
 pub use ids::{ComplaintId, DeviceId, EventId};
 pub use time::Timestamp;
 pub use validation::{Phone, ValidationError, ValidationErrors};

@@ -3,7 +3,7 @@
 
 use crate::complaint::Complaint;
 use crate::event::{Event, EventKind, NewComplaint};
-use crate::fold::fold_one;
+use crate::fold::{fold_placed, Place};
 use crate::ids::{ComplaintId, DeviceId, EventId};
 use crate::numbering;
 use crate::sync::{PullResponse, PushOutcome, PushResult};
@@ -30,6 +30,16 @@ pub struct StoredEvent {
     pub sync: SyncState,
 }
 
+impl StoredEvent {
+    /// Its place in the fold: committed at the server's seq, or local at its logical clock.
+    pub fn place(&self) -> Place {
+        match self.sync {
+            SyncState::Synced { seq, .. } => Place::Committed(seq),
+            _ => Place::Local(self.event.lamport),
+        }
+    }
+}
+
 /// Small per-device values kept beside the events.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ReplicaMeta {
@@ -40,6 +50,10 @@ pub struct ReplicaMeta {
     pub counter: u32,
     /// Server cursor: everything up to it is committed locally.
     pub cursor: u64,
+    /// What the server said the cursor's reader may see (`PullResponse::scope`); when a page
+    /// says otherwise the cursor goes back to 0 so newly readable history arrives.
+    #[serde(default)]
+    pub scope: String,
 }
 
 impl ReplicaMeta {
@@ -49,6 +63,7 @@ impl ReplicaMeta {
             lamport: 0,
             counter: 0,
             cursor: 0,
+            scope: String::new(),
         }
     }
 }
@@ -182,11 +197,12 @@ impl Replica {
     fn upsert(&mut self, stored: Vec<StoredEvent>) {
         let mut touched = BTreeSet::new();
         for s in stored {
-            // The fold reads events, not their sync state: an acknowledgement or a pulled copy of
-            // an event already here needs no re-fold (and an identical one no work at all).
+            // The fold reads events and their place (committed at a seq, or only local): a
+            // rejection needs no re-fold (and an identical copy no work at all); an
+            // acknowledgement moves the event into the committed order and does.
             match self.events.get(&s.event.id) {
                 Some(old) if *old == s => continue,
-                Some(old) if old.event == s.event => {}
+                Some(old) if old.event == s.event && old.place() == s.place() => {}
                 _ => {
                     touched.insert(s.event.complaint_id);
                 }
@@ -208,8 +224,8 @@ impl Replica {
             let evs = self.by_complaint[&cid]
                 .iter()
                 .filter_map(|id| self.events.get(id))
-                .map(|s| &s.event);
-            match fold_one(evs) {
+                .map(|s| (&s.event, s.place()));
+            match fold_placed(evs) {
                 Some(c) => self.complaints.insert(cid, c),
                 None => self.complaints.remove(&cid),
             };
@@ -321,6 +337,14 @@ impl Replica {
     pub fn pulled_page(&self, page: PullResponse) -> Change {
         let mut meta = self.meta().clone();
         meta.cursor = meta.cursor.max(page.next_cursor);
+        if self.scope_changed(&page) {
+            // Another reader scope (a site gained, a role changed): pull again from the start;
+            // what is already here merges idempotently.
+            meta.cursor = 0;
+        }
+        if !page.scope.is_empty() {
+            meta.scope = page.scope.clone();
+        }
         let events = page
             .events
             .into_iter()
@@ -338,6 +362,13 @@ impl Replica {
         Change { events, meta }
     }
 
+    /// Whether a pulled page comes from another reader scope than the stored cursor (a replica
+    /// that never stored one adopts the first it sees).
+    pub fn scope_changed(&self, page: &PullResponse) -> bool {
+        let stored = &self.meta().scope;
+        !stored.is_empty() && !page.scope.is_empty() && *stored != page.scope
+    }
+
     pub fn complaints(&self) -> &BTreeMap<ComplaintId, Complaint> {
         &self.complaints
     }
@@ -346,7 +377,8 @@ impl Replica {
         self.complaints.get(id)
     }
 
-    /// A complaint's events in logical order (its timeline).
+    /// A complaint's events in the fold's order (its timeline): committed ones by seq, then
+    /// those only on this device.
     pub fn events_of(&self, id: &ComplaintId) -> Vec<&StoredEvent> {
         let mut v: Vec<&StoredEvent> = self
             .by_complaint
@@ -358,7 +390,7 @@ impl Replica {
         v.sort_by_key(|s| {
             (
                 !matches!(s.event.kind, EventKind::Created(_)),
-                s.event.lamport,
+                s.place(),
                 s.event.id,
             )
         });

@@ -126,6 +126,8 @@ fn pull_brings_other_devices_events_advances_cursor_and_clock() {
             .collect(),
         next_cursor: 2,
         has_more: false,
+        sites: vec!["SL".into()],
+        scope: "staff::SL".into(),
     };
     let mut b = device(2);
     let ch = b.pulled(&page);
@@ -276,9 +278,103 @@ fn sync_indexes_follow_saves_acks_rejections_pulls_and_reloads() {
         }],
         next_cursor: 3,
         has_more: false,
+        sites: Vec::new(),
+        scope: String::new(),
     };
     let ch = r.pulled(&page);
     r.apply(ch);
     check_indexes(&r);
     assert!(r.pending_events().all(|p| p.id != e.id));
+}
+
+#[test]
+fn a_new_reader_scope_sends_the_cursor_back_to_the_start() {
+    let mut d = device(3);
+    let page = |cursor: u64, scope: &str| PullResponse {
+        events: Vec::new(),
+        next_cursor: cursor,
+        has_more: false,
+        sites: vec!["A".into()],
+        scope: scope.into(),
+    };
+    // The first scope seen is adopted without starting again.
+    let first = page(40, "staff::A");
+    assert!(!d.scope_changed(&first));
+    let ch = d.pulled(&first);
+    assert_eq!((ch.meta.cursor, ch.meta.scope.as_str()), (40, "staff::A"));
+    d.apply(ch);
+    assert!(!d.scope_changed(&page(50, "staff::A")));
+    // A site gained: everything again from 0 (it merges idempotently), under the new scope.
+    let gained = page(50, "staff::A,B");
+    assert!(d.scope_changed(&gained));
+    let ch = d.pulled(&gained);
+    assert_eq!((ch.meta.cursor, ch.meta.scope.as_str()), (0, "staff::A,B"));
+    d.apply(ch);
+    assert!(!d.scope_changed(&page(60, "staff::A,B")));
+}
+
+#[test]
+fn acknowledged_events_take_their_place_in_the_servers_order() {
+    // Two replicas dispatch the same complaint offline; whichever the server commits first
+    // wins on both, whatever their logical clocks.
+    let mut a = device(4);
+    let ch = a.prepare_new(fields("困人"), "s", Timestamp(1), rnd(9));
+    a.apply(ch);
+    let cid = *a.complaints().keys().next().unwrap();
+    let created = a.pending_batch(1);
+    let ack = |seq: u64, ev: &Event| PushOutcome {
+        id: ev.id,
+        result: PushResult::Accepted {
+            seq,
+            received_at: Timestamp(2),
+        },
+    };
+    let ch = a.ack(&[ack(1, &created[0])]);
+    a.apply(ch);
+    let dispatch = |d: &str| EventKind::Dispatched {
+        department: d.into(),
+        instructions: String::new(),
+    };
+    let ch = a.prepare(cid, dispatch("engineering"), "s", Timestamp(3), rnd(10));
+    a.apply(ch);
+    assert_eq!(
+        a.complaint(&cid).unwrap().department.as_deref(),
+        Some("engineering")
+    );
+    // Another tablet's dispatch (a much higher clock) reached the server first, at seq 2.
+    let mut other = created[0].clone();
+    other.id = crate::ids::EventId::new_v7(4, [7; 10]);
+    other.lamport = 99;
+    other.kind = dispatch("security");
+    let page = PullResponse {
+        events: vec![SyncedEvent {
+            seq: 2,
+            received_at: Timestamp(4),
+            event: other,
+        }],
+        next_cursor: 2,
+        has_more: false,
+        sites: Vec::new(),
+        scope: String::new(),
+    };
+    let ch = a.pulled(&page);
+    a.apply(ch);
+    let c = a.complaint(&cid).unwrap();
+    assert_eq!(
+        c.department.as_deref(),
+        Some("security"),
+        "committed first wins"
+    );
+    assert_eq!(
+        c.conflicts.len(),
+        1,
+        "the local dispatch is rebased on top: a conflict"
+    );
+    // Its acknowledgement (seq 3) keeps it after the other one.
+    let mine = a.pending_batch(1);
+    let ch = a.ack(&[ack(3, &mine[0])]);
+    a.apply(ch);
+    let c = a.complaint(&cid).unwrap();
+    assert_eq!(c.department.as_deref(), Some("security"));
+    assert_eq!(c.conflicts.len(), 1);
 }

@@ -19,6 +19,18 @@ pub const PUSH_BATCH: usize = 100;
 pub const DEFAULT_PULL: u32 = 500;
 pub const MAX_PULL: u32 = 5000;
 
+/// How far ahead of the server's receipt a capture time may be (device clocks drift).
+pub const MAX_CAPTURE_AHEAD_MS: i64 = 5 * 60 * 1000;
+/// The app warns when the tablet's clock is off the server's by more than this.
+pub const CLOCK_WARN_MS: i64 = 2 * 60 * 1000;
+
+/// Whether a capture time is believable at receipt: not more than [`MAX_CAPTURE_AHEAD_MS`]
+/// ahead, nor older than `max_age_ms`. Outside it an event is refused (`clock_out_of_range`).
+pub fn capture_in_range(captured_at: Timestamp, received_at: Timestamp, max_age_ms: i64) -> bool {
+    let (c, r) = (captured_at.millis(), received_at.millis());
+    c <= r.saturating_add(MAX_CAPTURE_AHEAD_MS) && c >= r.saturating_sub(max_age_ms)
+}
+
 /// `POST /api/v1/sync/push`
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PushRequest {
@@ -54,6 +66,15 @@ pub struct PullResponse {
     /// Pass as `after` next time; store it only after the events are committed locally.
     pub next_cursor: u64,
     pub has_more: bool,
+    /// The sites the caller's events come from now. A device drops what it holds of any other
+    /// site (its own unsent records excepted).
+    #[serde(default)]
+    pub sites: Vec<String>,
+    /// Fingerprint of what the caller may read (role, department, sites). When it differs from
+    /// the one a device stored with its cursor, the device pulls again from 0 (idempotently) so
+    /// a newly granted site's history arrives.
+    #[serde(default)]
+    pub scope: String,
 }
 
 /// An event as the server holds it: its sequence (the cross-device order of receipt) and receipt time.
@@ -95,6 +116,34 @@ impl Backoff {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn capture_times_are_bounded_both_ways() {
+        let now = Timestamp(1_800_000_000_000);
+        let day = 86_400_000;
+        assert!(capture_in_range(now, now, 60 * day));
+        assert!(capture_in_range(
+            Timestamp(now.millis() + MAX_CAPTURE_AHEAD_MS),
+            now,
+            60 * day
+        ));
+        assert!(!capture_in_range(
+            Timestamp(now.millis() + MAX_CAPTURE_AHEAD_MS + 1),
+            now,
+            60 * day
+        ));
+        assert!(capture_in_range(
+            Timestamp(now.millis() - 60 * day),
+            now,
+            60 * day
+        ));
+        assert!(!capture_in_range(
+            Timestamp(now.millis() - 60 * day - 1),
+            now,
+            60 * day
+        ));
+        assert!(!capture_in_range(Timestamp(0), now, 60 * day));
+    }
 
     #[test]
     fn backoff_doubles_caps_and_resets() {

@@ -103,14 +103,17 @@ pub fn may(role: Role, c: Option<&Complaint>, kind: &EventKind) -> Result<(), Wo
         Role::Admin => true,
         Role::Supervisor => !matches!(kind, K::StatusChanged { .. }),
         Role::Staff => match kind {
-            K::Created(_) | K::Edited(_) | K::NoteAdded { .. } | K::AttachmentsAdded { .. } => true,
+            K::Created(_) | K::NoteAdded { .. } | K::AttachmentsAdded { .. } => true,
+            // What the server escalated is not undone from the desk.
+            K::Edited(patch) => !lowers_escalated(c, patch.severity),
             K::Dispatched { .. }
             | K::Transferred { .. }
             | K::Replied { .. }
             | K::FollowedUp { .. } => true,
-            K::Withdrawn { .. } | K::Merged { .. } => true,
-            // 重大 cases are closed by a supervisor.
-            K::Closed { .. } => c.is_none_or(|c| c.severity != Severity::Major),
+            // 重大 cases are withdrawn, merged and closed by a supervisor.
+            K::Withdrawn { .. } | K::Merged { .. } | K::Closed { .. } => {
+                c.is_none_or(|c| c.severity != Severity::Major)
+            }
             _ => false,
         },
         Role::Handler => matches!(
@@ -127,6 +130,15 @@ pub fn may(role: Role, c: Option<&Complaint>, kind: &EventKind) -> Result<(), Wo
         Ok(())
     } else {
         Err(WorkflowError::Forbidden)
+    }
+}
+
+/// Whether an edit to `severity` would lower the severity of a complaint the server escalated.
+pub fn lowers_escalated(c: Option<&Complaint>, severity: Option<Severity>) -> bool {
+    match (c, severity) {
+        // `Severity` orders the gravest first: a lower severity compares greater.
+        (Some(c), Some(to)) => !c.escalations.is_empty() && to > c.severity,
+        _ => false,
     }
 }
 

@@ -24,7 +24,7 @@ fn candidate(i: u8, dept: &str) -> EventKind {
             content: "已修复".into(),
         },
         5 => EventKind::FollowedUp {
-            satisfaction: if i % 3 == 0 {
+            satisfaction: if i.is_multiple_of(3) {
                 Satisfaction::Unsatisfied
             } else {
                 Satisfaction::Satisfied
@@ -48,19 +48,26 @@ fn candidate(i: u8, dept: &str) -> EventKind {
     }
 }
 
-fn pull_page(events: &[Event]) -> PullResponse {
+/// A pull page of the "server" log: each event at its seq (its place in the log, the order the
+/// server committed them), whatever order the page lists them in.
+fn pull_page(log: &[Event]) -> PullResponse {
+    pull_page_of(log, &(0..log.len()).collect::<Vec<_>>())
+}
+
+fn pull_page_of(log: &[Event], order: &[usize]) -> PullResponse {
     PullResponse {
-        events: events
+        events: order
             .iter()
-            .enumerate()
-            .map(|(i, e)| SyncedEvent {
+            .map(|&i| SyncedEvent {
                 seq: i as u64 + 1,
                 received_at: Timestamp(0),
-                event: e.clone(),
+                event: log[i].clone(),
             })
             .collect(),
-        next_cursor: events.len() as u64,
+        next_cursor: log.len() as u64,
         has_more: false,
+        sites: Vec::new(),
+        scope: String::new(),
     }
 }
 
@@ -125,18 +132,19 @@ proptest! {
     ) {
         let (log, mut devices) = run(&steps);
         let cid = log[0].complaint_id;
-        // Everyone finally receives everything, each device in its own (shuffled) order.
+        // Everyone finally receives everything, each device in its own (shuffled) order; the
+        // server's commit order (the log) is the order of record.
         for (i, d) in devices.iter_mut().enumerate() {
-            let mut evs = log.clone();
+            let mut order: Vec<usize> = (0..log.len()).collect();
             let mut s = order_seed.wrapping_add(i as u64) | 1;
-            for k in (1..evs.len()).rev() {
+            for k in (1..order.len()).rev() {
                 s ^= s << 13; s ^= s >> 7; s ^= s << 17;
-                evs.swap(k, (s % (k as u64 + 1)) as usize);
+                order.swap(k, (s % (k as u64 + 1)) as usize);
             }
-            let ch = d.pulled(&pull_page(&evs));
+            let ch = d.pulled(&pull_page_of(&log, &order));
             d.apply(ch);
         }
-        let reference = fold_one(&log).expect("created");
+        let reference = fold_in_order(&log).expect("created");
         for d in &devices {
             prop_assert_eq!(d.complaint(&cid), Some(&reference));
             prop_assert_eq!(d.event_count(), log.len(), "no event lost or duplicated");
@@ -155,14 +163,18 @@ fn two_offline_dispatches_resolve_the_same_way_everywhere_and_the_loser_stays_vi
     // Device 0 (staff) and device 2 (supervisor) both dispatch while offline.
     let (log, _) = run(&[(0, 0, false), (2, 0, false)]);
     assert_eq!(log.len(), 3);
-    let c = fold_one(&log).unwrap();
+    let c = fold_in_order(&log).unwrap();
     assert_eq!(c.status, Status::Dispatched);
     assert_eq!(c.conflicts.len(), 1);
     assert_eq!(c.conflicts[0].code, "illegal_transition");
-    // The loser is the later one in logical order; the same on every replica, in any order.
-    let mut rev = log.clone();
-    rev.reverse();
-    assert_eq!(fold_one(&rev).unwrap(), c);
+    // The loser is the one the server committed later; the same on every replica, whatever
+    // order a replica receives them in.
+    assert_eq!(c.conflicts[0].event_id, log[2].id);
+    let placed = |order: &[usize]| {
+        fold_placed(order.iter().map(|&i| (&log[i], Place::Committed(i as u64)))).unwrap()
+    };
+    assert_eq!(placed(&[2, 1, 0]), c);
+    assert_eq!(placed(&[1, 0, 2]), c);
 }
 
 #[test]

@@ -121,6 +121,7 @@ async fn run_server(events: &[Event], batch: usize) -> Duration {
     let mut cfg = Config::new(dir.path().join("data"));
     cfg.dist_dir = dir.path().join("dist");
     cfg.admin_password = Some(ADMIN_PW.into());
+    cfg.max_capture_age_days = 36_500;
     let Built { router, state, .. } = build(cfg).await.expect("server builds");
     drop(state);
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0")

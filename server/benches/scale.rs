@@ -219,7 +219,8 @@ async fn run() -> Result<(), String> {
     let last_year = year(y - 1);
     let three_years = format!("from={}-01&to={}-01", y - 2, y + 1);
     let mut rows: Vec<(String, f64, f64, String)> = Vec::new();
-    let cases: Vec<(&str, Box<dyn Fn(usize) -> String>)> = vec![
+    type Case<'a> = (&'a str, Box<dyn Fn(usize) -> String + 'a>);
+    let cases: Vec<Case> = vec![
         (
             "board: one site, open, 200 newest",
             Box::new(|i| {
@@ -282,10 +283,7 @@ async fn run() -> Result<(), String> {
     drop(server);
 
     println!("\nServer queries at scale: {} complaints, {} sites, {} years (db {:.0} MB; server start {startup_s:.1} s)", a.complaints, a.sites, a.years, db_bytes as f64 / 1e6);
-    println!(
-        "{:<42} {:>9} {:>9}  {}",
-        "query", "p50 ms", "p95 ms", "answer"
-    );
+    println!("{:<42} {:>9} {:>9}  answer", "query", "p50 ms", "p95 ms");
     for (name, p50, p95, size) in &rows {
         println!("{name:<42} {p50:>9.1} {p95:>9.1}  {size}");
     }

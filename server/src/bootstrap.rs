@@ -77,12 +77,19 @@ async fn create(
     now: Timestamp,
 ) -> Result<CreatedUser> {
     let password_hash = secrets::hash_password_blocking(password).await?;
+    // Demo accounts work at the demo site; the admin works everywhere.
+    let sites = if role == Role::Admin {
+        Vec::new()
+    } else {
+        vec![DEMO_SITE_CODE.to_string()]
+    };
     let user = NewUser {
         username: username.into(),
         display_name: display_name.into(),
         role,
         department: department.map(String::from),
         password_hash,
+        sites,
     };
     store.create_user(user, now).await?;
     Ok(CreatedUser {

@@ -12,6 +12,9 @@ pub const DEFAULT_MAX_ATTACHMENT_BYTES: u64 = 10 * 1024 * 1024;
 /// Default largest import archive (compressed): 200 MiB.
 pub const DEFAULT_MAX_IMPORT_BYTES: u64 = 200 * 1024 * 1024;
 
+/// Default oldest capture time accepted: 60 days before receipt.
+pub const DEFAULT_MAX_CAPTURE_AGE_DAYS: u64 = 60;
+
 /// Everything the server needs to start. Tests build it directly with [`Config::new`].
 #[derive(Clone, Debug)]
 pub struct Config {
@@ -38,6 +41,9 @@ pub struct Config {
     pub max_attachment_bytes: u64,
     /// `SITELINE_MAX_IMPORT_BYTES`: largest import archive accepted (413 `too_large` above).
     pub max_import_bytes: u64,
+    /// `SITELINE_MAX_CAPTURE_AGE_DAYS`: events captured longer ago than this (by the device's
+    /// clock, against the server's receipt) are refused as `clock_out_of_range`.
+    pub max_capture_age_days: u64,
 }
 
 impl Config {
@@ -55,6 +61,7 @@ impl Config {
             now_offset_secs: 0,
             max_attachment_bytes: DEFAULT_MAX_ATTACHMENT_BYTES,
             max_import_bytes: DEFAULT_MAX_IMPORT_BYTES,
+            max_capture_age_days: DEFAULT_MAX_CAPTURE_AGE_DAYS,
         }
     }
 
@@ -97,6 +104,12 @@ impl Config {
                 *field =
                     parse_bytes(&v).ok_or_else(|| format!("{key}: not a size in bytes: {v}"))?;
             }
+        }
+        if let Some(v) = env("SITELINE_MAX_CAPTURE_AGE_DAYS") {
+            c.max_capture_age_days = v
+                .trim()
+                .parse()
+                .map_err(|_| format!("SITELINE_MAX_CAPTURE_AGE_DAYS: not a number of days: {v}"))?;
         }
         if let Some(v) = env("SITELINE_SITE_CODE") {
             c.site_code = v.trim().to_string();

@@ -50,6 +50,10 @@ pub enum Error {
     BadArchive(String),
     #[error("{0}")]
     Unavailable(String),
+    /// Too many failed sign-ins: try again after this many seconds.
+    #[error("too many failed sign-ins; try again in {retry_after_secs} seconds")]
+    RateLimited { retry_after_secs: u64 },
+
     #[error("database error: {0}")]
     Database(#[from] sqlx::Error),
     #[error("database migration failed: {0}")]
@@ -78,6 +82,7 @@ impl Error {
             Error::Validation(_) | Error::HashMismatch(_) => StatusCode::UNPROCESSABLE_ENTITY,
             Error::UpdateRequired(_) => StatusCode::UPGRADE_REQUIRED,
             Error::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
+            Error::RateLimited { .. } => StatusCode::TOO_MANY_REQUESTS,
             Error::Database(_) | Error::Migrate(_) | Error::Internal(_) => {
                 StatusCode::INTERNAL_SERVER_ERROR
             }
@@ -105,6 +110,7 @@ impl Error {
             Error::OffsetMismatch { .. } => "offset_mismatch",
             Error::BadArchive(_) => "bad_archive",
             Error::Unavailable(_) => "unavailable",
+            Error::RateLimited { .. } => "rate_limited",
             Error::Database(_) | Error::Migrate(_) | Error::Internal(_) => "internal",
         }
     }
@@ -130,6 +136,14 @@ impl IntoResponse for Error {
                 message,
             },
         };
+        if let Error::RateLimited { retry_after_secs } = self {
+            let mut res = (status, Json(body)).into_response();
+            res.headers_mut().insert(
+                axum::http::header::RETRY_AFTER,
+                axum::http::HeaderValue::from(retry_after_secs),
+            );
+            return res;
+        }
         if let Error::OffsetMismatch { received } = self {
             // The one error with data: where a resumable upload stands, for the client to resume.
             if let Ok(mut value) = serde_json::to_value(&body) {

@@ -9,6 +9,7 @@ pub mod config;
 pub mod error;
 pub mod escalation;
 pub mod http;
+pub mod ratelimit;
 pub mod rules;
 pub mod secrets;
 pub mod staging;
@@ -38,6 +39,8 @@ pub struct AppState {
     pub clock: Arc<ServerClock>,
     /// Attachment bytes, upload staging and limits.
     pub attachments: Arc<Attachments>,
+    /// Failed sign-ins per username and client address.
+    pub logins: Arc<ratelimit::LoginLimiter>,
 }
 
 /// A ready-to-serve app and what its first start created.
@@ -78,6 +81,7 @@ pub async fn build(config: Config) -> Result<Built> {
         site_code: site_code.into(),
         clock: Arc::new(clock),
         attachments: Arc::new(attachments),
+        logins: Arc::new(ratelimit::LoginLimiter::default()),
     };
     Ok(Built {
         router: app(state.clone()),

@@ -76,9 +76,14 @@ async fn run(config: Config) -> Result<(), Box<dyn std::error::Error>> {
     if let Some(every) = siteline_server::escalation::interval(&built.state.config) {
         siteline_server::escalation::spawn(built.state.clone(), every);
     }
-    axum::serve(listener, built.router)
-        .with_graceful_shutdown(shutdown_signal())
-        .await?;
+    axum::serve(
+        listener,
+        built
+            .router
+            .into_make_service_with_connect_info::<std::net::SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown_signal())
+    .await?;
     tracing::info!("stopped");
     Ok(())
 }

@@ -207,7 +207,14 @@ impl TestServer {
         department: Option<&str>,
     ) {
         let token = self.admin_token().await;
+        // E2E users work at every site the server has.
+        let sites = self.get_json("/api/v1/sites", &token).await;
+        let codes: Vec<Value> = sites
+            .as_array()
+            .map(|a| a.iter().map(|s| s["code"].clone()).collect())
+            .unwrap_or_default();
         let body = json!({
+            "sites": codes,
             "username": username,
             "password": password,
             "role": role,

@@ -64,7 +64,7 @@ fn exec(mut cmd: Command) -> Result<(), String> {
 
 /// `cargo xtask test`: the whole CI sequence, stopping at the first failing step.
 pub fn test(ctx: &Ctx) -> Result<(), String> {
-    let mut steps = Steps::new(5);
+    let mut steps = Steps::new(6);
     let mut tally = Tally::default();
     let mut browser = None;
     steps.step("check tools", || {
@@ -73,6 +73,21 @@ pub fn test(ctx: &Ctx) -> Result<(), String> {
         Ok(())
     })?;
     let browser = browser.expect("set by the tools step");
+
+    steps.step(
+        "style (cargo fmt --check, cargo clippy -D warnings)",
+        || {
+            ctx.run(
+                ctx.cargo().args(["fmt", "--all", "--check"]),
+                "cargo fmt --check",
+            )?;
+            ctx.run(
+                ctx.cargo()
+                    .args(["clippy", "--all-targets", "--", "-D", "warnings"]),
+                "cargo clippy",
+            )
+        },
+    )?;
 
     steps.step("build front end (trunk build --release)", || {
         build_front_end(ctx)

@@ -28,6 +28,9 @@ pub struct KeyEntry {
     pub role: Role,
     #[serde(default)]
     pub department: Option<String>,
+    /// The sites the server last said the user works at.
+    #[serde(default)]
+    pub sites: Vec<String>,
     #[serde(default)]
     pub token: Option<String>,
     #[serde(default)]
@@ -49,6 +52,8 @@ impl KeyEntry {
             display_name: self.display_name.clone(),
             role: self.role,
             department: self.department.clone(),
+            sites: self.sites.clone(),
+            disabled: false,
         }
     }
 }
@@ -113,6 +118,7 @@ impl Keyring {
                     display_name: String::new(),
                     role: user.role,
                     department: None,
+                    sites: Vec::new(),
                     token: None,
                     token_expires_at: None,
                     token_invalid: false,
@@ -125,6 +131,7 @@ impl Keyring {
         entry.display_name = user.display_name.clone();
         entry.role = user.role;
         entry.department = user.department.clone();
+        entry.sites = user.sites.clone();
         entry.token = Some(token.to_string());
         entry.token_expires_at = Some(expires_at);
         entry.token_invalid = false;
@@ -222,6 +229,8 @@ mod tests {
             display_name: format!("{name}-显示"),
             role: Role::Staff,
             department: None,
+            sites: vec!["SL".into()],
+            disabled: false,
         }
     }
 

@@ -221,6 +221,19 @@ async fn pull(ctx: AppCtx, api: &Api) -> Result<(), SyncError> {
         .with_untracked(|r| r.as_ref().map_or(0, |r| r.meta().cursor));
     let mut page = api.pull(cursor, MAX_PULL).await?;
     loop {
+        let rescope = ctx
+            .replica
+            .with_untracked(|r| r.as_ref().is_some_and(|r| r.scope_changed(&page)));
+        if rescope {
+            // What this user may read changed: the change resets the cursor; start again at 0.
+            let change = ctx
+                .replica
+                .with_untracked(|r| r.as_ref().map(|r| r.pulled_page(page)));
+            let Some(change) = change else { break };
+            ctx.commit(change).await?;
+            page = api.pull(0, MAX_PULL).await?;
+            continue;
+        }
         let more = page.has_more && !page.events.is_empty();
         let next_cursor = page.next_cursor;
         let change = ctx

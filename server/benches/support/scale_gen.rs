@@ -1,9 +1,8 @@
 //! Generates the scale data set through the server's own push path: N complaints over S sites and Y years.
 
-use siteline_model::api::UserInfo;
 use siteline_model::{
     Channel, Complainant, ComplaintId, DeviceId, Event, EventId, EventKind, Nature, NewComplaint,
-    Role, Satisfaction, Severity, Timestamp, CATEGORIES,
+    Satisfaction, Severity, Timestamp, CATEGORIES,
 };
 use siteline_server::http::auth::AuthUser;
 use siteline_server::http::sync::{push_events, Source};
@@ -212,6 +211,8 @@ pub async fn generate(dir: &Path, spec: &Spec) -> Result<(), String> {
     let mut cfg = Config::new(dir.to_path_buf());
     cfg.admin_password = Some(ADMIN_PW.into());
     cfg.site_code = site_code(0);
+    // The data set spans years of capture times, pushed now.
+    cfg.max_capture_age_days = 36_500;
     let built = build(cfg).await.map_err(|e| format!("server build: {e}"))?;
     let st = built.state;
     let t0 = Instant::now();
@@ -236,12 +237,8 @@ pub async fn generate(dir: &Path, spec: &Spec) -> Result<(), String> {
         .ok_or("no admin user")?;
     let user = AuthUser {
         id: admin.id,
-        info: UserInfo {
-            username: "admin".into(),
-            display_name: "admin".into(),
-            role: Role::Admin,
-            department: None,
-        },
+        info: admin.info,
+        token_hash: String::new(),
     };
     let mut rng = Rng::new(0x5173_e11e);
     let device = DeviceId::new_v7(spec.now.0, rng.bytes());

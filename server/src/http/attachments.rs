@@ -46,7 +46,7 @@ pub struct CheckResponse {
 
 async fn check(
     State(st): State<AppState>,
-    _user: AuthUser,
+    user: AuthUser,
     ApiJson(req): ApiJson<CheckRequest>,
 ) -> Result<Json<CheckResponse>> {
     if req.hashes.len() > MAX_CHECK {
@@ -63,13 +63,14 @@ async fn check(
             asked.push(h.clone());
         }
     }
-    let stored: HashSet<String> = st
-        .store
-        .stored_attachments(&asked)
-        .await?
-        .into_iter()
-        .map(|a| a.sha256)
-        .collect();
+    // A photo the caller could not read is answered `missing` (whether it is stored is not
+    // theirs to learn); uploading its bytes proves they hold it and stores nothing twice.
+    let mut stored: HashSet<String> = HashSet::new();
+    for a in st.store.stored_attachments(&asked).await? {
+        if visibility::may_see_attachment(st.store.as_ref(), &user.info, &a.sha256).await? {
+            stored.insert(a.sha256);
+        }
+    }
     let (have, missing) = asked.into_iter().partition(|h| stored.contains(h));
     Ok(Json(CheckResponse { have, missing }))
 }

@@ -1,22 +1,53 @@
-//! Login/logout/me and the bearer-token extractor [`AuthUser`].
+//! Login (throttled per username and address), logout, me, password change, and the
+//! bearer-token extractor [`AuthUser`].
 
 use super::ApiJson;
 use crate::error::{Error, Result};
+use crate::store::UserUpdate;
 use crate::{now, secrets, AppState};
-use axum::extract::{FromRequestParts, State};
+use axum::extract::{ConnectInfo, DefaultBodyLimit, FromRequestParts, State};
 use axum::http::header::AUTHORIZATION;
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, StatusCode};
 use axum::routing::{get, post};
 use axum::{Json, Router};
-use siteline_model::api::{LoginRequest, LoginResponse, UserInfo};
+use siteline_model::api::{ChangePasswordRequest, LoginRequest, LoginResponse, UserInfo};
 use siteline_model::{Role, Timestamp};
+use std::net::{IpAddr, SocketAddr};
 
 pub fn router() -> Router<AppState> {
     Router::new()
-        .route("/api/v1/auth/login", post(login))
+        .route(
+            "/api/v1/auth/login",
+            post(login).layer(DefaultBodyLimit::max(LOGIN_BODY_LIMIT)),
+        )
         .route("/api/v1/auth/logout", post(logout))
         .route("/api/v1/auth/me", get(me))
+        .route(
+            "/api/v1/auth/password",
+            post(change_password).layer(DefaultBodyLimit::max(LOGIN_BODY_LIMIT)),
+        )
+}
+
+/// Largest login (and password change) body.
+pub const LOGIN_BODY_LIMIT: usize = 4 * 1024;
+
+/// The client's address, when the server was started with connect info (never a header: a
+/// proxy's `X-Forwarded-For` is not trusted).
+#[derive(Clone, Copy, Debug)]
+pub struct ClientAddr(pub Option<IpAddr>);
+
+impl<S: Send + Sync> FromRequestParts<S> for ClientAddr {
+    type Rejection = Error;
+
+    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self> {
+        Ok(ClientAddr(
+            parts
+                .extensions
+                .get::<ConnectInfo<SocketAddr>>()
+                .map(|c| c.0.ip()),
+        ))
+    }
 }
 
 /// The signed-in caller, from `Authorization: Bearer <token>`.
@@ -24,6 +55,8 @@ pub fn router() -> Router<AppState> {
 pub struct AuthUser {
     pub id: i64,
     pub info: UserInfo,
+    /// The hash of the token this request came with (kept when the password changes).
+    pub token_hash: String,
 }
 
 impl AuthUser {
@@ -55,9 +88,10 @@ impl FromRequestParts<AppState> for AuthUser {
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self> {
         let token = bearer(&parts.headers).ok_or(Error::Unauthorized)?;
+        let token_hash = secrets::token_hash(token);
         let session = state
             .store
-            .find_session(&secrets::token_hash(token))
+            .find_session(&token_hash)
             .await?
             .ok_or(Error::Unauthorized)?;
         if session.expires_at <= now() {
@@ -66,6 +100,7 @@ impl FromRequestParts<AppState> for AuthUser {
         Ok(AuthUser {
             id: session.user.id,
             info: session.user.info,
+            token_hash,
         })
     }
 }
@@ -75,17 +110,33 @@ const EXPIRED_SESSION_GRACE_MS: i64 = 30 * 24 * 3600 * 1000;
 
 async fn login(
     State(st): State<AppState>,
+    ClientAddr(addr): ClientAddr,
     ApiJson(req): ApiJson<LoginRequest>,
 ) -> Result<Json<LoginResponse>> {
     // Usernames are lowercase; tablets like to capitalise the first letter.
     let username = req.username.trim().to_lowercase();
+    let user_key = format!("user:{username}");
+    let mut keys = vec![user_key.clone()];
+    if let Some(ip) = addr {
+        keys.push(format!("addr:{ip}"));
+    }
+    let now_ms = now().millis();
+    if let Some(retry_after_secs) = st.logins.blocked(&keys, now_ms) {
+        tracing::warn!("sign-in throttled");
+        return Err(Error::RateLimited { retry_after_secs });
+    }
     let user = st.store.find_user(&username).await?;
     let hash = user.as_ref().map(|u| u.password_hash.clone());
     let ok = secrets::verify_password_blocking(req.password, hash).await?;
     let user = match user {
-        Some(u) if ok => u,
-        _ => return Err(Error::InvalidCredentials),
+        // A disabled account answers like a wrong password (nothing to learn from it).
+        Some(u) if ok && !u.info.disabled => u,
+        _ => {
+            st.logins.failed(&keys, now_ms);
+            return Err(Error::InvalidCredentials);
+        }
     };
+    st.logins.succeeded(&user_key);
     let token = secrets::new_token();
     let now = now();
     let ttl_ms = i64::try_from(st.config.token_ttl_secs.saturating_mul(1000)).unwrap_or(i64::MAX);
@@ -115,4 +166,37 @@ async fn logout(State(st): State<AppState>, headers: HeaderMap) -> Result<Status
 
 async fn me(user: AuthUser) -> Json<UserInfo> {
     Json(user.info)
+}
+
+/// `POST /api/v1/auth/password`: 204 once changed; every other session of the user ends.
+async fn change_password(
+    State(st): State<AppState>,
+    user: AuthUser,
+    ApiJson(req): ApiJson<ChangePasswordRequest>,
+) -> Result<StatusCode> {
+    let key = vec![format!("user:{}", user.username())];
+    let now_ms = now().millis();
+    if let Some(retry_after_secs) = st.logins.blocked(&key, now_ms) {
+        return Err(Error::RateLimited { retry_after_secs });
+    }
+    let record = st
+        .store
+        .find_user(user.username())
+        .await?
+        .ok_or(Error::Unauthorized)?;
+    if !secrets::verify_password_blocking(req.current, Some(record.password_hash)).await? {
+        st.logins.failed(&key, now_ms);
+        return Err(Error::Validation("the current password is wrong".into()));
+    }
+    super::users::validate_password(&req.new)?;
+    let update = UserUpdate {
+        password_hash: Some(secrets::hash_password_blocking(req.new).await?),
+        ..UserUpdate::default()
+    };
+    st.store
+        .update_user(user.username(), &update, Some(&user.token_hash))
+        .await?
+        .ok_or(Error::Unauthorized)?;
+    tracing::info!(user = %user.username(), "password changed");
+    Ok(StatusCode::NO_CONTENT)
 }

@@ -138,8 +138,8 @@ fn deadlines_of(
     }
 }
 
-// Who sees what is decided by `visibility` (today: every signed-in role sees everything, so
-// storage paging stays exact; a narrower rule would have to move into the storage filter).
+// Who sees what: storage filters by the caller's scope (so paging stays exact), and every row
+// is checked again against the model's rule.
 async fn list(
     State(st): State<AppState>,
     user: AuthUser,
@@ -157,21 +157,13 @@ async fn list(
             .collect(),
         None => Vec::new(),
     };
-    // `overdue` is computed here, so then storage returns every match and paging happens below.
-    let filter = ComplaintFilter {
-        category_children,
-        limit: (!p.overdue).then_some(p.limit),
-        offset: if p.overdue { 0 } else { p.offset },
-        ..p.filter
-    };
-    let rows = st.store.list_complaints(&filter).await?;
     let clocks: HashMap<String, Clock> = sites
         .iter()
         .map(|s| (s.code.clone(), Clock::for_site(s)))
         .collect();
     let now = st.clock.now();
-    let items = rows.into_iter().filter_map(|row| {
-        if !visibility::may_see_complaint(&user.info, &row.state) {
+    let item = |row: ComplaintRow| {
+        if !visibility::may_see(&user.info, &row) {
             return None;
         }
         let deadlines = deadlines_of(&row, &clocks, now);
@@ -183,17 +175,44 @@ async fn list(
             department: row.state.department,
             summary: row.summary,
         })
-    });
-    let items: Vec<ListItem> = if p.overdue {
-        items
-            .skip(p.offset as usize)
-            .take(p.limit as usize)
-            .collect()
-    } else {
-        items.collect()
     };
-    Ok(Json(items))
+    let mut filter = ComplaintFilter {
+        scope: visibility::scope_of(&user.info),
+        category_children,
+        limit: Some(p.limit),
+        offset: p.offset,
+        ..p.filter
+    };
+    if !p.overdue {
+        let rows = st.store.list_complaints(&filter).await?;
+        return Ok(Json(rows.into_iter().filter_map(item).collect()));
+    }
+    // `overdue` is decided here by the site clocks; storage narrows to complaints with a limit
+    // passed (or met late) and is read in bounded chunks until the page is full.
+    filter.overdue_at = Some(now);
+    filter.offset = 0;
+    filter.limit = Some(OVERDUE_CHUNK);
+    let mut skip = p.offset as usize;
+    let mut items = Vec::new();
+    loop {
+        let rows = st.store.list_complaints(&filter).await?;
+        let got = rows.len();
+        for it in rows.into_iter().filter_map(item) {
+            if skip > 0 {
+                skip -= 1;
+            } else if items.len() < p.limit as usize {
+                items.push(it);
+            }
+        }
+        if items.len() >= p.limit as usize || got < OVERDUE_CHUNK as usize {
+            return Ok(Json(items));
+        }
+        filter.offset += OVERDUE_CHUNK;
+    }
 }
+
+/// Rows storage reads at a time for `overdue=true`.
+const OVERDUE_CHUNK: u32 = 1000;
 
 async fn detail(
     State(st): State<AppState>,
@@ -208,7 +227,7 @@ async fn detail(
         .store
         .get_complaint(id)
         .await?
-        .filter(|c| visibility::may_see_complaint(&user.info, &c.row.state))
+        .filter(|c| visibility::may_see(&user.info, &c.row))
         .ok_or_else(|| Error::NotFound(format!("no complaint {id}")))?;
     let hashes: Vec<String> = stored
         .row
@@ -229,13 +248,16 @@ async fn detail(
         None => Clock::china(),
     };
     let row = stored.row;
+    let mut events = stored.events;
+    let states = HashMap::from([(row.state.id, row.state.clone())]);
+    visibility::redact_events(&user.info, &states, &mut events);
     let detail = ComplaintDetail {
         captured_at: row.state.captured_at,
         deadlines: clock.deadlines(&row.state, st.clock.now()),
         attachments: row.state.attachments.clone(),
         summary: row.summary,
-        state: row.state,
-        events: stored.events,
+        state: visibility::redacted(&user.info, row.state),
+        events,
     };
     Ok(Json(DetailResponse {
         detail,

@@ -7,6 +7,7 @@ pub mod complaints;
 pub mod health;
 pub mod import;
 pub mod reports;
+pub mod security;
 pub mod sites;
 pub mod static_files;
 pub mod sync;
@@ -19,12 +20,21 @@ use axum::body::Body;
 use axum::extract::{DefaultBodyLimit, FromRequest, Request};
 use axum::http::header::CONTENT_LENGTH;
 use axum::http::HeaderMap;
+use axum::http::StatusCode;
 use axum::routing::any;
 use axum::Router;
 use bytes::{Bytes, BytesMut};
 use futures_util::StreamExt;
+use std::time::Duration;
+use tower::limit::ConcurrencyLimitLayer;
 use tower_http::compression::CompressionLayer;
+use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
+
+/// A request (reading its body included) taking longer is answered 408.
+pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(300);
+/// Requests served at once; more wait their turn.
+pub const MAX_CONCURRENT_REQUESTS: usize = 256;
 
 /// Largest JSON request body the API reads (raw bodies have their own limits).
 pub const API_BODY_LIMIT: usize = 16 * 1024 * 1024;
@@ -51,6 +61,12 @@ pub fn router(state: AppState) -> Router {
         .merge(api)
         .fallback(static_files::serve)
         .layer(CompressionLayer::new().br(true).gzip(true))
+        .layer(axum::middleware::from_fn(security::headers))
+        .layer(TimeoutLayer::with_status_code(
+            StatusCode::REQUEST_TIMEOUT,
+            REQUEST_TIMEOUT,
+        ))
+        .layer(ConcurrencyLimitLayer::new(MAX_CONCURRENT_REQUESTS))
         .layer(TraceLayer::new_for_http())
         .with_state(state)
 }

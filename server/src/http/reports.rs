@@ -7,6 +7,7 @@ use crate::AppState;
 use axum::extract::{RawQuery, State};
 use axum::routing::get;
 use axum::{Json, Router};
+use siteline_model::access;
 use siteline_model::report::{Period, Report};
 use siteline_model::time::{days_from_civil, CHINA_OFFSET_MINUTES};
 use siteline_model::{Role, Timestamp};
@@ -77,6 +78,7 @@ pub fn parse_query(raw: Option<&str>, now: Timestamp) -> Result<ReportQuery> {
         from_month,
         to_month,
         site,
+        scope_sites: None,
         period,
         now,
         recurring_limit: RECURRING_LIMIT,
@@ -91,11 +93,15 @@ async fn summary(
     if !matches!(user.role(), Role::Supervisor | Role::Admin) {
         return Err(Error::Forbidden);
     }
-    let query = parse_query(raw.as_deref(), st.clock.now())?;
+    let mut query = parse_query(raw.as_deref(), st.clock.now())?;
     if let Some(code) = &query.site {
-        if st.store.get_site(code).await?.is_none() {
+        // Another site's report is not found, like a site that does not exist.
+        if !access::belongs_to(&user.info, code) || st.store.get_site(code).await?.is_none() {
             return Err(Error::NotFound(format!("no site {code}")));
         }
+    }
+    if user.role() != Role::Admin {
+        query.scope_sites = Some(user.info.sites.clone());
     }
     Ok(Json(st.store.report(&query).await?))
 }

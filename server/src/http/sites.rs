@@ -1,8 +1,11 @@
-//! Sites: `GET /api/v1/sites` (what a device needs offline) and admin edits of policy, days, categories.
+//! Sites: `GET /api/v1/sites` (the caller's sites, what a device needs offline), `POST` (admin)
+//! and admin edits of policy, days, categories.
 
 use super::auth::AuthUser;
 use super::ApiJson;
+use crate::config::validate_site_code;
 use crate::error::{Error, Result};
+use crate::store::LocationNode;
 use crate::AppState;
 use axum::extract::rejection::PathRejection;
 use axum::extract::{Path, State};
@@ -10,7 +13,8 @@ use axum::http::StatusCode;
 use axum::routing::{get, post, put};
 use axum::{Json, Router};
 use serde::Deserialize;
-use siteline_model::api::{CustomCategory, SiteDay, SiteInfo};
+use siteline_model::access;
+use siteline_model::api::{CreateSiteRequest, CustomCategory, LocationInput, SiteDay, SiteInfo};
 use siteline_model::calendar::{parse_date, DayKind, WorkingHours};
 use siteline_model::category;
 use siteline_model::time::civil_from_days;
@@ -19,7 +23,7 @@ use siteline_model::validation::is_custom_category_code;
 
 pub fn router() -> Router<AppState> {
     Router::new()
-        .route("/api/v1/sites", get(list))
+        .route("/api/v1/sites", get(list).post(create))
         .route("/api/v1/sites/{code}/policy", put(set_policy))
         .route(
             "/api/v1/sites/{code}/days/{date}",
@@ -47,8 +51,101 @@ pub struct DayUpdate {
     pub kind: DayKind,
 }
 
-async fn list(State(st): State<AppState>, _user: AuthUser) -> Result<Json<Vec<SiteInfo>>> {
-    Ok(Json(st.store.list_sites().await?))
+/// Only the sites the caller works at (admins: all).
+async fn list(State(st): State<AppState>, user: AuthUser) -> Result<Json<Vec<SiteInfo>>> {
+    let mut sites = st.store.list_sites().await?;
+    sites.retain(|s| access::belongs_to(&user.info, &s.code));
+    Ok(Json(sites))
+}
+
+/// Most nodes a location tree may have, and the longest name of one.
+pub const MAX_LOCATIONS: usize = 2000;
+pub const MAX_LOCATION_NAME: usize = 40;
+pub const MAX_SITE_NAME: usize = 60;
+
+/// The tree of a `POST /api/v1/sites` body: labels split on `›` and merged into named nodes.
+pub fn location_tree(input: &[LocationInput]) -> Result<Vec<LocationNode>> {
+    fn insert(level: &mut Vec<LocationNode>, path: &[String]) {
+        let Some((first, rest)) = path.split_first() else {
+            return;
+        };
+        let at = match level.iter().position(|n| &n.name == first) {
+            Some(i) => i,
+            None => {
+                level.push(LocationNode::leaf(first));
+                level.len() - 1
+            }
+        };
+        insert(&mut level[at].children, rest);
+    }
+    fn walk(
+        input: &[LocationInput],
+        prefix: &mut Vec<String>,
+        out: &mut Vec<LocationNode>,
+        count: &mut usize,
+    ) -> Result<()> {
+        for node in input {
+            let (path, children): (Vec<String>, &[LocationInput]) = match node {
+                LocationInput::Label(label) => (
+                    label.split('›').map(|p| p.trim().to_string()).collect(),
+                    &[],
+                ),
+                LocationInput::Node { name, children } => (vec![name.trim().to_string()], children),
+            };
+            if path
+                .iter()
+                .any(|p| p.is_empty() || p.chars().count() > MAX_LOCATION_NAME)
+            {
+                return Err(Error::Validation(format!(
+                    "location names must have 1 to {MAX_LOCATION_NAME} characters"
+                )));
+            }
+            *count += path.len();
+            if *count > MAX_LOCATIONS {
+                return Err(Error::Validation(format!(
+                    "a site may have at most {MAX_LOCATIONS} locations"
+                )));
+            }
+            let depth = prefix.len();
+            prefix.extend(path);
+            if prefix.len() > 6 {
+                return Err(Error::Validation("locations nest at most 6 deep".into()));
+            }
+            insert(out, prefix);
+            walk(children, prefix, out, count)?;
+            prefix.truncate(depth);
+        }
+        Ok(())
+    }
+    let mut out = Vec::new();
+    walk(input, &mut Vec::new(), &mut out, &mut 0)?;
+    Ok(out)
+}
+
+/// `POST /api/v1/sites` (admin): 201 with the new site; 409 if the code is taken.
+async fn create(
+    State(st): State<AppState>,
+    user: AuthUser,
+    ApiJson(req): ApiJson<CreateSiteRequest>,
+) -> Result<(StatusCode, Json<SiteInfo>)> {
+    user.require_admin()?;
+    let code = req.code.trim();
+    validate_site_code(code).map_err(Error::Validation)?;
+    let name = req.name.trim();
+    if name.is_empty() || name.chars().count() > MAX_SITE_NAME {
+        return Err(Error::Validation(format!(
+            "name must have 1 to {MAX_SITE_NAME} characters"
+        )));
+    }
+    let locations = location_tree(req.locations.as_deref().unwrap_or(&[]))?;
+    if st.store.get_site(code).await?.is_some() {
+        return Err(Error::Conflict(format!("site {code} already exists")));
+    }
+    st.store
+        .create_site(code, name, false, &locations, crate::now())
+        .await?;
+    tracing::info!(by = %user.username(), site = %code, "site created");
+    Ok((StatusCode::CREATED, Json(site(&st, code).await?)))
 }
 
 async fn site(st: &AppState, code: &str) -> Result<SiteInfo> {

@@ -84,8 +84,12 @@ pub async fn serve(State(st): State<AppState>, req: Request) -> Response {
     } else {
         NO_CACHE
     };
+    let csp = super::security::app_csp_for(&index);
     let headers = res.headers_mut();
     headers.insert(CACHE_CONTROL, HeaderValue::from_static(cache));
+    if let Ok(v) = HeaderValue::from_str(&csp) {
+        headers.insert(axum::http::header::CONTENT_SECURITY_POLICY, v);
+    }
     if served_file {
         if let Some(ct) = forced_content_type(&path) {
             headers.insert(CONTENT_TYPE, HeaderValue::from_static(ct));

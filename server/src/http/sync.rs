@@ -5,19 +5,19 @@ use super::ApiJson;
 use crate::error::{Error, Result};
 use crate::rules::{AuthorRules, PushRules};
 use crate::store::{ImportInfo, PushGate};
-use crate::AppState;
+use crate::{visibility, AppState};
 use axum::extract::rejection::QueryRejection;
 use axum::extract::{Query, State};
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use serde::Deserialize;
 use siteline_model::sync::{
-    PullResponse, PushOutcome, PushRequest, PushResponse, PushResult, DEFAULT_PULL, MAX_PULL,
-    MAX_PUSH, MIN_SCHEMA_VERSION, SCHEMA_VERSION,
+    capture_in_range, PullResponse, PushOutcome, PushRequest, PushResponse, PushResult,
+    DEFAULT_PULL, MAX_PULL, MAX_PUSH, MIN_SCHEMA_VERSION, SCHEMA_VERSION,
 };
 use siteline_model::validation::validate_event;
-use siteline_model::{DeviceId, Event, Role};
-use std::collections::HashSet;
+use siteline_model::{access, Complaint, ComplaintId, DeviceId, Event, Role, Timestamp};
+use std::collections::{HashMap, HashSet};
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -69,9 +69,26 @@ pub enum Source<'a> {
 
 /// Checks one pushed event against the caller, statelessly (payload, device, author); `None` if
 /// it may go on to the store, which applies the state-dependent [`PushRules`].
-pub fn check_event(ev: &Event, user: &AuthUser, source: Source<'_>) -> Option<PushResult> {
+pub fn check_event(
+    ev: &Event,
+    user: &AuthUser,
+    source: Source<'_>,
+    now: Timestamp,
+    max_age_ms: i64,
+) -> Option<PushResult> {
     if let Err(errs) = validate_event(&ev.kind) {
         return Some(rejected("validation", errs.to_string()));
+    }
+    if !capture_in_range(ev.captured_at, now, max_age_ms) {
+        return Some(rejected(
+            "clock_out_of_range",
+            format!(
+                "captured_at {} is more than 5 minutes ahead of the server or older than {} days: \
+                 check the tablet's clock",
+                ev.captured_at.millis(),
+                max_age_ms / 86_400_000
+            ),
+        ));
     }
     if ev.device_id == DeviceId::SERVER {
         return Some(rejected("validation", "device_id: reserved for the server"));
@@ -112,9 +129,12 @@ pub async fn push_events(
     events: &[Event],
     source: Source<'_>,
 ) -> Result<Vec<PushOutcome>> {
+    let now = st.clock.now();
+    let max_age_ms = i64::try_from(st.config.max_capture_age_days.saturating_mul(86_400_000))
+        .unwrap_or(i64::MAX);
     let checks: Vec<Option<PushResult>> = events
         .iter()
-        .map(|e| check_event(e, user, source))
+        .map(|e| check_event(e, user, source, now, max_age_ms))
         .collect();
     let valid: Vec<Event> = events
         .iter()
@@ -138,7 +158,8 @@ pub async fn push_events(
                         }
                     }
                 }
-                Box::new(AuthorRules::new(authors, &sites, &st.site_code))
+                let importer = Some(user.info.clone());
+                Box::new(AuthorRules::new(authors, importer, &sites, &st.site_code))
             }
         };
         let import = match source {
@@ -146,14 +167,7 @@ pub async fn push_events(
             Source::Import(info) => Some(info),
         };
         st.store
-            .push(
-                &valid,
-                &sites,
-                &st.site_code,
-                gate.as_ref(),
-                import,
-                st.clock.now(),
-            )
+            .push(&valid, &sites, &st.site_code, gate.as_ref(), import, now)
             .await?
     };
     if stored.len() != valid.len() {
@@ -192,7 +206,7 @@ pub struct PullQuery {
 
 async fn pull(
     State(st): State<AppState>,
-    _user: AuthUser,
+    user: AuthUser,
     query: Result<Query<PullQuery>, QueryRejection>,
 ) -> Result<Json<PullResponse>> {
     let Query(q) = query?;
@@ -204,11 +218,36 @@ async fn pull(
         return Err(Error::BadRequest(format!("limit must be 1 to {MAX_PULL}")));
     }
     let limit = limit.min(MAX_PULL);
-    let (events, has_more) = st.store.pull(q.after, limit).await?;
-    let next_cursor = events.last().map_or(q.after, |e| e.seq);
+    let scope = visibility::scope_of(&user.info);
+    let (mut events, has_more, next_cursor) = st.store.pull(q.after, limit, &scope).await?;
+    if !matches!(user.role(), Role::Admin | Role::Supervisor) && visibility::has_personal(&events) {
+        let mut ids: Vec<ComplaintId> = events.iter().map(|e| e.event.complaint_id).collect();
+        ids.sort_unstable();
+        ids.dedup();
+        let states: HashMap<ComplaintId, Complaint> = st
+            .store
+            .complaint_rows(&ids)
+            .await?
+            .into_iter()
+            .map(|r| (r.state.id, r.state))
+            .collect();
+        visibility::redact_events(&user.info, &states, &mut events);
+    }
+    let sites = match user.role() {
+        Role::Admin => st
+            .store
+            .list_sites()
+            .await?
+            .into_iter()
+            .map(|s| s.code)
+            .collect(),
+        _ => user.info.sites.clone(),
+    };
     Ok(Json(PullResponse {
         events,
         next_cursor,
         has_more,
+        sites,
+        scope: access::scope_key(&user.info),
     }))
 }

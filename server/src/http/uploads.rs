@@ -14,6 +14,7 @@ use crate::attachments::parse_sha256;
 use crate::error::{Error, Result};
 use crate::staging::{is_upload_id, new_id};
 use crate::store::UploadRecord;
+use crate::visibility;
 use crate::AppState;
 use axum::body::Body;
 use axum::extract::rejection::{PathRejection, QueryRejection};
@@ -114,7 +115,9 @@ async fn start(
     }
     let now = st.clock.now();
     purge_abandoned(&st, now).await?;
-    if let Some(a) = stored(&st, sha256).await? {
+    // Said to be stored only to whoever may read it already; others send the bytes.
+    let readable = visibility::may_see_attachment(st.store.as_ref(), &user.info, sha256).await?;
+    if let Some(a) = stored(&st, sha256).await?.filter(|_| readable) {
         let status = UploadStatus {
             upload_id: None,
             size: a.size,

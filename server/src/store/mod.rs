@@ -4,10 +4,13 @@ mod shared;
 pub mod sqlite;
 mod sqlite_attach;
 mod sqlite_escalate;
+mod sqlite_pull;
+mod sqlite_push;
 mod sqlite_query;
 mod sqlite_report;
 mod sqlite_sites;
 mod sqlite_sync;
+mod sqlite_users;
 
 use crate::error::Result;
 use async_trait::async_trait;
@@ -43,6 +46,21 @@ pub struct NewUser {
     /// A department code (required for handlers, checked by the caller).
     pub department: Option<String>,
     pub password_hash: String,
+    /// Codes of the sites the user works at (known sites; empty for admins).
+    pub sites: Vec<String>,
+}
+
+/// An admin's edit of a user: `None` keeps a field. A new password hash or disabling revokes
+/// the user's sessions.
+#[derive(Clone, Debug, Default)]
+pub struct UserUpdate {
+    pub display_name: Option<String>,
+    pub role: Option<Role>,
+    /// `Some(None)` clears the department.
+    pub department: Option<Option<String>>,
+    pub sites: Option<Vec<String>>,
+    pub disabled: Option<bool>,
+    pub password_hash: Option<String>,
 }
 
 /// The user a bearer token belongs to, and when the token expires.
@@ -77,9 +95,27 @@ impl LocationNode {
 /// Separator between the levels of a location label.
 pub const LOCATION_SEPARATOR: &str = " › ";
 
+/// Which complaints a reader may see, as storage filters them (the rule is
+/// `siteline_model::access`; this is its storage form, built by `visibility::scope_of`).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub enum ReadScope {
+    /// Every complaint (admins).
+    #[default]
+    All,
+    /// The complaints of these sites.
+    Sites(Vec<String>),
+    /// The complaints of these sites that the department ever had.
+    Department {
+        sites: Vec<String>,
+        department: String,
+    },
+}
+
 /// Filters of `GET /api/v1/complaints` that storage applies (overdue is computed by the caller).
 #[derive(Clone, Debug, Default)]
 pub struct ComplaintFilter {
+    /// Who is reading: only what they may see.
+    pub scope: ReadScope,
     /// Only this site's complaints.
     pub site: Option<String>,
     /// Any of these statuses (empty = all).
@@ -97,6 +133,9 @@ pub struct ComplaintFilter {
     pub from: Option<Timestamp>,
     /// Captured before.
     pub to: Option<Timestamp>,
+    /// Only complaints with an open limit due before this time, or a limit met late (a
+    /// superset of the overdue ones, which the caller picks by the site clocks).
+    pub overdue_at: Option<Timestamp>,
     /// At most this many rows (`None`: all, the caller pages).
     pub limit: Option<u32>,
     pub offset: u32,
@@ -114,6 +153,8 @@ pub struct ReportQuery {
     pub to_month: u32,
     /// One site, or all.
     pub site: Option<String>,
+    /// The sites the reader may see (`None`: all).
+    pub scope_sites: Option<Vec<String>>,
     pub period: siteline_model::report::Period,
     /// Open complaints past a limit at this time count as late.
     pub now: Timestamp,
@@ -159,11 +200,13 @@ pub struct ImportInfo {
     pub exported_at: Timestamp,
 }
 
-/// Rules a new pushed event must pass given the complaint's current state (folded from the stored
-/// events and the accepted events of the same batch). Checked inside the push transaction.
+/// Rules a new pushed event must pass given the current states (folded from the stored events
+/// and the accepted events of the same batch): its complaint's, and any complaint it names (a
+/// merge target). Checked inside the push transaction; an accepted event is applied on top of
+/// exactly the state checked (the fold follows the commit order).
 pub trait PushGate: Send + Sync {
     /// Why `ev` may not be stored, or `None` if it may.
-    fn check(&self, ev: &Event, current: Option<&Complaint>) -> Option<PushResult>;
+    fn check(&self, ev: &Event, states: &BatchStates) -> Option<PushResult>;
 }
 
 /// Everything the HTTP layer asks of storage. Object-safe: the app holds an `Arc<dyn Store>`.
@@ -178,6 +221,15 @@ pub trait Store: Send + Sync + 'static {
     async fn create_user(&self, user: NewUser, now: Timestamp) -> Result<UserRecord>;
     async fn list_users(&self) -> Result<Vec<UserInfo>>;
     async fn find_user(&self, username: &str) -> Result<Option<UserRecord>>;
+    /// Applies an edit in one transaction (`Error::Validation` for an unknown site); a new
+    /// password or disabling revokes every session of the user but `keep_session` (a token
+    /// hash). `None` if there is no such user.
+    async fn update_user(
+        &self,
+        username: &str,
+        update: &UserUpdate,
+        keep_session: Option<&str>,
+    ) -> Result<Option<UserRecord>>;
     async fn create_session(
         &self,
         token_hash: &str,
@@ -185,7 +237,7 @@ pub trait Store: Send + Sync + 'static {
         now: Timestamp,
         expires_at: Timestamp,
     ) -> Result<()>;
-    /// The session of a token hash, expired or not (the caller decides).
+    /// The session of a token hash, expired or not (the caller decides); none for a disabled user.
     async fn find_session(&self, token_hash: &str) -> Result<Option<Session>>;
     async fn delete_session(&self, token_hash: &str) -> Result<()>;
     /// Forgets sessions that expired before `before`.
@@ -241,7 +293,16 @@ pub trait Store: Send + Sync + 'static {
     /// Events with `seq > after` in seq order, at most `limit`; and whether more follow.
     /// A cursor is only safe if no smaller seq can commit later: SQLite guarantees it by
     /// serializing writers; a Postgres implementation must too (e.g. a push-wide advisory lock).
-    async fn pull(&self, after: u64, limit: u32) -> Result<(Vec<SyncedEvent>, bool)>;
+    /// `scope` bounds what is returned: a site-scoped reader gets the events of their sites'
+    /// complaints; a handler those of complaints their department ever had, where the events
+    /// before the department got one are ordered at that moment (`since_seq`), so a cursor
+    /// taken earlier still receives them. Answers the page, whether more follow and the cursor.
+    async fn pull(
+        &self,
+        after: u64,
+        limit: u32,
+        scope: &ReadScope,
+    ) -> Result<(Vec<SyncedEvent>, bool, u64)>;
 
     // --- escalation ---
     /// Escalates to 重大 every open effective complaint unresolved for its site's window, once
@@ -252,6 +313,8 @@ pub trait Store: Send + Sync + 'static {
     /// Newest capture first.
     async fn list_complaints(&self, filter: &ComplaintFilter) -> Result<Vec<ComplaintRow>>;
     async fn get_complaint(&self, id: ComplaintId) -> Result<Option<StoredComplaint>>;
+    /// The projection rows of those of `ids` that exist (in no particular order).
+    async fn complaint_rows(&self, ids: &[ComplaintId]) -> Result<Vec<ComplaintRow>>;
     /// Counts and rates over the projection (no names or phones).
     async fn report(&self, query: &ReportQuery) -> Result<siteline_model::report::Report>;
 

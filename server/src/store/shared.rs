@@ -3,7 +3,7 @@
 use crate::error::{Error, Result};
 use siteline_model::api::ComplaintSummary;
 use siteline_model::{
-    fold_one, Complaint, ComplaintId, DeviceId, Event, EventId, EventKind, Severity, Timestamp,
+    fold_in_order, Complaint, ComplaintId, DeviceId, Event, EventId, EventKind, Severity, Timestamp,
 };
 use std::collections::HashMap;
 
@@ -18,7 +18,7 @@ pub const RULE_UNRESOLVED: &str = "unresolved_month";
 /// Version of the projection (fold + derived columns). Rows written by an older server are
 /// re-folded from their events when the store opens. 3: attachment references are indexed.
 /// 4: report facts (late, outstanding limits, month, repeat).
-pub const FOLD_VERSION: i64 = 4;
+pub const FOLD_VERSION: i64 = 5;
 
 /// The projection row of a folded complaint.
 pub fn summary_of(state: &Complaint, received_at: Timestamp) -> ComplaintSummary {
@@ -110,7 +110,7 @@ impl BatchStates {
 
     /// Sets a complaint's stored events (call once, before `state`/`accept`).
     pub fn load(&mut self, id: ComplaintId, stored: Vec<Event>) {
-        let state = fold_one(&stored);
+        let state = fold_in_order(&stored);
         self.by.insert(id, (stored, state));
     }
 
@@ -123,7 +123,7 @@ impl BatchStates {
     pub fn accept(&mut self, ev: &Event) {
         let (events, state) = self.by.entry(ev.complaint_id).or_default();
         events.push(ev.clone());
-        *state = fold_one(events.iter());
+        *state = fold_in_order(events.iter());
     }
 }
 

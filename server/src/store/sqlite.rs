@@ -1,19 +1,20 @@
 //! SQLite implementation of [`Store`]: WAL, foreign keys on, busy timeout, embedded migrations.
 
 use super::{
-    sqlite_attach, sqlite_escalate, sqlite_query, sqlite_report, sqlite_sites, sqlite_sync,
+    sqlite_attach, sqlite_escalate, sqlite_pull, sqlite_push, sqlite_query, sqlite_report,
+    sqlite_sites, sqlite_sync, sqlite_users,
 };
 use super::{
-    ComplaintFilter, ComplaintRow, ImportInfo, LocationNode, NewUser, PushGate, ReportQuery,
-    Session, Store, StoredComplaint, UploadRecord, UserRecord,
+    ComplaintFilter, ComplaintRow, ImportInfo, LocationNode, NewUser, PushGate, ReadScope,
+    ReportQuery, Session, Store, StoredComplaint, UploadRecord, UserRecord, UserUpdate,
 };
-use crate::error::{Error, Result};
+use crate::error::Result;
 use async_trait::async_trait;
 use siteline_model::api::{CustomCategory, SiteDay, SiteInfo, UserInfo};
 use siteline_model::calendar::WorkingHours;
 use siteline_model::sync::{PushResult, SyncedEvent};
 use siteline_model::timelimit::Policy;
-use siteline_model::{AttachmentRef, ComplaintId, Event, Role, Timestamp};
+use siteline_model::{AttachmentRef, ComplaintId, Event, Timestamp};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use sqlx::SqlitePool;
 use std::path::Path;
@@ -25,27 +26,6 @@ pub struct SqliteStore {
     pool: SqlitePool,
 }
 
-type UserRow = (i64, String, String, String, Option<String>, String);
-
-const USER_COLUMNS: &str =
-    "u.id, u.username, u.display_name, u.role, u.department, u.password_hash";
-
-fn user_from_row(
-    (id, username, display_name, role, department, password_hash): UserRow,
-) -> Result<UserRecord> {
-    let role = super::parse_code("role", &role, Role::parse)?;
-    Ok(UserRecord {
-        id,
-        info: UserInfo {
-            username,
-            display_name,
-            role,
-            department,
-        },
-        password_hash,
-    })
-}
-
 impl SqliteStore {
     /// Opens (creating if missing) the database file and runs the migrations.
     pub async fn open(path: &Path) -> Result<SqliteStore> {
@@ -53,7 +33,7 @@ impl SqliteStore {
             .filename(path)
             .create_if_missing(true)
             .journal_mode(SqliteJournalMode::Wal)
-            .synchronous(SqliteSynchronous::Normal)
+            .synchronous(SqliteSynchronous::Full)
             .foreign_keys(true)
             .busy_timeout(Duration::from_secs(15));
         let pool = SqlitePoolOptions::new()
@@ -91,55 +71,24 @@ impl Store for SqliteStore {
     }
 
     async fn create_user(&self, user: NewUser, now: Timestamp) -> Result<UserRecord> {
-        let res = sqlx::query_scalar::<_, i64>(
-            "INSERT INTO users (username, display_name, role, department, password_hash, created_at)
-             VALUES (?, ?, ?, ?, ?, ?) RETURNING id",
-        )
-        .bind(&user.username)
-        .bind(&user.display_name)
-        .bind(user.role.code())
-        .bind(&user.department)
-        .bind(&user.password_hash)
-        .bind(now.millis())
-        .fetch_one(&self.pool)
-        .await;
-        match res {
-            Ok(id) => Ok(UserRecord {
-                id,
-                info: UserInfo {
-                    username: user.username,
-                    display_name: user.display_name,
-                    role: user.role,
-                    department: user.department,
-                },
-                password_hash: user.password_hash,
-            }),
-            Err(sqlx::Error::Database(e)) if e.is_unique_violation() => Err(Error::Conflict(
-                format!("user {:?} already exists", user.username),
-            )),
-            Err(e) => Err(e.into()),
-        }
+        sqlite_users::create_user(&self.pool, user, now).await
     }
 
     async fn list_users(&self) -> Result<Vec<UserInfo>> {
-        let rows: Vec<UserRow> = sqlx::query_as(&format!(
-            "SELECT {USER_COLUMNS} FROM users u ORDER BY u.username"
-        ))
-        .fetch_all(&self.pool)
-        .await?;
-        rows.into_iter()
-            .map(|r| user_from_row(r).map(|u| u.info))
-            .collect()
+        sqlite_users::list_users(&self.pool).await
     }
 
     async fn find_user(&self, username: &str) -> Result<Option<UserRecord>> {
-        let row: Option<UserRow> = sqlx::query_as(&format!(
-            "SELECT {USER_COLUMNS} FROM users u WHERE u.username = ?"
-        ))
-        .bind(username)
-        .fetch_optional(&self.pool)
-        .await?;
-        row.map(user_from_row).transpose()
+        sqlite_users::find_user(&self.pool, username).await
+    }
+
+    async fn update_user(
+        &self,
+        username: &str,
+        update: &UserUpdate,
+        keep_session: Option<&str>,
+    ) -> Result<Option<UserRecord>> {
+        sqlite_users::update_user(&self.pool, username, update, keep_session).await
     }
 
     async fn create_session(
@@ -162,21 +111,7 @@ impl Store for SqliteStore {
     }
 
     async fn find_session(&self, token_hash: &str) -> Result<Option<Session>> {
-        let row: Option<(i64, String, String, String, Option<String>, String, i64)> =
-            sqlx::query_as(&format!(
-                "SELECT {USER_COLUMNS}, s.expires_at
-                 FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash = ?"
-            ))
-            .bind(token_hash)
-            .fetch_optional(&self.pool)
-            .await?;
-        row.map(|(id, un, dn, role, dept, ph, exp)| {
-            Ok(Session {
-                user: user_from_row((id, un, dn, role, dept, ph))?,
-                expires_at: Timestamp(exp),
-            })
-        })
-        .transpose()
+        sqlite_users::find_session(&self.pool, token_hash).await
     }
 
     async fn delete_session(&self, token_hash: &str) -> Result<()> {
@@ -264,11 +199,16 @@ impl Store for SqliteStore {
         import: Option<&ImportInfo>,
         now: Timestamp,
     ) -> Result<Vec<PushResult>> {
-        sqlite_sync::push(&self.pool, events, sites, default_site, gate, import, now).await
+        sqlite_push::push(&self.pool, events, sites, default_site, gate, import, now).await
     }
 
-    async fn pull(&self, after: u64, limit: u32) -> Result<(Vec<SyncedEvent>, bool)> {
-        sqlite_sync::pull(&self.pool, after, limit).await
+    async fn pull(
+        &self,
+        after: u64,
+        limit: u32,
+        scope: &ReadScope,
+    ) -> Result<(Vec<SyncedEvent>, bool, u64)> {
+        sqlite_pull::pull(&self.pool, after, limit, scope).await
     }
 
     async fn escalate_unresolved(&self, now: Timestamp) -> Result<u64> {
@@ -281,6 +221,10 @@ impl Store for SqliteStore {
 
     async fn get_complaint(&self, id: ComplaintId) -> Result<Option<StoredComplaint>> {
         sqlite_query::get_complaint(&self.pool, id).await
+    }
+
+    async fn complaint_rows(&self, ids: &[ComplaintId]) -> Result<Vec<ComplaintRow>> {
+        sqlite_query::complaint_rows(&self.pool, ids).await
     }
 
     async fn report(&self, query: &ReportQuery) -> Result<siteline_model::report::Report> {

@@ -1,9 +1,9 @@
 //! SQLite push: a batch in one transaction, with batch-wide lookups as single queries.
 
-use super::super::shared::{number_event, resolve_site, BatchStates};
-use super::super::{sqlite_attach, sqlite_escalate, ImportInfo, PushGate};
-use super::{internal, parse_event, refresh_projection, to_u64};
-use super::{write_projection, Projection};
+use super::shared::{number_event, resolve_site, BatchStates};
+use super::sqlite_sync::{internal, parse_event, refresh_projection, to_u64};
+use super::sqlite_sync::{write_projection, Projection};
+use super::{sqlite_attach, sqlite_escalate, ImportInfo, PushGate};
 use crate::error::{Error, Result};
 use siteline_model::api::SiteInfo;
 use siteline_model::numbering::canonical;
@@ -103,7 +103,7 @@ enum Answer {
 /// gated against its complaint's state (stored events plus those accepted earlier in the batch)
 /// and stored; then numbers for new complaints, projection rows, 二次投诉 escalation.
 /// Batch-wide lookups are single queries; the projection is written from the in-memory fold.
-pub(in crate::store) async fn push(
+pub(super) async fn push(
     pool: &SqlitePool,
     events: &[Event],
     site_list: &[SiteInfo],
@@ -130,6 +130,12 @@ pub(in crate::store) async fn push(
         if !stored.contains_key(&ev.id.to_string()) && seen.insert(ev.complaint_id) {
             wanted.push(ev.complaint_id);
         }
+        // A merge target: the gate checks it exists and the author may see it.
+        if let EventKind::Merged { into } = &ev.kind {
+            if seen.insert(*into) {
+                wanted.push(*into);
+            }
+        }
     }
     let mut loaded = load_complaints(&mut tx, &wanted).await?;
     let mut states = BatchStates::default();
@@ -149,13 +155,21 @@ pub(in crate::store) async fn push(
     // Gated in memory first; the accepted events are then stored with multi-row statements.
     let mut accepted: HashMap<EventId, usize> = HashMap::new();
     let mut to_store: Vec<&Event> = Vec::new();
-    let mut answers: Vec<Answer> = Vec::with_capacity(events.len());
+    let mut answers: Vec<Option<Answer>> = events.iter().map(|_| None).collect();
     let mut touched: Vec<ComplaintId> = Vec::new();
     seen.clear();
     let mut created: Vec<&Event> = Vec::new();
-    for ev in events {
+    // `created` events first (in batch order), then the rest: an update sent in the same batch
+    // before its complaint's `created` still finds the complaint. Answers keep the batch order.
+    let is_created = |e: &Event| matches!(e.kind, EventKind::Created(_));
+    let order = (0..events.len())
+        .filter(|&i| is_created(&events[i]))
+        .chain((0..events.len()).filter(|&i| !is_created(&events[i])));
+    for i in order {
+        let ev = &events[i];
+        let answer = &mut answers[i];
         if let Some((seq, at, body)) = stored.get(&ev.id.to_string()) {
-            answers.push(Answer::Now(answer_stored(
+            *answer = Some(Answer::Now(answer_stored(
                 parse_event(body)? == *ev,
                 *seq,
                 Timestamp(*at),
@@ -164,7 +178,7 @@ pub(in crate::store) async fn push(
         }
         if let Some(&first) = accepted.get(&ev.id) {
             // The same id twice in one batch: the first is stored, the second answered like it.
-            answers.push(if to_store[first] == ev {
+            *answer = Some(if to_store[first] == ev {
                 Answer::Stored(first)
             } else {
                 Answer::Now(answer_stored(false, 0, now))
@@ -172,13 +186,13 @@ pub(in crate::store) async fn push(
             continue;
         }
         let cid = ev.complaint_id;
-        if let Some(rejected) = gate.check(ev, states.state(cid)) {
-            answers.push(Answer::Now(rejected));
+        if let Some(rejected) = gate.check(ev, &states) {
+            *answer = Some(Answer::Now(rejected));
             continue;
         }
         states.accept(ev);
         accepted.insert(ev.id, to_store.len());
-        answers.push(Answer::Stored(to_store.len()));
+        *answer = Some(Answer::Stored(to_store.len()));
         to_store.push(ev);
         if seen.insert(cid) {
             touched.push(cid);
@@ -188,7 +202,18 @@ pub(in crate::store) async fn push(
             first_received.entry(cid).or_insert(now);
         }
     }
-    let seqs = insert_events(&mut tx, &to_store, now).await?;
+    // Every event is stored with its complaint's site (the scoped pull reads by it).
+    let site_of: HashMap<ComplaintId, String> = touched
+        .iter()
+        .filter_map(|id| {
+            let state = states.state(*id)?;
+            Some((
+                *id,
+                resolve_site(&state.site, &sites, default_site).to_string(),
+            ))
+        })
+        .collect();
+    let seqs = insert_events(&mut tx, &to_store, now, &site_of).await?;
     if seqs.len() != to_store.len() {
         return Err(Error::Internal("an event appeared during the push".into()));
     }
@@ -199,21 +224,32 @@ pub(in crate::store) async fn push(
     }
     let results = answers
         .into_iter()
-        .map(|a| match a {
-            Answer::Now(answer) => Ok(answer),
-            Answer::Stored(i) => {
-                let seq = to_store
-                    .get(i)
-                    .and_then(|ev| seqs.get(&ev.id))
-                    .ok_or_else(|| Error::Internal("stored event has no seq".into()))?;
-                Ok(PushResult::Accepted {
-                    seq: to_u64(*seq),
-                    received_at: now,
-                })
-            }
-        })
+        .map(
+            |a| match a.ok_or_else(|| Error::Internal("event left unanswered".into()))? {
+                Answer::Now(answer) => Ok(answer),
+                Answer::Stored(i) => {
+                    let seq = to_store
+                        .get(i)
+                        .and_then(|ev| seqs.get(&ev.id))
+                        .ok_or_else(|| Error::Internal("stored event has no seq".into()))?;
+                    Ok(PushResult::Accepted {
+                        seq: to_u64(*seq),
+                        received_at: now,
+                    })
+                }
+            },
+        )
         .collect::<Result<Vec<_>>>()?;
-    for ev in assign_numbers(&mut tx, &created, &sites, default_site, &fresh, now).await? {
+    let numbered = assign_numbers(
+        &mut tx,
+        &created,
+        &sites,
+        default_site,
+        &fresh,
+        now,
+        &site_of,
+    );
+    for ev in numbered.await? {
         states.accept(&ev);
     }
     // The batch's states are the folds of every stored event of their complaints.
@@ -255,6 +291,7 @@ async fn assign_numbers(
     default_site: &str,
     fresh: &HashSet<ComplaintId>,
     now: Timestamp,
+    site_of: &HashMap<ComplaintId, String>,
 ) -> Result<Vec<Event>> {
     let mut need: Vec<(&Event, &str, i32)> = Vec::new();
     let mut once: HashSet<ComplaintId> = HashSet::new();
@@ -326,13 +363,17 @@ async fn assign_numbers(
         q.build().execute(&mut *conn).await?;
     }
     let server_events: Vec<&Event> = out.iter().collect();
-    if insert_events(conn, &server_events, now).await?.len() != out.len() {
+    if insert_events(conn, &server_events, now, site_of)
+        .await?
+        .len()
+        != out.len()
+    {
         return Err(Error::Internal("server event id collided".into()));
     }
     Ok(out)
 }
 
-/// Rows per multi-row INSERT (9 parameters an event: far below SQLite's limit).
+/// Rows per multi-row INSERT (10 parameters an event: far below SQLite's limit).
 const ROWS_PER_INSERT: usize = 100;
 
 /// Stores new events (ids not stored), a multi-row statement per `ROWS_PER_INSERT`, in the
@@ -341,6 +382,7 @@ async fn insert_events(
     conn: &mut SqliteConnection,
     events: &[&Event],
     now: Timestamp,
+    site_of: &HashMap<ComplaintId, String>,
 ) -> Result<HashMap<EventId, i64>> {
     let mut seqs = HashMap::with_capacity(events.len());
     for part in events.chunks(ROWS_PER_INSERT) {
@@ -351,7 +393,8 @@ async fn insert_events(
             .map_err(|e| internal("event does not serialize", e))?;
         let mut q = QueryBuilder::<Sqlite>::new(
             "INSERT INTO events
-               (id, complaint_id, kind, author, device_id, lamport, captured_at, received_at, body) ",
+               (id, complaint_id, kind, author, device_id, lamport, captured_at, received_at, body,
+                site_code) ",
         );
         q.push_values(part.iter().zip(bodies), |mut b, (ev, body)| {
             b.push_bind(ev.id.to_string())
@@ -362,7 +405,8 @@ async fn insert_events(
                 .push_bind(i64::try_from(ev.lamport).unwrap_or(i64::MAX))
                 .push_bind(ev.captured_at.millis())
                 .push_bind(now.millis())
-                .push_bind(body);
+                .push_bind(body)
+                .push_bind(site_of.get(&ev.complaint_id).map(String::as_str));
         });
         q.push(" ON CONFLICT (id) DO NOTHING RETURNING id, seq");
         let rows: Vec<(String, i64)> = q.build_query_as().fetch_all(&mut *conn).await?;

@@ -2,7 +2,7 @@
 
 use super::shared::summary_of;
 use super::sqlite_sync::{complaint_events, internal};
-use super::{ComplaintFilter, ComplaintRow, StoredComplaint};
+use super::{ComplaintFilter, ComplaintRow, ReadScope, StoredComplaint};
 use crate::error::Result;
 use siteline_model::{Complaint, ComplaintId, Timestamp};
 use sqlx::{QueryBuilder, Sqlite, SqlitePool};
@@ -21,12 +21,41 @@ pub(super) fn row_from(
     })
 }
 
+/// ` AND site_code IN (...)` (no site: nothing matches).
+pub(super) fn push_sites(q: &mut QueryBuilder<'_, Sqlite>, sites: &[String]) {
+    if sites.is_empty() {
+        q.push(" AND 0");
+        return;
+    }
+    q.push(" AND site_code IN (");
+    let mut list = q.separated(", ");
+    for s in sites {
+        list.push_bind(s.clone());
+    }
+    q.push(")");
+}
+
 pub(super) async fn list_complaints(
     pool: &SqlitePool,
     f: &ComplaintFilter,
 ) -> Result<Vec<ComplaintRow>> {
     let mut q: QueryBuilder<Sqlite> =
         QueryBuilder::new("SELECT site_code, state_json, received_at FROM complaints WHERE 1 = 1");
+    match &f.scope {
+        ReadScope::All => {}
+        ReadScope::Sites(sites) => {
+            push_sites(&mut q, sites);
+        }
+        ReadScope::Department { sites, department } => {
+            push_sites(&mut q, sites);
+            q.push(
+                " AND EXISTS (SELECT 1 FROM complaint_departments d
+                   WHERE d.complaint_id = complaints.id AND d.department = ",
+            )
+            .push_bind(department.clone())
+            .push(")");
+        }
+    }
     if let Some(site) = &f.site {
         q.push(" AND site_code = ").push_bind(site.clone());
     }
@@ -75,6 +104,11 @@ pub(super) async fn list_complaints(
     if let Some(to) = f.to {
         q.push(" AND captured_at < ").push_bind(to.millis());
     }
+    if let Some(at) = f.overdue_at {
+        q.push(" AND (late = 1 OR (open_due_at IS NOT NULL AND open_due_at < ")
+            .push_bind(at.millis())
+            .push("))");
+    }
     q.push(" ORDER BY captured_at DESC, id DESC");
     match f.limit {
         Some(limit) => {
@@ -109,4 +143,25 @@ pub(super) async fn get_complaint(
     let events = complaint_events(&mut tx, id).await?;
     tx.commit().await?;
     Ok(Some(StoredComplaint { row, events }))
+}
+
+pub(super) async fn complaint_rows(
+    pool: &SqlitePool,
+    ids: &[ComplaintId],
+) -> Result<Vec<ComplaintRow>> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let list: Vec<String> = ids.iter().map(ToString::to_string).collect();
+    let list = serde_json::to_string(&list).map_err(|e| internal("ids do not serialize", e))?;
+    let rows: Vec<(String, String, i64)> = sqlx::query_as(
+        "SELECT site_code, state_json, received_at FROM complaints
+         WHERE id IN (SELECT value FROM json_each(?))",
+    )
+    .bind(list)
+    .fetch_all(pool)
+    .await?;
+    rows.into_iter()
+        .map(|(site, json, at)| row_from(site, &json, at))
+        .collect()
 }

@@ -46,6 +46,9 @@ fn push_range<'a>(q: &mut QueryBuilder<'a, Sqlite>, rq: &'a ReportQuery) {
     if let Some(site) = &rq.site {
         q.push(" AND site_code = ").push_bind(site.as_str());
     }
+    if let Some(sites) = &rq.scope_sites {
+        super::sqlite_query::push_sites(q, sites);
+    }
 }
 
 /// Cells of breakdown `dim` grouped by `group` (a column of `report_cells`): (dim, key, tally).

@@ -6,13 +6,9 @@ use crate::error::{Error, Result};
 use siteline_model::report::ReportFacts;
 use siteline_model::sync::SyncedEvent;
 use siteline_model::timelimit::Clock;
-use siteline_model::{fold_one, Complaint, ComplaintId, Event, EventKind, Timestamp};
+use siteline_model::{fold_in_order, Complaint, ComplaintId, Event, EventKind, Timestamp};
 use sqlx::{SqliteConnection, SqlitePool};
 use std::collections::HashMap;
-
-#[path = "sqlite_push.rs"]
-mod push;
-pub(super) use push::push;
 
 pub(super) fn internal(what: &str, e: impl std::fmt::Display) -> Error {
     Error::Internal(format!("{what}: {e}"))
@@ -26,7 +22,8 @@ pub(super) fn to_u64(v: i64) -> u64 {
     u64::try_from(v).unwrap_or(0)
 }
 
-/// Inserts one event unless its id is stored; returns the new seq, or `None` if it was there.
+/// Inserts one server event of a projected complaint (it takes the complaint's site) unless its
+/// id is stored; returns the new seq, or `None` if it was there.
 pub(super) async fn insert_event(
     conn: &mut SqliteConnection,
     ev: &Event,
@@ -35,8 +32,10 @@ pub(super) async fn insert_event(
     let body = serde_json::to_string(ev).map_err(|e| internal("event does not serialize", e))?;
     Ok(sqlx::query_scalar(
         "INSERT INTO events
-           (id, complaint_id, kind, author, device_id, lamport, captured_at, received_at, body)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+           (id, complaint_id, kind, author, device_id, lamport, captured_at, received_at, body,
+            site_code)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9,
+                 (SELECT site_code FROM complaints WHERE id = ?2))
          ON CONFLICT (id) DO NOTHING
          RETURNING seq",
     )
@@ -84,7 +83,7 @@ pub(super) async fn refresh_projection(
     clocks: &HashMap<String, Clock>,
 ) -> Result<Option<Complaint>> {
     let events = complaint_events(conn, id).await?;
-    let Some(state) = fold_one(events.iter().map(|e| &e.event)) else {
+    let Some(state) = fold_in_order(events.iter().map(|e| &e.event)) else {
         return Ok(None); // Its `Created` has not arrived yet.
     };
     let received_at = events
@@ -123,8 +122,8 @@ pub(super) async fn write_projection(
     let phone = state.complainant.phone.as_deref().filter(|p| !p.is_empty());
     let site = resolve_site(&state.site, sites, default_site);
     let facts = match clocks.get(site) {
-        Some(clock) => ReportFacts::of(&state, clock),
-        None => ReportFacts::of(&state, &Clock::china()),
+        Some(clock) => ReportFacts::of(state, clock),
+        None => ReportFacts::of(state, &Clock::china()),
     };
     sqlx::query(
         "INSERT INTO complaints (id, site_code, number, provisional_number, status, severity, category,
@@ -181,6 +180,20 @@ pub(super) async fn write_projection(
     if had_rows || !state.attachments.is_empty() {
         sqlite_attach::set_complaint_attachments(conn, id, state).await?;
     }
+    // A department reads the complaint from the moment it first had it: its history up to now
+    // reaches that department's handlers at the complaint's last seq (see sqlite_pull).
+    for department in &state.departments {
+        sqlx::query(
+            "INSERT OR IGNORE INTO complaint_departments
+               (complaint_id, department, site_code, since_seq)
+             VALUES (?1, ?2, ?3, (SELECT coalesce(max(seq), 0) FROM events WHERE complaint_id = ?1))",
+        )
+        .bind(id.to_string())
+        .bind(department)
+        .bind(site)
+        .execute(&mut *conn)
+        .await?;
+    }
     Ok(())
 }
 
@@ -218,32 +231,4 @@ pub(super) async fn refresh_stale_projections(pool: &SqlitePool) -> Result<u64> 
         .await?;
     tx.commit().await?;
     Ok(ids.len() as u64)
-}
-
-pub(super) async fn pull(
-    pool: &SqlitePool,
-    after: u64,
-    limit: u32,
-) -> Result<(Vec<SyncedEvent>, bool)> {
-    let after = i64::try_from(after).unwrap_or(i64::MAX);
-    let rows: Vec<(i64, i64, String)> = sqlx::query_as(
-        "SELECT seq, received_at, body FROM events WHERE seq > ? ORDER BY seq LIMIT ?",
-    )
-    .bind(after)
-    .bind(i64::from(limit) + 1)
-    .fetch_all(pool)
-    .await?;
-    let has_more = rows.len() > limit as usize;
-    let events = rows
-        .into_iter()
-        .take(limit as usize)
-        .map(|(seq, received_at, body)| {
-            Ok(SyncedEvent {
-                seq: to_u64(seq),
-                received_at: Timestamp(received_at),
-                event: parse_event(&body)?,
-            })
-        })
-        .collect::<Result<Vec<_>>>()?;
-    Ok((events, has_more))
 }

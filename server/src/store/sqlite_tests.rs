@@ -96,6 +96,7 @@ async fn upgrade_keeps_users_sessions_and_foreign_keys() {
         role: Role::Handler,
         department: Some("engineering".into()),
         password_hash: "h3".into(),
+        sites: Vec::new(),
     };
     let created = store
         .create_user(handler, Timestamp(3))

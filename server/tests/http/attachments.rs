@@ -44,6 +44,22 @@ async fn same_bytes_twice_are_stored_once_with_the_same_answer() {
         )
         .await;
     assert_eq!(status, StatusCode::OK, "{body}");
+    // No complaint the caller may read references the photo yet: whether it is stored is not
+    // theirs to learn (sending it again stores nothing twice).
+    assert_eq!(body, json!({ "have": [], "missing": [sha, missing] }));
+    let c = created_with("zhang", device(), t2026(), |n| {
+        n.attachments = vec![attachment_ref(&photo, "image/jpeg")]
+    });
+    s.push(&token, std::slice::from_ref(&c)).await;
+    let (status, body) = s
+        .send(
+            Method::POST,
+            &token,
+            "/api/v1/attachments/check",
+            Some(&json!({ "hashes": [sha, missing, sha] })),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
     assert_eq!(body, json!({ "have": [sha], "missing": [missing] }));
     let (status, body) = s
         .send(

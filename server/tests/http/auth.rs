@@ -109,12 +109,13 @@ async fn only_admins_manage_users() {
             (status, res.json::<Value>().await.expect("json"))
         }
     };
-    let li = json!({ "username": "li", "password": "long-enough", "role": "supervisor", "display_name": "李主管" });
+    let li = json!({ "username": "li", "password": "long-enough", "role": "supervisor", "display_name": "李主管", "sites": ["SL"] });
     let (status, body) = create(admin.clone(), li.clone()).await;
     assert_eq!(status, StatusCode::CREATED, "{body}");
     assert_eq!(
         body,
-        json!({ "username": "li", "display_name": "李主管", "role": "supervisor", "department": null })
+        json!({ "username": "li", "display_name": "李主管", "role": "supervisor", "department": null,
+                "sites": ["SL"], "disabled": false })
     );
     let (status, body) = create(admin.clone(), li).await;
     assert_eq!(status, StatusCode::CONFLICT);
@@ -133,7 +134,7 @@ async fn only_admins_manage_users() {
     }
     let (status, body) = create(
         admin.clone(),
-        json!({ "username": "wang", "password": "long-enough", "role": "handler", "department": "engineering", "display_name": "王工" }),
+        json!({ "username": "wang", "password": "long-enough", "role": "handler", "department": "engineering", "display_name": "王工", "sites": ["SL"] }),
     )
     .await;
     assert_eq!(status, StatusCode::CREATED, "{body}");
@@ -200,7 +201,8 @@ async fn demo_start_seeds_site_locations_and_users() {
     assert_eq!(status, StatusCode::OK);
     assert_eq!(
         me,
-        json!({ "username": "staff", "display_name": "张三", "role": "staff", "department": null })
+        json!({ "username": "staff", "display_name": "张三", "role": "staff", "department": null,
+                "sites": ["DEMO"], "disabled": false })
     );
     let engineer_pw = s.created_users[3]
         .generated_password
@@ -210,7 +212,8 @@ async fn demo_start_seeds_site_locations_and_users() {
     let (_, me) = s.get(&engineer, "/api/v1/auth/me").await;
     assert_eq!(
         me,
-        json!({ "username": "engineer", "display_name": "王工", "role": "handler", "department": "engineering" })
+        json!({ "username": "engineer", "display_name": "王工", "role": "handler",
+                "department": "engineering", "sites": ["DEMO"], "disabled": false })
     );
     let (status, sites) = s.get(&token, "/api/v1/sites").await;
     assert_eq!(status, StatusCode::OK);

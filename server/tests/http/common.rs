@@ -38,6 +38,8 @@ pub async fn start_with(tweak: impl FnOnce(&mut Config)) -> TestServer {
     let mut cfg = Config::new(dir.path().join("data"));
     cfg.dist_dir = dir.path().join("dist");
     cfg.admin_password = Some(ADMIN_PW.into());
+    // Fixtures are captured on fixed 2026 dates; the capture window is tested on its own.
+    cfg.max_capture_age_days = 36_500;
     tweak(&mut cfg);
     let Built {
         router,
@@ -48,7 +50,13 @@ pub async fn start_with(tweak: impl FnOnce(&mut Config)) -> TestServer {
         .await
         .expect("bind");
     let addr = listener.local_addr().expect("local addr");
-    tokio::spawn(async move { axum::serve(listener, router).await });
+    tokio::spawn(async move {
+        axum::serve(
+            listener,
+            router.into_make_service_with_connect_info::<std::net::SocketAddr>(),
+        )
+        .await
+    });
     TestServer {
         base: format!("http://{addr}"),
         http: reqwest::Client::new(),
@@ -86,11 +94,23 @@ impl TestServer {
         self.user_in(username, role, None).await
     }
 
-    /// Creates a user with a department (handlers need one) and returns a token for it.
+    /// Creates a user of the default site `SL` with a department (handlers need one) and
+    /// returns a token for it.
     pub async fn user_in(&self, username: &str, role: &str, department: Option<&str>) -> String {
+        self.user_at(username, role, department, &["SL"]).await
+    }
+
+    /// Creates a user of `sites` and returns a token for it.
+    pub async fn user_at(
+        &self,
+        username: &str,
+        role: &str,
+        department: Option<&str>,
+        sites: &[&str],
+    ) -> String {
         let admin = self.admin().await;
         let body = json!({ "username": username, "password": STAFF_PW, "role": role,
-                           "display_name": "张三", "department": department });
+                           "display_name": "张三", "department": department, "sites": sites });
         let (status, body) = self
             .send(reqwest::Method::POST, &admin, "/api/v1/users", Some(&body))
             .await;

@@ -145,26 +145,34 @@ async fn complaints_get_distinct_canonical_numbers_once() {
         assert_eq!(e.event.device_id, siteline_model::DeviceId::SERVER);
         assert_eq!(e.event.lamport, 2, "created.lamport + 1");
     }
-    // A later year restarts the sequence for that year.
+    // A later year restarts the sequence for that year (the server's clock is there too:
+    // capture times ahead of it are refused).
     let next_year = Timestamp(t2026().millis() + 366 * 86_400_000);
+    s.state.clock.set_now(next_year);
     s.push(&token, &[created("zhang", d, "新年投诉", next_year)])
         .await;
     assert!(numbers(&s.pull_all(&token, 500).await).contains(&"SL-2027-000001".to_string()));
 }
 
 #[tokio::test]
-async fn out_of_order_events_are_accepted_and_conflicting_ids_rejected() {
+async fn updates_need_their_complaint_and_conflicting_ids_are_rejected() {
     let s = start().await;
     let token = s.user("zhang", "staff").await;
     let c = created("zhang", device(), "漏水", t2026());
     let n = note(&c, "先到的备注");
+    // An update of a complaint the server does not know is refused (nothing is stored)...
     let r = s.push(&token, std::slice::from_ref(&n)).await;
-    assert!(matches!(r.results[0].result, PushResult::Accepted { .. }));
+    assert_eq!(rejection(&r.results[0].result), Some("unknown_complaint"));
     let (status, _) = s
         .get(&token, &format!("/api/v1/complaints/{}", c.complaint_id))
         .await;
     assert_eq!(status, 404, "no complaint before its Created arrives");
-    s.push(&token, std::slice::from_ref(&c)).await;
+    // ...but in one batch the `created` is taken first, whatever the order sent.
+    let r = s.push(&token, &[n.clone(), c.clone()]).await;
+    assert!(
+        r.results.iter().all(|o| rejection(&o.result).is_none()),
+        "{r:?}"
+    );
     let (status, body) = s
         .get(&token, &format!("/api/v1/complaints/{}", c.complaint_id))
         .await;

@@ -105,17 +105,21 @@ async fn a_cut_upload_resumes_where_it_stood_and_finalises() {
     let again = send_chunk(&s, &token, &sha, &id, half, &photo[half..]).await;
     assert_eq!(again.status, StatusCode::OK);
     assert_eq!(again.json(), r.json());
-    // Starting again: nothing to send.
+    // Starting again before any complaint references it: the server does not say it has it.
     let (status, body) = start_upload(&s, &token, &sha, photo.len()).await;
-    assert_eq!(status, StatusCode::OK);
-    assert_eq!(body["upload_id"], Value::Null);
-    assert_eq!(body["received"], photo.len());
-    assert_eq!(body["attachment"]["sha256"], json!(sha));
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    assert_eq!(body["received"], 0);
 
     let c = created_with("zhang", device(), t2026(), |n| {
         n.attachments = vec![attachment_ref(&photo, "image/jpeg")]
     });
     s.push(&token, std::slice::from_ref(&c)).await;
+    // Once the caller may read it: nothing to send.
+    let (status, body) = start_upload(&s, &token, &sha, photo.len()).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(body["upload_id"], Value::Null);
+    assert_eq!(body["received"], photo.len());
+    assert_eq!(body["attachment"]["sha256"], json!(sha));
     let got = s.get_attachment(&token, &sha).await;
     assert_eq!(got.status, StatusCode::OK);
     assert_eq!(got.header("content-type"), "image/jpeg");

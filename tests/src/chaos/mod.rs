@@ -295,7 +295,14 @@ async fn login(api: &Api, username: &str, password: &str) -> Result<String, Stri
 }
 
 async fn create_user(api: &Api, admin: &str, u: &User) -> Result<(), String> {
+    // Every simulated user works at every site the server has.
+    let sites: Vec<siteline_model::api::SiteInfo> = api
+        .get(admin, "/api/v1/sites")
+        .await
+        .map_err(|e| format!("list sites: {e}"))?;
+    let codes: Vec<&str> = sites.iter().map(|s| s.code.as_str()).collect();
     let body = json!({
+        "sites": codes,
         "username": u.name,
         "password": u.password,
         "role": u.role.code(),

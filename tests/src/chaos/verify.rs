@@ -10,7 +10,7 @@ use siteline_model::replica::SyncState;
 use siteline_model::sync::{SyncedEvent, MAX_PULL};
 use siteline_model::workflow::may;
 use siteline_model::{
-    fold, fold_one, Complaint, ComplaintId, DeviceId, Event, EventId, EventKind, Role,
+    fold_in_order, Complaint, ComplaintId, DeviceId, Event, EventId, EventKind, Role,
 };
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
@@ -180,7 +180,20 @@ pub async fn verify(
     }
 
     // (2) States: model fold of the server's events, the server's projection, every device.
-    let folded = fold(server.iter().map(|se| &se.event));
+    // In the server's commit order (seq), the order of record.
+    let mut by_complaint: BTreeMap<ComplaintId, Vec<&Event>> = BTreeMap::new();
+    let mut in_seq: Vec<&SyncedEvent> = server.iter().collect();
+    in_seq.sort_by_key(|se| se.seq);
+    for se in in_seq {
+        by_complaint
+            .entry(se.event.complaint_id)
+            .or_default()
+            .push(&se.event);
+    }
+    let folded: BTreeMap<ComplaintId, Complaint> = by_complaint
+        .into_iter()
+        .filter_map(|(id, evs)| fold_in_order(evs).map(|c| (id, c)))
+        .collect();
     v.complaints = folded.len();
     let mut hashes: BTreeMap<ComplaintId, String> = BTreeMap::new();
     for (id, c) in &folded {
@@ -346,7 +359,7 @@ pub(super) fn refused_by_rules(r: &Rejection, history: &[&SyncedEvent]) -> bool 
         .map(|se| &se.event)
         .collect();
     (0..=during.len()).any(|n| {
-        let state = fold_one(before.iter().chain(&during[..n]).copied());
+        let state = fold_in_order(before.iter().chain(&during[..n]).copied());
         refuses(state.as_ref())
     })
 }

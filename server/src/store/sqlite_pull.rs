@@ -1,0 +1,139 @@
+//! SQLite scoped pull: the events a reader may see, in a commit order that never skips any.
+//!
+//! Every event has a pull position: its seq, except for the events of a complaint from before
+//! a handler's department got it, which sit at the moment it did (`since_seq`, the complaint's
+//! last seq then). Positions only grow, so a cursor handed out never passes an event that
+//! commits later. Events at one position (one complaint's history) are never split by a page.
+
+use super::sqlite_sync::{parse_event, to_u64};
+use super::ReadScope;
+use crate::error::Result;
+use siteline_model::sync::SyncedEvent;
+use siteline_model::Timestamp;
+use sqlx::SqlitePool;
+
+/// One event with its pull position.
+struct Item {
+    pos: i64,
+    seq: i64,
+    received_at: i64,
+    body: String,
+}
+
+fn items(rows: Vec<(i64, i64, String)>, pos: Option<i64>) -> impl Iterator<Item = Item> {
+    rows.into_iter().map(move |(seq, received_at, body)| Item {
+        pos: pos.unwrap_or(seq),
+        seq,
+        received_at,
+        body,
+    })
+}
+
+/// The events after `after` that `scope` may read, at most `limit` (more to finish a
+/// complaint's history); whether more follow; the cursor to pass next.
+pub(super) async fn pull(
+    pool: &SqlitePool,
+    after: u64,
+    limit: u32,
+    scope: &ReadScope,
+) -> Result<(Vec<SyncedEvent>, bool, u64)> {
+    let after_i = i64::try_from(after).unwrap_or(i64::MAX);
+    let fetch = i64::from(limit) + 1;
+    let mut all: Vec<Item> = Vec::new();
+    // Whether some query may have left rows out.
+    let mut capped = false;
+    match scope {
+        ReadScope::All => {
+            let rows: Vec<(i64, i64, String)> = sqlx::query_as(
+                "SELECT seq, received_at, body FROM events WHERE seq > ? ORDER BY seq LIMIT ?",
+            )
+            .bind(after_i)
+            .bind(fetch)
+            .fetch_all(pool)
+            .await?;
+            capped |= rows.len() as i64 >= fetch;
+            all.extend(items(rows, None));
+        }
+        ReadScope::Sites(sites) => {
+            for site in sites {
+                let rows: Vec<(i64, i64, String)> = sqlx::query_as(
+                    "SELECT seq, received_at, body FROM events
+                     WHERE site_code = ? AND seq > ? ORDER BY seq LIMIT ?",
+                )
+                .bind(site)
+                .bind(after_i)
+                .bind(fetch)
+                .fetch_all(pool)
+                .await?;
+                capped |= rows.len() as i64 >= fetch;
+                all.extend(items(rows, None));
+            }
+        }
+        ReadScope::Department { sites, department } => {
+            for site in sites {
+                // Complaints that became the department's after the cursor: their history so far.
+                let grants: Vec<(String, i64)> = sqlx::query_as(
+                    "SELECT complaint_id, since_seq FROM complaint_departments
+                     WHERE department = ? AND site_code = ? AND since_seq > ?
+                     ORDER BY since_seq LIMIT ?",
+                )
+                .bind(department)
+                .bind(site)
+                .bind(after_i)
+                .bind(fetch)
+                .fetch_all(pool)
+                .await?;
+                capped |= grants.len() as i64 >= fetch;
+                for (complaint, since) in grants {
+                    let rows: Vec<(i64, i64, String)> = sqlx::query_as(
+                        "SELECT seq, received_at, body FROM events
+                         WHERE complaint_id = ? AND seq <= ? ORDER BY seq",
+                    )
+                    .bind(&complaint)
+                    .bind(since)
+                    .fetch_all(pool)
+                    .await?;
+                    all.extend(items(rows, Some(since)));
+                }
+                // Later events of complaints the department has.
+                let rows: Vec<(i64, i64, String)> = sqlx::query_as(
+                    "SELECT e.seq, e.received_at, e.body FROM events e
+                     JOIN complaint_departments d
+                       ON d.complaint_id = e.complaint_id AND d.department = ?
+                     WHERE e.site_code = ? AND e.seq > ? AND e.seq > d.since_seq
+                     ORDER BY e.seq LIMIT ?",
+                )
+                .bind(department)
+                .bind(site)
+                .bind(after_i)
+                .bind(fetch)
+                .fetch_all(pool)
+                .await?;
+                capped |= rows.len() as i64 >= fetch;
+                all.extend(items(rows, None));
+            }
+        }
+    }
+    all.sort_by_key(|i| (i.pos, i.seq));
+    let mut take = all.len().min(limit as usize);
+    // Never split the events at one position.
+    if let Some(last) = take.checked_sub(1).map(|i| all[i].pos) {
+        while take < all.len() && all[take].pos == last {
+            take += 1;
+        }
+    }
+    let has_more = capped || take < all.len();
+    all.truncate(take);
+    let cursor = all.last().map_or(after, |i| to_u64(i.pos));
+    let events = all
+        .into_iter()
+        .map(|i| {
+            Ok(SyncedEvent {
+                seq: to_u64(i.seq),
+                received_at: Timestamp(i.received_at),
+                event: parse_event(&i.body)?,
+            })
+        })
+        .collect::<Result<Vec<_>>>()?;
+    Ok((events, has_more, cursor))
+}
