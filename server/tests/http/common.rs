@@ -206,8 +206,13 @@ impl TestServer {
 
     /// Pulls everything page by page.
     pub async fn pull_all(&self, token: &str, limit: u32) -> Vec<SyncedEvent> {
+        self.pull_all_after(token, 0, limit).await
+    }
+
+    /// Pulls everything after a cursor, page by page.
+    pub async fn pull_all_after(&self, token: &str, from: u64, limit: u32) -> Vec<SyncedEvent> {
         let mut out = Vec::new();
-        let mut after = 0;
+        let mut after = from;
         loop {
             let page = self.pull(token, after, limit).await;
             assert!(page.events.len() <= limit as usize);
