@@ -335,7 +335,7 @@ fn check_device(
 }
 
 /// Whether the push rules (the model's `may`, and a handler acts only on complaints dispatched
-/// to their department, notes aside) refuse `r` on some state the server held while deciding:
+/// to their department, notes aside, and not at all on one their department never had) refuse `r` on some state the server held while deciding:
 /// its stored events before the push was sent, plus any prefix (in seq order) of those stored
 /// until it was answered.
 pub(super) fn refused_by_rules(r: &Rejection, history: &[&SyncedEvent]) -> bool {
@@ -344,9 +344,16 @@ pub(super) fn refused_by_rules(r: &Rejection, history: &[&SyncedEvent]) -> bool 
             return true;
         }
         let department = c.and_then(|c| c.department.as_deref());
+        // A handler may not even read a complaint their department never had (notes too).
+        let never_had = c.is_none_or(|c| {
+            !r.department
+                .as_deref()
+                .is_some_and(|d| c.departments.iter().any(|x| x == d))
+        });
         r.role == Role::Handler
-            && !matches!(r.event.kind, EventKind::NoteAdded { .. })
-            && (r.department.is_none() || department != r.department.as_deref())
+            && (never_had
+                || (!matches!(r.event.kind, EventKind::NoteAdded { .. })
+                    && (r.department.is_none() || department != r.department.as_deref())))
     };
     let before: Vec<&Event> = history
         .iter()
