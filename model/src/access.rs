@@ -43,6 +43,10 @@ impl Personal {
         name: true,
         phone: true,
     };
+    pub const NONE: Personal = Personal {
+        name: false,
+        phone: false,
+    };
     pub fn is_all(self) -> bool {
         self.name && self.phone
     }
@@ -92,7 +96,11 @@ pub fn redact_complaint(user: &UserInfo, c: &mut Complaint) {
 /// An event of complaint `c` as `user` may see it: the complainant fields of `created` and of
 /// edits blanked as [`personal`] says for the complaint's current state.
 pub fn redact_event(user: &UserInfo, c: &Complaint, ev: &mut Event) {
-    let p = personal(user, c);
+    redact_event_as(personal(user, c), ev);
+}
+
+/// Blanks the complainant fields of `created` and of edits that `p` does not allow.
+pub fn redact_event_as(p: Personal, ev: &mut Event) {
     if p.is_all() {
         return;
     }

@@ -49,20 +49,7 @@ pub fn redact_events(
     for e in events {
         match states.get(&e.event.complaint_id) {
             Some(c) => access::redact_event(user, c, &mut e.event),
-            None => {
-                let p = access::Personal {
-                    name: false,
-                    phone: false,
-                };
-                if let siteline_model::EventKind::Created(new) = &mut e.event.kind {
-                    access::redact_complainant(p, &mut new.complainant);
-                }
-                if let siteline_model::EventKind::Edited(patch) = &mut e.event.kind {
-                    if let Some(who) = &mut patch.complainant {
-                        access::redact_complainant(p, who);
-                    }
-                }
-            }
+            None => access::redact_event_as(access::Personal::NONE, &mut e.event),
         }
     }
 }

@@ -91,6 +91,28 @@ where
     type Rejection = Error;
 
     async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+        // Every API body is a JSON object: serde would also read a struct from an array
+        // (`[]` as "no fields"), which no client means.
+        let (parts, body) = req.into_parts();
+        let bytes = Bytes::from_request(Request::from_parts(parts.clone(), body), state)
+            .await
+            .map_err(|e| {
+                if e.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE {
+                    Error::TooLarge("request body too large".into())
+                } else {
+                    Error::BadRequest(e.body_text())
+                }
+            })?;
+        let first = bytes.iter().find(|b| !b.is_ascii_whitespace());
+        let is_json = parts
+            .headers
+            .get(axum::http::header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v.starts_with("application/json") || v.contains("+json"));
+        if is_json && first != Some(&b'{') {
+            return Err(Error::BadJson("expected a JSON object".into()));
+        }
+        let req = Request::from_parts(parts, Body::from(bytes));
         let axum::Json(value) = axum::Json::<T>::from_request(req, state).await?;
         Ok(ApiJson(value))
     }

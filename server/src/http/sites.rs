@@ -38,6 +38,7 @@ pub const MAX_CATEGORY_NAME: usize = 50;
 
 /// `PUT /api/v1/sites/{code}/policy` body: what is absent stays as it is.
 #[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct PolicyUpdate {
     #[serde(default)]
     pub policy: Option<Policy>,
@@ -47,6 +48,7 @@ pub struct PolicyUpdate {
 
 /// `PUT /api/v1/sites/{code}/days/{date}` body.
 #[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct DayUpdate {
     pub kind: DayKind,
 }

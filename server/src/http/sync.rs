@@ -93,6 +93,12 @@ pub fn check_event(
     if ev.device_id == DeviceId::SERVER {
         return Some(rejected("validation", "device_id: reserved for the server"));
     }
+    if ev.id.as_uuid().is_nil()
+        || ev.complaint_id.as_uuid().is_nil()
+        || ev.device_id.as_uuid().is_nil()
+    {
+        return Some(rejected("validation", "ids must not be the nil UUID"));
+    }
     // Everyone pushes only their own events; admins may relay others' (e.g. a recovered device),
     // and imports carry others' events by design.
     let relays = user.role() == Role::Admin || matches!(source, Source::Import(_));

@@ -20,7 +20,10 @@ struct Item {
     body: String,
 }
 
-fn items(rows: Vec<(i64, i64, String)>, pos: Option<i64>) -> impl Iterator<Item = Item> {
+/// `(seq, received_at, body)` of an event row.
+type Row = (i64, i64, String);
+
+fn items(rows: Vec<Row>, pos: Option<i64>) -> impl Iterator<Item = Item> {
     rows.into_iter().map(move |(seq, received_at, body)| Item {
         pos: pos.unwrap_or(seq),
         seq,
@@ -44,7 +47,7 @@ pub(super) async fn pull(
     let mut capped = false;
     match scope {
         ReadScope::All => {
-            let rows: Vec<(i64, i64, String)> = sqlx::query_as(
+            let rows: Vec<Row> = sqlx::query_as(
                 "SELECT seq, received_at, body FROM events WHERE seq > ? ORDER BY seq LIMIT ?",
             )
             .bind(after_i)
@@ -56,7 +59,7 @@ pub(super) async fn pull(
         }
         ReadScope::Sites(sites) => {
             for site in sites {
-                let rows: Vec<(i64, i64, String)> = sqlx::query_as(
+                let rows: Vec<Row> = sqlx::query_as(
                     "SELECT seq, received_at, body FROM events
                      WHERE site_code = ? AND seq > ? ORDER BY seq LIMIT ?",
                 )
@@ -85,7 +88,7 @@ pub(super) async fn pull(
                 .await?;
                 capped |= grants.len() as i64 >= fetch;
                 for (complaint, since) in grants {
-                    let rows: Vec<(i64, i64, String)> = sqlx::query_as(
+                    let rows: Vec<Row> = sqlx::query_as(
                         "SELECT seq, received_at, body FROM events
                          WHERE complaint_id = ? AND seq <= ? ORDER BY seq",
                     )
@@ -96,7 +99,7 @@ pub(super) async fn pull(
                     all.extend(items(rows, Some(since)));
                 }
                 // Later events of complaints the department has.
-                let rows: Vec<(i64, i64, String)> = sqlx::query_as(
+                let rows: Vec<Row> = sqlx::query_as(
                     "SELECT e.seq, e.received_at, e.body FROM events e
                      JOIN complaint_departments d
                        ON d.complaint_id = e.complaint_id AND d.department = ?

@@ -4,6 +4,7 @@ mod attachments;
 mod auth;
 mod common;
 mod complaints;
+mod corpus;
 mod escalation;
 mod import;
 mod input;
