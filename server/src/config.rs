@@ -173,7 +173,7 @@ pub fn validate_site_code(code: &str) -> Result<(), String> {
         Ok(())
     } else {
         Err(format!(
-            "SITELINE_SITE_CODE must be 1-16 characters A-Z or 0-9, got {code:?}"
+            "a site code (SITELINE_SITE_CODE too) must be 1-16 characters A-Z or 0-9, got {code:?}"
         ))
     }
 }

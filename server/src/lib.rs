@@ -4,6 +4,7 @@ pub mod archive;
 pub mod attachments;
 pub mod blobs;
 pub mod bootstrap;
+pub mod cli;
 pub mod clock;
 pub mod config;
 pub mod error;

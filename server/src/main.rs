@@ -1,5 +1,6 @@
 //! `siteline-server`: reads config, sets up logging, bootstraps the database, serves until ctrl-c/SIGTERM.
 
+use siteline_server::cli;
 use siteline_server::config::{Config, USAGE};
 use std::io::Write;
 use std::process::ExitCode;
@@ -9,8 +10,11 @@ use tracing_subscriber::EnvFilter;
 async fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     if args.iter().any(|a| a == "--help" || a == "-h") {
-        println!("{USAGE}");
+        println!("{USAGE}\n\n{}", cli::USAGE);
         return ExitCode::SUCCESS;
+    }
+    if cli::is_command(&args) {
+        return admin_command(args).await;
     }
     let config = match Config::from_env_and_args(args) {
         Ok(c) => c,
@@ -31,6 +35,54 @@ async fn main() -> ExitCode {
         Err(e) => {
             eprintln!("siteline-server: {e}");
             ExitCode::FAILURE
+        }
+    }
+}
+
+/// `siteline-server user …` / `site …`: one admin command on the data directory, then exit.
+async fn admin_command(args: Vec<String>) -> ExitCode {
+    let data = args
+        .iter()
+        .position(|a| a == "--data")
+        .and_then(|i| args.get(i + 1))
+        .map(|d| vec!["--data".to_string(), d.clone()])
+        .unwrap_or_default();
+    let config = match Config::from_env_and_args(data) {
+        Ok(c) => c,
+        Err(e) => {
+            eprintln!("siteline-server: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    let built = match siteline_server::build(config).await {
+        Ok(b) => b,
+        Err(e) => {
+            eprintln!("siteline-server: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    for u in built
+        .created_users
+        .iter()
+        .filter(|u| u.generated_password.is_some())
+    {
+        println!(
+            "First start: created user \"{}\" with password: {}",
+            u.username,
+            u.generated_password.as_deref().unwrap_or("")
+        );
+    }
+    let password = std::env::var("SITELINE_NEW_PASSWORD")
+        .ok()
+        .filter(|p| !p.is_empty());
+    match cli::run(built.state.store.as_ref(), &args, password).await {
+        Ok(out) => {
+            println!("{out}");
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("siteline-server: {e}");
+            ExitCode::from(2)
         }
     }
 }

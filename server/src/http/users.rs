@@ -71,7 +71,7 @@ pub fn validate_password(password: &str) -> Result<()> {
     Ok(())
 }
 
-fn parse_role(role: &str) -> Result<Role> {
+pub(crate) fn parse_role(role: &str) -> Result<Role> {
     Role::parse(role)
         .ok_or_else(|| Error::Validation("role must be admin, supervisor, staff or handler".into()))
 }
@@ -87,7 +87,7 @@ fn validate_display_name(d: &str) -> Result<String> {
 }
 
 /// A known department code, or none for an absent or empty one.
-fn parse_department(dept: Option<&str>) -> Result<Option<String>> {
+pub(crate) fn parse_department(dept: Option<&str>) -> Result<Option<String>> {
     match dept.map(str::trim).filter(|d| !d.is_empty()) {
         Some(d) if department::find(d).is_none() => {
             Err(Error::Validation(format!("unknown department: {d}")))
@@ -98,7 +98,7 @@ fn parse_department(dept: Option<&str>) -> Result<Option<String>> {
 
 /// The sites a user of `role` gets: required (non-empty) except for admins, who work everywhere
 /// and keep none. Unknown codes are refused by storage.
-fn parse_sites(role: Role, sites: Option<&[String]>) -> Result<Vec<String>> {
+pub(crate) fn parse_sites(role: Role, sites: Option<&[String]>) -> Result<Vec<String>> {
     if role == Role::Admin {
         return Ok(Vec::new());
     }

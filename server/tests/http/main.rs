@@ -2,6 +2,7 @@
 
 mod attachments;
 mod auth;
+mod cli;
 mod common;
 mod complaints;
 mod corpus;
