@@ -28,6 +28,9 @@ pub enum ApiError {
     /// 426: the server no longer accepts this app's schema; keep everything and update the app.
     #[error("update required: {0}")]
     UpdateRequired(String),
+    /// 429 `rate_limited`: too many failed sign-ins; try again after this many seconds.
+    #[error("too many attempts: try again in {0} s")]
+    RateLimited(u64),
     /// 409 `offset_mismatch` of a resumable upload: the server holds `received` bytes.
     #[error("upload offset mismatch: the server has {0} bytes")]
     OffsetMismatch(u64),
@@ -85,6 +88,7 @@ impl ApiError {
         match self {
             ApiError::Network(_) => true,
             ApiError::Server { status, .. } => *status >= 500 || *status == 429,
+            ApiError::RateLimited(_) => true,
             _ => false,
         }
     }
@@ -226,6 +230,7 @@ async fn decode<T: DeserializeOwned>(
     sent: Result<Response, gloo_net::Error>,
 ) -> Result<T, ApiError> {
     let resp = sent.map_err(|e| ApiError::Network(e.to_string()))?;
+    note_server_date(&resp);
     if resp.ok() {
         return resp
             .json::<T>()
@@ -233,6 +238,29 @@ async fn decode<T: DeserializeOwned>(
             .map_err(|e| ApiError::Decode(e.to_string()));
     }
     Err(error_of(resp).await)
+}
+
+thread_local! {
+    /// The device clock's offset from the server's, from the last answer's `Date` header.
+    static CLOCK_OFFSET: std::cell::Cell<Option<i64>> = const { std::cell::Cell::new(None) };
+}
+
+/// Records how far this device's clock is off the server's (`Date` of an answer).
+fn note_server_date(resp: &Response) {
+    let Some(date) = resp.headers().get("date") else {
+        return;
+    };
+    let server = js_sys::Date::parse(&date);
+    if server.is_finite() {
+        let offset =
+            siteline_model::sync::clock_offset_ms(server as i64, js_sys::Date::now() as i64);
+        CLOCK_OFFSET.with(|c| c.set(offset));
+    }
+}
+
+/// The device clock's offset from the server's as last seen (`None`: within a second, or unknown).
+pub fn clock_offset() -> Option<i64> {
+    CLOCK_OFFSET.with(|c| c.get())
 }
 
 /// A success without a body (`204 No Content`), or the error.
@@ -246,6 +274,10 @@ async fn expect_no_content(sent: Result<Response, gloo_net::Error>) -> Result<()
 
 async fn error_of(resp: Response) -> ApiError {
     let status = resp.status();
+    let retry_after = resp
+        .headers()
+        .get("retry-after")
+        .and_then(|v| v.trim().parse::<u64>().ok());
     // A proxy or a stopped server behind a service worker may answer non-JSON: treat 5xx as transient.
     let (code, message, received) = match resp.json::<ErrorEnvelope>().await {
         Ok(b) => (b.error.code, b.error.message, b.error.received),
@@ -253,6 +285,7 @@ async fn error_of(resp: Response) -> ApiError {
     };
     match (status, code.as_str(), received) {
         (401, ..) => ApiError::Unauthorized(code),
+        (429, ..) => ApiError::RateLimited(retry_after.unwrap_or(60)),
         (426, ..) | (_, "update_required", _) => ApiError::UpdateRequired(message),
         (409, "offset_mismatch", Some(r)) => ApiError::OffsetMismatch(r),
         _ => ApiError::Server {

@@ -30,6 +30,8 @@ pub enum LoginError {
     },
     /// The server is unreachable and this user never logged in on this device.
     Unreachable,
+    /// Too many failed attempts: try again after this many seconds.
+    Throttled(u64),
     Failed(String),
 }
 
@@ -44,6 +46,7 @@ pub async fn log_in(ctx: AppCtx, username: &str, password: &str) -> Result<Logge
             offline(ctx, username, password).await
         }
         Err(ApiError::Unauthorized(_)) => Err(LoginError::Wrong { offline: false }),
+        Err(ApiError::RateLimited(secs)) => Err(LoginError::Throttled(secs)),
         Err(ApiError::Server { status, .. }) if (400..500).contains(&status) => {
             Err(LoginError::Wrong { offline: false })
         }

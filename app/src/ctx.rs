@@ -65,6 +65,8 @@ pub struct AppCtx {
     pub update_available: RwSignal<bool>,
     /// The user asked to update, to happen once the intake form is saved.
     pub update_after_save: RwSignal<bool>,
+    /// How far this tablet's clock is off the server's (from the last answer's `Date`).
+    pub clock_offset: RwSignal<Option<i64>>,
     /// End of the last successful sync (pushed and pulled).
     pub last_sync: RwSignal<Option<Timestamp>>,
     /// The last finished sync run: the `sync_poke` value it started with, and its success.
@@ -122,6 +124,7 @@ impl AppCtx {
             blob_epoch: RwSignal::new(0),
             photo_full: RwSignal::new(None),
             update_required: RwSignal::new(false),
+            clock_offset: RwSignal::new(None),
             update_available: RwSignal::new(false),
             update_after_save: RwSignal::new(false),
             last_sync: RwSignal::new(prefs::load_last_sync()),

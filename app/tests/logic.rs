@@ -395,3 +395,24 @@ fn notice_facts_take_the_latest_round() {
     assert_eq!(f.handled.as_ref().map(|s| s.by.as_str()), Some("eng1"));
     assert!(f.followed_up.is_none());
 }
+
+#[wasm_bindgen_test]
+fn throttled_logins_and_clock_offsets_are_said_in_both_languages() {
+    use siteline_app::i18n::{clock_offset_text, rejection, throttled_text, Lang};
+    assert_eq!(
+        throttled_text(42, Lang::Zh),
+        "登录失败次数过多，请 42 秒后再试"
+    );
+    assert!(throttled_text(42, Lang::En).contains("42 seconds"));
+    assert!(clock_offset_text(180_000, Lang::Zh).contains("快 3 分钟"));
+    assert!(clock_offset_text(-150_000, Lang::Zh).contains("慢 3 分钟"));
+    assert!(clock_offset_text(-150_000, Lang::En).contains("behind"));
+    for code in [
+        "duplicate_created",
+        "unknown_complaint",
+        "unknown_merge_target",
+        "clock_out_of_range",
+    ] {
+        assert!(rejection(code).is_some(), "{code} has a message");
+    }
+}

@@ -24,6 +24,20 @@ pub const MAX_CAPTURE_AHEAD_MS: i64 = 5 * 60 * 1000;
 /// The app warns when the tablet's clock is off the server's by more than this.
 pub const CLOCK_WARN_MS: i64 = 2 * 60 * 1000;
 
+/// How far the device clock is ahead of the server's (negative: behind), from the server's
+/// `Date` header (whole seconds) and the device time the answer arrived; `None` when within the
+/// header's own one-second resolution.
+pub fn clock_offset_ms(server_date_ms: i64, device_now_ms: i64) -> Option<i64> {
+    let offset = device_now_ms - server_date_ms;
+    // `Date` truncates to the second: 0..1000 ms ahead is no offset at all.
+    (!(0..1000).contains(&offset)).then_some(offset)
+}
+
+/// Whether an offset is worth warning about (more than [`CLOCK_WARN_MS`] either way).
+pub fn clock_off(offset_ms: Option<i64>) -> bool {
+    offset_ms.is_some_and(|o| o.abs() > CLOCK_WARN_MS)
+}
+
 /// Whether a capture time is believable at receipt: not more than [`MAX_CAPTURE_AHEAD_MS`]
 /// ahead, nor older than `max_age_ms`. Outside it an event is refused (`clock_out_of_range`).
 pub fn capture_in_range(captured_at: Timestamp, received_at: Timestamp, max_age_ms: i64) -> bool {
@@ -116,6 +130,19 @@ impl Backoff {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn clock_offsets_beyond_two_minutes_warn() {
+        assert_eq!(
+            clock_offset_ms(1_000_000, 1_000_400),
+            None,
+            "inside the second"
+        );
+        assert_eq!(clock_offset_ms(1_000_000, 1_180_000), Some(180_000));
+        assert_eq!(clock_offset_ms(1_000_000, 900_000), Some(-100_000));
+        assert!(clock_off(Some(180_000)) && clock_off(Some(-121_000)));
+        assert!(!clock_off(Some(-100_000)) && !clock_off(None));
+    }
 
     #[test]
     fn capture_times_are_bounded_both_ways() {

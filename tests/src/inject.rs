@@ -11,6 +11,11 @@ pub fn pending_complaints(author: &str, n: usize, category: &str) -> Vec<StoredE
     let device = DeviceId::new_v7(1_700_000_000_000, [0x5e; 10]);
     let mut r = Replica::load(ReplicaMeta::new(device), vec![]);
     let mut out = Vec::new();
+    // Captured just now (the server refuses capture times far from its own clock).
+    let start = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_millis() as i64)
+        - n as i64 * 1000;
     for i in 0..n {
         let fields = NewComplaint {
             description: format!("批量记录 {i}"),
@@ -22,12 +27,7 @@ pub fn pending_complaints(author: &str, n: usize, category: &str) -> Vec<StoredE
         let mut rnd = [0u8; 10];
         rnd[..8].copy_from_slice(&(i as u64).to_be_bytes());
         rnd[8] = 0xab;
-        let ch = r.prepare_new(
-            fields,
-            author,
-            Timestamp(1_790_000_000_000 + i as i64 * 1000),
-            rnd,
-        );
+        let ch = r.prepare_new(fields, author, Timestamp(start + i as i64 * 1000), rnd);
         out.extend(ch.events.iter().cloned());
         r.apply(ch);
     }

@@ -1,13 +1,15 @@
 //! App-wide banners under the header: session expired, update required (426), a new version
-//! waiting (applied only when no form has unsaved input), and low storage space.
+//! waiting (applied only when no form has unsaved input), the tablet's clock off the server's
+//! by more than two minutes, and low storage space.
 
 use crate::ctx::{use_ctx, AppCtx};
-use crate::i18n::K;
+use crate::i18n::{clock_offset_text, K};
 use crate::logic::readiness::bytes_text;
 use crate::store::prefs;
 use crate::web::sw;
 use leptos::prelude::*;
 use leptos_router::components::A;
+use siteline_model::sync::clock_off;
 
 /// Whether something typed is not saved yet (the intake draft, or a form on screen).
 pub fn has_unsaved_input(ctx: AppCtx) -> bool {
@@ -67,6 +69,11 @@ pub fn Banners() -> impl IntoView {
                     }>
                     <span data-testid="update-after-save">{move || ctx.t(K::UpdateAfterSave)}</span>
                 </Show>
+            </p>
+        </Show>
+        <Show when=move || clock_off(ctx.clock_offset.get())>
+            <p class="banner warn" role="alert" data-testid="clock-warning">
+                {move || ctx.clock_offset.get().map(|o| clock_offset_text(o, ctx.lang.get()))}
             </p>
         </Show>
         <Show when=move || low.with(Option::is_some)>

@@ -277,6 +277,10 @@ pub fn rejection(code: &str) -> Option<K> {
         "forbidden" => Some(K::RejForbidden),
         "unknown_category" => Some(K::RejCategory),
         "id_conflict" => Some(K::RejConflict),
+        "duplicate_created" => Some(K::RejDuplicate),
+        "unknown_complaint" => Some(K::RejUnknownComplaint),
+        "unknown_merge_target" => Some(K::RejMergeTarget),
+        "clock_out_of_range" => Some(K::RejClock),
         _ => None,
     }
 }
@@ -289,6 +293,30 @@ pub fn upload_error(code: &str) -> Option<K> {
         "hash_mismatch" => Some(K::ErrPhotoHash),
         "missing_on_device" => Some(K::ErrPhotoMissing),
         _ => None,
+    }
+}
+
+/// "登录失败次数过多，请 42 秒后再试"
+pub fn throttled_text(secs: u64, lang: Lang) -> String {
+    match lang {
+        Lang::Zh => format!("登录失败次数过多，请 {secs} 秒后再试"),
+        Lang::En => format!("Too many failed attempts: try again in {secs} seconds"),
+    }
+}
+
+/// "本机时间比服务器快 3 分钟" — the tablet's clock against the server's.
+pub fn clock_offset_text(offset_ms: i64, lang: Lang) -> String {
+    let minutes = (offset_ms.unsigned_abs() + 30_000) / 60_000;
+    let ahead = offset_ms > 0;
+    match lang {
+        Lang::Zh => format!(
+            "本机时间比服务器{} {minutes} 分钟：请校正平板时间，否则受理时间不准",
+            if ahead { "快" } else { "慢" }
+        ),
+        Lang::En => format!(
+            "This tablet's clock is {minutes} min {} the server's: set it right, or capture times will be wrong",
+            if ahead { "ahead of" } else { "behind" }
+        ),
     }
 }
 

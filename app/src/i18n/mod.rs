@@ -201,6 +201,10 @@ keys! {
     RejForbidden => "您的角色无权执行此操作", "Your role may not do this";
     RejCategory => "服务器上没有该类别", "The server does not know this category";
     RejConflict => "记录编号冲突", "The record id is already used";
+    RejDuplicate => "该投诉已经登记过", "This complaint was already recorded";
+    RejUnknownComplaint => "服务器上没有这条投诉（可能已无权查看）", "The server has no such complaint (or you may no longer see it)";
+    RejMergeTarget => "要合并到的投诉不存在或无权查看", "The complaint to merge into does not exist or is not yours to see";
+    RejClock => "平板时间不对：受理时间超出允许范围，请校正时间后修改", "The tablet's clock is off: the capture time is out of range; set the clock and fix the record";
     // Status page
     DeviceStatus => "本机状态", "Device status";
     StoragePersisted => "持久存储", "Persistent storage";

@@ -3,7 +3,7 @@
 
 use crate::auth::{self, LoggedIn, LoginError};
 use crate::ctx::{navigator_online, use_ctx};
-use crate::i18n::{Lang, K};
+use crate::i18n::{throttled_text, Lang, K};
 use leptos::prelude::*;
 use leptos_router::hooks::use_navigate;
 
@@ -37,6 +37,9 @@ pub fn LoginPage() -> impl IntoView {
                 Err(LoginError::Unreachable) => {
                     unreachable.set(true);
                     error.set(Some(ctx.t(K::LoginOffline).to_string()));
+                }
+                Err(LoginError::Throttled(secs)) => {
+                    error.set(Some(throttled_text(secs, ctx.lang.get_untracked())));
                 }
                 Err(LoginError::Failed(e)) => error.set(Some(e)),
             }

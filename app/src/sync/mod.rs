@@ -76,6 +76,7 @@ async fn run_locked(ctx: AppCtx) -> bool {
             let t = now();
             prefs::save_last_sync(t);
             ctx.last_sync.set(Some(t));
+            ctx.clock_offset.set(crate::api::clock_offset());
             true
         }
         Err(SyncError::Api(ApiError::UpdateRequired(_))) => {

@@ -93,9 +93,10 @@ fn class_of(e: &ApiError) -> ErrorClass {
         ApiError::Server { status, code, .. } => upload::classify(*status, code),
         ApiError::Unauthorized(_) => ErrorClass::Auth,
         ApiError::UpdateRequired(_) => ErrorClass::UpdateRequired,
-        ApiError::Network(_) | ApiError::Decode(_) | ApiError::OffsetMismatch(_) => {
-            ErrorClass::Transient
-        }
+        ApiError::Network(_)
+        | ApiError::Decode(_)
+        | ApiError::OffsetMismatch(_)
+        | ApiError::RateLimited(_) => ErrorClass::Transient,
     }
 }
 
