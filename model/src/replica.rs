@@ -369,6 +369,19 @@ impl Replica {
         !stored.is_empty() && !page.scope.is_empty() && *stored != page.scope
     }
 
+    /// After a full pull under a new reader scope: the events of every complaint the server no
+    /// longer sent (`kept` are those it did) to drop from this device — except complaints with
+    /// events still unsent or refused here: nothing typed is dropped, they stay and are shown.
+    pub fn prune_plan(&self, kept: &BTreeSet<ComplaintId>) -> Vec<EventId> {
+        self.by_complaint
+            .iter()
+            .filter(|(cid, _)| {
+                !kept.contains(cid) && !self.has_pending(cid) && !self.has_rejected(cid)
+            })
+            .flat_map(|(_, ids)| ids.iter().copied())
+            .collect()
+    }
+
     pub fn complaints(&self) -> &BTreeMap<ComplaintId, Complaint> {
         &self.complaints
     }

@@ -378,3 +378,50 @@ fn acknowledged_events_take_their_place_in_the_servers_order() {
     assert_eq!(c.department.as_deref(), Some("security"));
     assert_eq!(c.conflicts.len(), 1);
 }
+
+#[test]
+fn a_lost_scope_drops_what_the_server_no_longer_sends_but_never_unsent_records() {
+    let mut d = device(5);
+    // One complaint of this device, synced; one still pending; one pulled from elsewhere.
+    let ch = d.prepare_new(fields("已同步"), "s", Timestamp(1), rnd(20));
+    d.apply(ch);
+    let synced = d.pending_batch(1);
+    let ch = d.ack(&[PushOutcome {
+        id: synced[0].id,
+        result: PushResult::Accepted {
+            seq: 1,
+            received_at: Timestamp(2),
+        },
+    }]);
+    d.apply(ch);
+    let ch = d.prepare_new(fields("未同步"), "s", Timestamp(3), rnd(21));
+    d.apply(ch);
+    let pending = d.pending_batch(1)[0].complaint_id;
+    let mut other = synced[0].clone();
+    other.id = crate::ids::EventId::new_v7(9, [9; 10]);
+    other.complaint_id = ComplaintId::new_v7(9, [9; 10]);
+    let page = PullResponse {
+        events: vec![SyncedEvent {
+            seq: 2,
+            received_at: Timestamp(4),
+            event: other.clone(),
+        }],
+        next_cursor: 2,
+        has_more: false,
+        sites: Vec::new(),
+        scope: String::new(),
+    };
+    let ch = d.pulled(&page);
+    d.apply(ch);
+    assert_eq!(d.complaints().len(), 3);
+    // The re-pull under the new scope brought only the other complaint.
+    let kept = BTreeSet::from([other.complaint_id]);
+    let gone = d.prune_plan(&kept);
+    assert_eq!(
+        gone,
+        vec![synced[0].id],
+        "only the synced one outside the scope goes"
+    );
+    assert!(!d.prune_plan(&kept).is_empty());
+    assert!(d.events_of(&pending).len() == 1, "the unsent record stays");
+}

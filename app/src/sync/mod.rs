@@ -17,7 +17,10 @@ use crate::web::{locks, storage};
 use gloo_timers::future::TimeoutFuture;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
+use siteline_model::replica::Change;
 use siteline_model::sync::{Backoff, MAX_PULL, MAX_PUSH, PUSH_BATCH};
+use siteline_model::ComplaintId;
+use std::collections::BTreeSet;
 
 #[derive(Debug, thiserror::Error)]
 pub enum SyncError {
@@ -221,6 +224,8 @@ async fn pull(ctx: AppCtx, api: &Api) -> Result<(), SyncError> {
         .replica
         .with_untracked(|r| r.as_ref().map_or(0, |r| r.meta().cursor));
     let mut page = api.pull(cursor, MAX_PULL).await?;
+    // While pulling again after the reader scope changed: the complaints the server sends.
+    let mut rescoped: Option<BTreeSet<ComplaintId>> = None;
     loop {
         let rescope = ctx
             .replica
@@ -232,8 +237,12 @@ async fn pull(ctx: AppCtx, api: &Api) -> Result<(), SyncError> {
                 .with_untracked(|r| r.as_ref().map(|r| r.pulled_page(page)));
             let Some(change) = change else { break };
             ctx.commit(change).await?;
+            rescoped = Some(BTreeSet::new());
             page = api.pull(0, MAX_PULL).await?;
             continue;
+        }
+        if let Some(seen) = rescoped.as_mut() {
+            seen.extend(page.events.iter().map(|e| e.event.complaint_id));
         }
         let more = page.has_more && !page.events.is_empty();
         let next_cursor = page.next_cursor;
@@ -257,6 +266,29 @@ async fn pull(ctx: AppCtx, api: &Api) -> Result<(), SyncError> {
         committed?;
         page = next?;
     }
+    if let Some(seen) = rescoped {
+        prune(ctx, &seen).await?;
+    }
+    Ok(())
+}
+
+/// After a full pull under a new scope: drops the complaints the server no longer sends (a
+/// site lost), keeping every record with unsent or refused events.
+async fn prune(ctx: AppCtx, kept: &BTreeSet<ComplaintId>) -> Result<(), SyncError> {
+    let plan = ctx
+        .replica
+        .with_untracked(|r| r.as_ref().map(|r| (r.prune_plan(kept), r.meta().clone())));
+    let Some((gone, meta)) = plan else {
+        return Ok(());
+    };
+    if gone.is_empty() {
+        return Ok(());
+    }
+    let change = Change {
+        events: Vec::new(),
+        meta,
+    };
+    ctx.commit_with(change, Vec::new(), &gone).await?;
     Ok(())
 }
 
