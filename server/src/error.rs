@@ -50,6 +50,9 @@ pub enum Error {
     BadArchive(String),
     #[error("{0}")]
     Unavailable(String),
+    /// A user's uploads under way hold more than their staging quota: finish those first.
+    #[error("{0}")]
+    QuotaExceeded(String),
     /// Too many failed sign-ins: try again after this many seconds.
     #[error("too many failed sign-ins; try again in {retry_after_secs} seconds")]
     RateLimited { retry_after_secs: u64 },
@@ -82,7 +85,7 @@ impl Error {
             Error::Validation(_) | Error::HashMismatch(_) => StatusCode::UNPROCESSABLE_ENTITY,
             Error::UpdateRequired(_) => StatusCode::UPGRADE_REQUIRED,
             Error::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
-            Error::RateLimited { .. } => StatusCode::TOO_MANY_REQUESTS,
+            Error::RateLimited { .. } | Error::QuotaExceeded(_) => StatusCode::TOO_MANY_REQUESTS,
             Error::Database(_) | Error::Migrate(_) | Error::Internal(_) => {
                 StatusCode::INTERNAL_SERVER_ERROR
             }
@@ -111,6 +114,7 @@ impl Error {
             Error::BadArchive(_) => "bad_archive",
             Error::Unavailable(_) => "unavailable",
             Error::RateLimited { .. } => "rate_limited",
+            Error::QuotaExceeded(_) => "quota_exceeded",
             Error::Database(_) | Error::Migrate(_) | Error::Internal(_) => "internal",
         }
     }

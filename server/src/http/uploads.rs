@@ -99,6 +99,11 @@ pub async fn purge_abandoned(st: &AppState, now: Timestamp) -> Result<usize> {
     Ok(old.len())
 }
 
+/// Uploads one user may have under way at once, and their declared bytes in all (in files of
+/// the largest size allowed).
+pub const MAX_UPLOADS_PER_USER: u64 = 20;
+pub const STAGED_FILES_OF_MAX_SIZE: u64 = 10;
+
 async fn start(
     State(st): State<AppState>,
     user: AuthUser,
@@ -134,6 +139,15 @@ async fn start(
         // Another size for the same hash: the earlier start was wrong; begin again.
         let _guard = st.attachments.staging.lock(&up.id).await;
         discard(&st, &up).await?;
+    }
+    // Staging is bounded per user: abandoned uploads expire, finished ones free their room.
+    let (count, bytes) = st.store.uploads_of(user.id).await?;
+    if count >= MAX_UPLOADS_PER_USER
+        || bytes.saturating_add(req.size) > st.attachments.max_bytes * STAGED_FILES_OF_MAX_SIZE
+    {
+        return Err(Error::QuotaExceeded(format!(
+            "{count} uploads ({bytes} bytes) are under way: finish them before starting more"
+        )));
     }
     let up = UploadRecord {
         id: new_id(),

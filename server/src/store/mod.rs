@@ -335,6 +335,8 @@ pub trait Store: Send + Sync + 'static {
     // --- resumable uploads ---
     async fn find_upload(&self, user_id: i64, sha256: &str) -> Result<Option<UploadRecord>>;
     async fn get_upload(&self, id: &str) -> Result<Option<UploadRecord>>;
+    /// How many uploads the user has under way and their declared bytes in all.
+    async fn uploads_of(&self, user_id: i64) -> Result<(u64, u64)>;
     /// `Error::Conflict` if the user already has an upload of that file.
     async fn create_upload(&self, upload: &UploadRecord) -> Result<()>;
     async fn delete_upload(&self, id: &str) -> Result<()>;

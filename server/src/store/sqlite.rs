@@ -256,6 +256,10 @@ impl Store for SqliteStore {
         sqlite_attach::get_upload(&self.pool, id).await
     }
 
+    async fn uploads_of(&self, user_id: i64) -> Result<(u64, u64)> {
+        sqlite_attach::uploads_of(&self.pool, user_id).await
+    }
+
     async fn create_upload(&self, upload: &UploadRecord) -> Result<()> {
         sqlite_attach::create_upload(&self.pool, upload).await
     }

@@ -152,6 +152,15 @@ pub(super) async fn find_upload(
     Ok(row.map(upload_from))
 }
 
+pub(super) async fn uploads_of(pool: &SqlitePool, user_id: i64) -> Result<(u64, u64)> {
+    let (n, bytes): (i64, i64) =
+        sqlx::query_as("SELECT COUNT(*), coalesce(SUM(size), 0) FROM uploads WHERE user_id = ?")
+            .bind(user_id)
+            .fetch_one(pool)
+            .await?;
+    Ok((n.max(0) as u64, bytes.max(0) as u64))
+}
+
 pub(super) async fn get_upload(pool: &SqlitePool, id: &str) -> Result<Option<UploadRecord>> {
     let row: Option<UploadRow> = sqlx::query_as(&format!(
         "SELECT {UPLOAD_COLUMNS} FROM uploads WHERE id = ?"

@@ -193,3 +193,23 @@ async fn uploads_belong_to_their_user_and_expire_after_a_day() {
     assert_eq!(status, StatusCode::CREATED);
     assert_eq!(body["received"], 0);
 }
+
+#[tokio::test]
+async fn staging_is_bounded_per_user() {
+    use siteline_server::http::uploads::MAX_UPLOADS_PER_USER;
+    let s = start().await;
+    let token = s.user("zhang", "staff").await;
+    for i in 0..MAX_UPLOADS_PER_USER {
+        let sha = sha256_hex(format!("photo {i}").as_bytes());
+        let (status, body) = start_upload(&s, &token, &sha, 1000).await;
+        assert_eq!(status, StatusCode::CREATED, "{body}");
+    }
+    let sha = sha256_hex(b"one too many");
+    let (status, body) = start_upload(&s, &token, &sha, 1000).await;
+    assert_eq!(status, StatusCode::TOO_MANY_REQUESTS, "{body}");
+    assert_eq!(error_code(&body), "quota_exceeded");
+    // Another user is not held up by it.
+    let other = s.user("li", "staff").await;
+    let (status, _) = start_upload(&s, &other, &sha, 1000).await;
+    assert_eq!(status, StatusCode::CREATED);
+}
