@@ -1,5 +1,6 @@
 //! HTTP-level tests: each starts a fresh in-process server and drives it over real HTTP.
 
+mod adversary;
 mod attachments;
 mod auth;
 mod cli;
