@@ -9,6 +9,7 @@ pub mod clock;
 pub mod config;
 pub mod error;
 pub mod escalation;
+pub mod fuzz;
 pub mod http;
 pub mod ratelimit;
 pub mod rules;
