@@ -253,7 +253,23 @@ pub async fn verify(
                 .get(&r.event.complaint_id)
                 .map(Vec::as_slice)
                 .unwrap_or_default();
-            if r.code == "forbidden" && refused_by_rules(r, history) {
+            let target_missing = || match &r.event.kind {
+                // `merged.into` must be a complaint the server holds (its `created` received
+                // before the answer); an offline merge into one still on another tablet waits.
+                EventKind::Merged { into } => !per_complaint.get(into).is_some_and(|evs| {
+                    evs.iter().any(|se| {
+                        matches!(se.event.kind, EventKind::Created(_))
+                            && se.received_at <= r.answered
+                    })
+                }),
+                _ => false,
+            };
+            let rightful = match r.code.as_str() {
+                "forbidden" => refused_by_rules(r, history),
+                "unknown_merge_target" => target_missing(),
+                _ => false,
+            };
+            if rightful {
                 v.rightful_rejections += 1;
             } else {
                 v.problem(format!(
@@ -335,7 +351,8 @@ fn check_device(
 }
 
 /// Whether the push rules (the model's `may`, and a handler acts only on complaints dispatched
-/// to their department, notes aside, and not at all on one their department never had) refuse `r` on some state the server held while deciding:
+/// to their department, notes aside, and not at all on one their department never had) refuse
+/// `r` on some state the server held while deciding:
 /// its stored events before the push was sent, plus any prefix (in seq order) of those stored
 /// until it was answered.
 pub(super) fn refused_by_rules(r: &Rejection, history: &[&SyncedEvent]) -> bool {
