@@ -1,7 +1,7 @@
 //! Idempotent checks and one-time installs of the build and browser tools.
 
 use crate::proc::Ctx;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 pub const WASM_TARGET: &str = "wasm32-unknown-unknown";
 const TRUNK_SERIES: &str = "0.21";
@@ -124,6 +124,9 @@ fn ensure_wasm_opt(ctx: &Ctx) -> Result<(), String> {
     Ok(())
 }
 
+/// A file of Debian's `fonts-noto-cjk`.
+const CJK_FONT: &str = "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc";
+
 /// Chromium and its matching chromedriver (`CHROMIUM` / `CHROMEDRIVER` win when set).
 pub fn ensure_browser(ctx: &Ctx) -> Result<BrowserTools, String> {
     let chromium_env = from_env("CHROMIUM")?;
@@ -143,6 +146,10 @@ pub fn ensure_browser(ctx: &Ctx) -> Result<BrowserTools, String> {
             find().ok_or("chromium / chromedriver still not found after apt-get install")?
         }
     };
+    // Chinese text in screenshots and printed notices needs a CJK font (else boxes).
+    if cfg!(target_os = "linux") && !Path::new(CJK_FONT).exists() {
+        apt_install(ctx, &["fonts-noto-cjk"])?;
+    }
     for bin in [&chromium, &chromedriver] {
         let v = ctx.probe(bin, &["--version"]).unwrap_or_default();
         // Debian's wrapper script may add noise on stderr; the version is the first line.
