@@ -3,9 +3,9 @@
 use gloo_net::http::{Request, RequestBuilder, Response};
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
-use siteline_model::api::{LoginRequest, LoginResponse, SiteInfo};
+use siteline_model::api::{DeviceLoginRequest, LoginRequest, LoginResponse, SiteInfo};
 use siteline_model::sync::{PullResponse, PushRequest, PushResponse, SCHEMA_VERSION};
-use siteline_model::{AttachmentRef, Event};
+use siteline_model::{AttachmentRef, DeviceId, Event};
 
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum ApiError {
@@ -112,10 +112,17 @@ impl Api {
         }
     }
 
-    pub async fn login(&self, username: &str, password: &str) -> Result<LoginResponse, ApiError> {
+    /// Logs in; with `device` the answer also carries a key bound to this device.
+    pub async fn login(
+        &self,
+        username: &str,
+        password: &str,
+        device: Option<DeviceId>,
+    ) -> Result<LoginResponse, ApiError> {
         let body = LoginRequest {
             username: username.to_string(),
             password: password.to_string(),
+            device_id: device,
         };
         let req = Request::post("/api/v1/auth/login")
             .json(&body)
@@ -145,6 +152,24 @@ impl Api {
             "/api/v1/sync/pull?after={after}&limit={limit}&schema_version={SCHEMA_VERSION}"
         );
         decode(self.auth(Request::get(&url)).send().await).await
+    }
+
+    /// A new session from this device's key (after an offline login; no password involved).
+    pub async fn device_login(
+        &self,
+        username: &str,
+        device: DeviceId,
+        key: &str,
+    ) -> Result<LoginResponse, ApiError> {
+        let body = DeviceLoginRequest {
+            username: username.to_string(),
+            device_id: device,
+            device_key: key.to_string(),
+        };
+        let req = Request::post("/api/v1/auth/device")
+            .json(&body)
+            .map_err(|e| ApiError::Decode(e.to_string()))?;
+        decode(req.send().await).await
     }
 
     /// Ends this token's session on the server.

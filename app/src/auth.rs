@@ -1,13 +1,15 @@
-//! Logging in and out on a shared tablet. Online login stores the token and a PBKDF2 verifier in
-//! the keyring (and asks for persistent storage the first time); with the server unreachable, a
-//! user who logged in here before logs in against the verifier. Logout never touches the outbox:
-//! the token stays (for syncing only) while that user has pending records.
+//! Logging in and out on a shared tablet. Online login stores the token, a PBKDF2 verifier and
+//! the device key (wrapped under the password) in the keyring, and asks for persistent storage
+//! the first time; with the server unreachable, a user who logged in here before logs in against
+//! the verifier, and the unwrapped device key — kept in this tab's memory only — gets a new
+//! session once the server is back. No password is kept anywhere. Logout never touches the
+//! outbox: the token stays (for syncing only) while that user has pending records.
 
 use crate::api::{Api, ApiError};
 use crate::ctx::{now, AppCtx};
 use crate::logic::keyring::{Logout, TokenState};
 use crate::logic::record;
-use crate::store::prefs::{self, PersistAnswer, Relogin, Session};
+use crate::store::prefs::{self, PersistAnswer, Session};
 use crate::web::{crypto, storage};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -35,8 +37,35 @@ pub enum LoginError {
     Failed(String),
 }
 
+thread_local! {
+    /// After an offline login without a usable token: that user and their unwrapped device key,
+    /// for a new session once the server is reachable (this tab's memory only).
+    static RELOGIN: std::cell::RefCell<Option<(String, String)>> = const { std::cell::RefCell::new(None) };
+}
+
+fn take_relogin() -> Option<(String, String)> {
+    RELOGIN.with(|r| r.borrow_mut().take())
+}
+
+fn set_relogin(v: Option<(String, String)>) {
+    RELOGIN.with(|r| *r.borrow_mut() = v);
+}
+
+/// Whether a new session for `user` waits for the server (after their offline login).
+pub fn relogin_pending(user: &str) -> bool {
+    RELOGIN.with(|r| r.borrow().as_ref().is_some_and(|(u, _)| u == user))
+}
+
+fn device_id(ctx: AppCtx) -> Option<siteline_model::DeviceId> {
+    ctx.replica
+        .with_untracked(|r| r.as_ref().map(|r| r.meta().device_id))
+}
+
 pub async fn log_in(ctx: AppCtx, username: &str, password: &str) -> Result<LoggedIn, LoginError> {
-    match Api::default().login(username, password).await {
+    match Api::default()
+        .login(username, password, device_id(ctx))
+        .await
+    {
         Ok(r) => {
             logged_in_online(ctx, r, password).await;
             Ok(LoggedIn::Online)
@@ -63,10 +92,22 @@ pub async fn logged_in_online(ctx: AppCtx, r: LoginResponse, password: &str) {
             None
         }
     };
-    ctx.update_keyring(|k| k.logged_in(&r.user, &r.token, r.expires_at, verifier));
-    if prefs::load_relogin().is_some_and(|x| x.username == r.user.username) {
-        prefs::clear_relogin();
+    let device_key = match &r.device_key {
+        Some(key) => match crypto::wrap_device_key(password, key).await {
+            Ok(w) => Some(w),
+            Err(e) => {
+                leptos::logging::warn!("device key not kept: {e}");
+                None
+            }
+        },
+        None => None,
+    };
+    ctx.update_keyring(|k| k.logged_in_with(&r.user, &r.token, r.expires_at, verifier, device_key));
+    if relogin_pending(&r.user.username) {
+        set_relogin(None);
     }
+    // A password kept by an older version of the app for the same purpose goes.
+    prefs::clear_relogin();
     let s = Session {
         token: r.token,
         expires_at: r.expires_at,
@@ -105,11 +146,13 @@ async fn offline(ctx: AppCtx, username: &str, password: &str) -> Result<LoggedIn
         .keyring
         .with_untracked(|k| k.token_state(username, now()));
     if state != TokenState::Valid {
-        // No usable token: log in to the server by itself once it is reachable (this tab only).
-        prefs::save_relogin(&Relogin {
-            username: username.to_string(),
-            password: password.to_string(),
-        });
+        // No usable token: the device key gets a new session once the server is reachable.
+        if let Some(w) = &entry.device_key {
+            match crypto::unwrap_device_key(w, password).await {
+                Ok(key) => set_relogin(Some((username.to_string(), key))),
+                Err(e) => leptos::logging::warn!("device key unreadable: {e}"),
+            }
+        }
     }
     ctx.update_keyring(|k| {
         if let Some(e) = k.users.iter_mut().find(|e| e.username == username) {
@@ -132,6 +175,8 @@ async fn offline(ctx: AppCtx, username: &str, password: &str) -> Result<LoggedIn
 /// A session from before the keyring existed gets its keyring entry (without a verifier: offline
 /// login becomes possible after the next online login). Also reads the storage facts once.
 pub fn start(ctx: AppCtx) {
+    // An older version may have left a password in this tab's storage: never keep it.
+    prefs::clear_relogin();
     if let Some(s) = ctx.session.get_untracked() {
         if ctx
             .keyring
@@ -165,6 +210,9 @@ pub fn log_out(ctx: AppCtx) {
     if let Logout::Dropped(Some(token)) = outcome {
         end_on_server(token);
     }
+    if relogin_pending(&user) {
+        set_relogin(None);
+    }
     prefs::clear_relogin();
     prefs::clear_session();
     ctx.session.set(None);
@@ -180,36 +228,45 @@ pub fn end_on_server(token: String) {
     });
 }
 
-/// After an offline login without a usable token: logs in to the server with the password kept
-/// for this tab. Answers whether a login happened.
+/// After an offline login without a usable token: gets a new session with the device key held
+/// in memory. Answers whether a login happened.
 pub async fn relogin(ctx: AppCtx) -> bool {
-    let Some(r) = prefs::load_relogin() else {
+    let Some((username, key)) = take_relogin() else {
         return false;
     };
     if ctx
         .keyring
-        .with_untracked(|k| k.token_state(&r.username, now()))
+        .with_untracked(|k| k.token_state(&username, now()))
         == TokenState::Valid
     {
-        prefs::clear_relogin();
         return false;
     }
-    match Api::default().login(&r.username, &r.password).await {
+    let Some(device) = device_id(ctx) else {
+        set_relogin(Some((username, key)));
+        return false;
+    };
+    match Api::default().device_login(&username, device, &key).await {
         Ok(resp) => {
             let same_user = ctx.username().as_deref() == Some(resp.user.username.as_str());
+            ctx.update_keyring(|k| k.logged_in(&resp.user, &resp.token, resp.expires_at, None));
             if same_user {
-                logged_in_online(ctx, resp, &r.password).await;
-            } else {
-                ctx.update_keyring(|k| k.logged_in(&resp.user, &resp.token, resp.expires_at, None));
-                prefs::clear_relogin();
+                let s = Session {
+                    token: resp.token,
+                    expires_at: resp.expires_at,
+                    user: resp.user,
+                    offline: false,
+                };
+                prefs::save_session(&s);
+                ctx.session.set(Some(s));
+                ctx.session_expired.set(false);
             }
             true
         }
-        Err(ApiError::Unauthorized(_)) => {
-            // The password changed on the server: this user must log in again.
-            prefs::clear_relogin();
+        // Revoked (password changed, user disabled) or expired: this user must log in online.
+        Err(ApiError::Unauthorized(_)) => false,
+        Err(_) => {
+            set_relogin(Some((username, key)));
             false
         }
-        Err(_) => false,
     }
 }

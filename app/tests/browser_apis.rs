@@ -1,5 +1,5 @@
-//! In-browser tests of the wrapped browser APIs: PBKDF2 verifiers for offline login, SHA-256 of
-//! photos, and downscaling a picture to JPEG on a canvas.
+//! In-browser tests of the wrapped browser APIs: PBKDF2 verifiers for offline login, the wrapped
+//! device key, SHA-256 of photos, and downscaling a picture to JPEG on a canvas.
 
 use siteline_app::logic::keyring::PBKDF2_ITERATIONS;
 use siteline_app::web::{crypto, hex, image};
@@ -21,6 +21,25 @@ async fn a_verifier_accepts_only_its_password() {
     let again = crypto::make_verifier("staff-密码-1").await.unwrap();
     assert_ne!(again.salt, v.salt, "random salt");
     assert_ne!(again.hash, v.hash);
+}
+
+#[wasm_bindgen_test]
+async fn a_device_key_is_kept_wrapped_and_only_its_password_unwraps_it() {
+    let key = "0123456789abcdef".repeat(4);
+    let w = crypto::wrap_device_key("staff-密码-1", &key).await.unwrap();
+    assert_eq!(w.wrapped.len(), 64);
+    assert_ne!(w.wrapped, key, "not stored as it is");
+    assert_eq!(
+        crypto::unwrap_device_key(&w, "staff-密码-1").await.unwrap(),
+        key
+    );
+    assert_ne!(
+        crypto::unwrap_device_key(&w, "staff-密码-2").await.unwrap(),
+        key
+    );
+    let again = crypto::wrap_device_key("staff-密码-1", &key).await.unwrap();
+    assert_ne!(again.salt, w.salt, "a fresh salt per wrapping");
+    assert_ne!(again.wrapped, w.wrapped);
 }
 
 #[wasm_bindgen_test]

@@ -13,6 +13,18 @@ use serde::{Deserialize, Serialize};
 pub struct LoginRequest {
     pub username: String,
     pub password: String,
+    /// The device logging in: it then also gets a `device_key` bound to it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub device_id: Option<crate::ids::DeviceId>,
+}
+
+/// `POST /api/v1/auth/device`: a new session from a device key (after an offline login).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DeviceLoginRequest {
+    pub username: String,
+    pub device_id: crate::ids::DeviceId,
+    pub device_key: String,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -150,6 +162,10 @@ pub struct LoginResponse {
     pub token: String,
     pub expires_at: Timestamp,
     pub user: UserInfo,
+    /// With a `device_id` in the login: a key (64 hex digits) that gets this user a new session
+    /// on this device only (`POST /api/v1/auth/device`), valid for 60 days.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub device_key: Option<String>,
 }
 
 /// One row of `GET /api/v1/complaints`.

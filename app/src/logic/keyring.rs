@@ -20,6 +20,21 @@ pub struct Verifier {
     pub hash: String,
 }
 
+/// The device key of a user, wrapped under their password (see `web::crypto`).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WrappedKey {
+    /// Hex.
+    pub salt: String,
+    pub iterations: u32,
+    /// Hex of key XOR PBKDF2(password, salt).
+    pub wrapped: String,
+}
+
+/// XOR of a key with a pad at least as long (wrapping and unwrapping are the same).
+pub fn wrap_xor(key: &[u8], pad: &[u8]) -> Option<Vec<u8>> {
+    (key.len() <= pad.len()).then(|| key.iter().zip(pad).map(|(k, p)| k ^ p).collect())
+}
+
 /// One user who logged in on this device.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct KeyEntry {
@@ -43,6 +58,9 @@ pub struct KeyEntry {
     pub signed_out: bool,
     #[serde(default)]
     pub verifier: Option<Verifier>,
+    /// Gets a new session after an offline login, without keeping the password.
+    #[serde(default)]
+    pub device_key: Option<WrappedKey>,
 }
 
 impl KeyEntry {
@@ -102,13 +120,26 @@ impl Keyring {
         self.users.iter_mut().find(|u| u.username == username)
     }
 
-    /// Records an online login: fresh token, user details, and (when computed) a new verifier.
+    /// Records an online login: fresh token, user details, and (when computed) a new verifier
+    /// and wrapped device key.
     pub fn logged_in(
         &mut self,
         user: &UserInfo,
         token: &str,
         expires_at: Timestamp,
         verifier: Option<Verifier>,
+    ) {
+        self.logged_in_with(user, token, expires_at, verifier, None);
+    }
+
+    /// Like [`Keyring::logged_in`], also keeping a new wrapped device key.
+    pub fn logged_in_with(
+        &mut self,
+        user: &UserInfo,
+        token: &str,
+        expires_at: Timestamp,
+        verifier: Option<Verifier>,
+        device_key: Option<WrappedKey>,
     ) {
         let entry = match self.get_mut(&user.username) {
             Some(e) => e,
@@ -124,6 +155,7 @@ impl Keyring {
                     token_invalid: false,
                     signed_out: false,
                     verifier: None,
+                    device_key: None,
                 });
                 self.users.last_mut().expect("just pushed")
             }
@@ -138,6 +170,9 @@ impl Keyring {
         entry.signed_out = false;
         if verifier.is_some() {
             entry.verifier = verifier;
+        }
+        if device_key.is_some() {
+            entry.device_key = device_key;
         }
     }
 

@@ -170,22 +170,8 @@ pub fn save_last_sync(t: Timestamp) {
     let _ = LocalStorage::set(LAST_SYNC, t);
 }
 
-/// After an offline login, the password is kept for this tab only (sessionStorage, gone when the
-/// tab closes) to log in to the server once it is reachable, so that user's records can go.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Relogin {
-    pub username: String,
-    pub password: String,
-}
-
-pub fn load_relogin() -> Option<Relogin> {
-    SessionStorage::get(RELOGIN).ok()
-}
-
-pub fn save_relogin(r: &Relogin) {
-    let _ = SessionStorage::set(RELOGIN, r);
-}
-
+/// Older app versions kept a password here after an offline login; it is deleted on sight (the
+/// device key in the keyring does that job now, without the password).
 pub fn clear_relogin() {
     SessionStorage::delete(RELOGIN);
 }

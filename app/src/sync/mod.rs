@@ -174,7 +174,7 @@ fn check_session(ctx: AppCtx) {
     let Some(user) = ctx.username() else { return };
     let state = ctx.keyring.with_untracked(|k| k.token_state(&user, now()));
     let known = ctx.keyring.with_untracked(|k| k.get(&user).is_some());
-    let relogin_pending = prefs::load_relogin().is_some_and(|r| r.username == user);
+    let relogin_pending = auth::relogin_pending(&user);
     if known
         && matches!(state, TokenState::Invalid | TokenState::Missing)
         && !relogin_pending

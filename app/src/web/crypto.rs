@@ -1,8 +1,9 @@
-//! SubtleCrypto: SHA-256 of photos (their content address) and PBKDF2-SHA256 password verifiers
-//! for offline login on a shared tablet. The password itself is never stored.
+//! SubtleCrypto: SHA-256 of photos (their content address), PBKDF2-SHA256 password verifiers
+//! for offline login on a shared tablet, and the device key wrapped under the password. The
+//! password itself is never stored.
 
 use super::{await_promise, hex, object};
-use crate::logic::keyring::{Verifier, PBKDF2_ITERATIONS};
+use crate::logic::keyring::{wrap_xor, Verifier, WrappedKey, PBKDF2_ITERATIONS};
 use js_sys::{ArrayBuffer, Uint8Array};
 use wasm_bindgen::{JsCast, JsValue};
 use web_sys::{CryptoKey, SubtleCrypto};
@@ -77,4 +78,26 @@ pub async fn check_verifier(v: &Verifier, password: &str) -> Result<bool, String
         got.len() == want.len()
             && got.iter().zip(&want).fold(0u8, |acc, (a, b)| acc | (a ^ b)) == 0,
     )
+}
+
+/// The device key (hex) wrapped under `password`: XOR with a PBKDF2 key of its own salt, so it
+/// is readable only with the password (guessing costs a PBKDF2 per try, as for the verifier).
+pub async fn wrap_device_key(password: &str, key_hex: &str) -> Result<WrappedKey, String> {
+    let key = super::from_hex(key_hex).ok_or("bad device key")?;
+    let mut salt = [0u8; 16];
+    getrandom::fill(&mut salt).map_err(|e| e.to_string())?;
+    let pad = pbkdf2(password, &salt, PBKDF2_ITERATIONS).await?;
+    Ok(WrappedKey {
+        salt: hex(&salt),
+        iterations: PBKDF2_ITERATIONS,
+        wrapped: hex(&wrap_xor(&key, &pad).ok_or("device key longer than 32 bytes")?),
+    })
+}
+
+/// The device key (hex) from its wrapping, with the password already checked by the verifier.
+pub async fn unwrap_device_key(w: &WrappedKey, password: &str) -> Result<String, String> {
+    let salt = super::from_hex(&w.salt).ok_or("bad salt")?;
+    let wrapped = super::from_hex(&w.wrapped).ok_or("bad wrapped key")?;
+    let pad = pbkdf2(password, &salt, w.iterations).await?;
+    Ok(hex(&wrap_xor(&wrapped, &pad).ok_or("bad wrapped key")?))
 }

@@ -11,7 +11,9 @@ use axum::http::request::Parts;
 use axum::http::{HeaderMap, StatusCode};
 use axum::routing::{get, post};
 use axum::{Json, Router};
-use siteline_model::api::{ChangePasswordRequest, LoginRequest, LoginResponse, UserInfo};
+use siteline_model::api::{
+    ChangePasswordRequest, DeviceLoginRequest, LoginRequest, LoginResponse, UserInfo,
+};
 use siteline_model::{Role, Timestamp};
 use std::net::{IpAddr, SocketAddr};
 
@@ -20,6 +22,10 @@ pub fn router() -> Router<AppState> {
         .route(
             "/api/v1/auth/login",
             post(login).layer(DefaultBodyLimit::max(LOGIN_BODY_LIMIT)),
+        )
+        .route(
+            "/api/v1/auth/device",
+            post(device_login).layer(DefaultBodyLimit::max(LOGIN_BODY_LIMIT)),
         )
         .route("/api/v1/auth/logout", post(logout))
         .route("/api/v1/auth/me", get(me))
@@ -137,24 +143,76 @@ async fn login(
         }
     };
     st.logins.succeeded(&user_key);
+    let mut answer = issue_session(&st, user.id, user.info).await?;
+    if let Some(device) = req.device_id {
+        let key = secrets::new_token();
+        let now = now();
+        let expires = Timestamp(now.millis().saturating_add(DEVICE_KEY_TTL_MS));
+        st.store
+            .create_device_key(&secrets::token_hash(&key), user.id, device, now, expires)
+            .await?;
+        answer.device_key = Some(key);
+    }
+    tracing::info!(user = %answer.user.username, "signed in");
+    Ok(Json(answer))
+}
+
+/// How long a device key gets new sessions (a tablet back from a long offline spell).
+pub const DEVICE_KEY_TTL_MS: i64 = 60 * 24 * 3600 * 1000;
+
+/// A new bearer session for a user (and old expired sessions purged).
+async fn issue_session(st: &AppState, user_id: i64, user: UserInfo) -> Result<LoginResponse> {
     let token = secrets::new_token();
     let now = now();
     let ttl_ms = i64::try_from(st.config.token_ttl_secs.saturating_mul(1000)).unwrap_or(i64::MAX);
     let expires_at = Timestamp(now.millis().saturating_add(ttl_ms));
     st.store
-        .create_session(&secrets::token_hash(&token), user.id, now, expires_at)
+        .create_session(&secrets::token_hash(&token), user_id, now, expires_at)
         .await?;
     st.store
         .purge_sessions(Timestamp(
             now.millis().saturating_sub(EXPIRED_SESSION_GRACE_MS),
         ))
         .await?;
-    tracing::info!(user = %user.info.username, "signed in");
-    Ok(Json(LoginResponse {
+    Ok(LoginResponse {
         token,
         expires_at,
-        user: user.info,
-    }))
+        user,
+        device_key: None,
+    })
+}
+
+/// `POST /api/v1/auth/device`: a new session from the device key of this very device (after an
+/// offline login on a shared tablet), throttled like a login; 401 for a wrong, expired or
+/// revoked key or another device.
+async fn device_login(
+    State(st): State<AppState>,
+    ClientAddr(addr): ClientAddr,
+    ApiJson(req): ApiJson<DeviceLoginRequest>,
+) -> Result<Json<LoginResponse>> {
+    let username = req.username.trim().to_lowercase();
+    let user_key = format!("user:{username}");
+    let mut keys = vec![user_key.clone()];
+    if let Some(ip) = addr {
+        keys.push(format!("addr:{ip}"));
+    }
+    let now_ms = now().millis();
+    if let Some(retry_after_secs) = st.logins.blocked(&keys, now_ms) {
+        return Err(Error::RateLimited { retry_after_secs });
+    }
+    let found = st
+        .store
+        .find_device_key(&secrets::token_hash(&req.device_key), req.device_id, now())
+        .await?
+        .filter(|u| u.info.username == username);
+    let Some(user) = found else {
+        st.logins.failed(&keys, now_ms);
+        return Err(Error::InvalidCredentials);
+    };
+    st.logins.succeeded(&user_key);
+    let answer = issue_session(&st, user.id, user.info).await?;
+    tracing::info!(user = %answer.user.username, "signed in with a device key");
+    Ok(Json(answer))
 }
 
 /// Revokes the presented token (expired or not). Idempotent: 204 either way.

@@ -240,6 +240,23 @@ pub trait Store: Send + Sync + 'static {
     /// The session of a token hash, expired or not (the caller decides); none for a disabled user.
     async fn find_session(&self, token_hash: &str) -> Result<Option<Session>>;
     async fn delete_session(&self, token_hash: &str) -> Result<()>;
+    /// Records a device key (its hash) for the user's device.
+    async fn create_device_key(
+        &self,
+        key_hash: &str,
+        user_id: i64,
+        device_id: DeviceId,
+        now: Timestamp,
+        expires_at: Timestamp,
+    ) -> Result<()>;
+    /// The user a device key belongs to, if it is the given device's, not expired, and the
+    /// user is not disabled.
+    async fn find_device_key(
+        &self,
+        key_hash: &str,
+        device_id: DeviceId,
+        now: Timestamp,
+    ) -> Result<Option<UserRecord>>;
     /// Forgets sessions that expired before `before`.
     async fn purge_sessions(&self, before: Timestamp) -> Result<u64>;
 

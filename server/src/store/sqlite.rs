@@ -14,7 +14,7 @@ use siteline_model::api::{CustomCategory, SiteDay, SiteInfo, UserInfo};
 use siteline_model::calendar::WorkingHours;
 use siteline_model::sync::{PushResult, SyncedEvent};
 use siteline_model::timelimit::Policy;
-use siteline_model::{AttachmentRef, ComplaintId, Event, Timestamp};
+use siteline_model::{AttachmentRef, ComplaintId, DeviceId, Event, Timestamp};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use sqlx::SqlitePool;
 use std::path::Path;
@@ -108,6 +108,27 @@ impl Store for SqliteStore {
         .execute(&self.pool)
         .await?;
         Ok(())
+    }
+
+    async fn create_device_key(
+        &self,
+        key_hash: &str,
+        user_id: i64,
+        device_id: DeviceId,
+        now: Timestamp,
+        expires_at: Timestamp,
+    ) -> Result<()> {
+        sqlite_users::create_device_key(&self.pool, key_hash, user_id, device_id, now, expires_at)
+            .await
+    }
+
+    async fn find_device_key(
+        &self,
+        key_hash: &str,
+        device_id: DeviceId,
+        now: Timestamp,
+    ) -> Result<Option<UserRecord>> {
+        sqlite_users::find_device_key(&self.pool, key_hash, device_id, now).await
     }
 
     async fn find_session(&self, token_hash: &str) -> Result<Option<Session>> {

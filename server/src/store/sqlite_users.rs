@@ -3,7 +3,7 @@
 use super::{NewUser, Session, UserRecord, UserUpdate};
 use crate::error::{Error, Result};
 use siteline_model::api::UserInfo;
-use siteline_model::{Role, Timestamp};
+use siteline_model::{DeviceId, Role, Timestamp};
 use sqlx::{SqliteConnection, SqlitePool};
 
 /// A user row and the session's expiry.
@@ -196,6 +196,11 @@ pub(super) async fn update_user(
             .bind(keep.unwrap_or(""))
             .execute(&mut *tx)
             .await?;
+        // A device key would get a new session without the new password: gone too.
+        sqlx::query("DELETE FROM device_keys WHERE user_id = ?")
+            .bind(before.id)
+            .execute(&mut *tx)
+            .await?;
     }
     let after = load(&mut tx, username).await?;
     tx.commit().await?;
@@ -219,4 +224,53 @@ pub(super) async fn find_session(pool: &SqlitePool, token_hash: &str) -> Result<
         })
     })
     .transpose()
+}
+
+pub(super) async fn create_device_key(
+    pool: &SqlitePool,
+    key_hash: &str,
+    user_id: i64,
+    device_id: DeviceId,
+    now: Timestamp,
+    expires_at: Timestamp,
+) -> Result<()> {
+    let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
+    // One key per user and device: a new login replaces the old key; expired ones are dropped.
+    sqlx::query("DELETE FROM device_keys WHERE (user_id = ? AND device_id = ?) OR expires_at < ?")
+        .bind(user_id)
+        .bind(device_id.to_string())
+        .bind(now.millis())
+        .execute(&mut *tx)
+        .await?;
+    sqlx::query(
+        "INSERT INTO device_keys (key_hash, user_id, device_id, created_at, expires_at)
+         VALUES (?, ?, ?, ?, ?)",
+    )
+    .bind(key_hash)
+    .bind(user_id)
+    .bind(device_id.to_string())
+    .bind(now.millis())
+    .bind(expires_at.millis())
+    .execute(&mut *tx)
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+pub(super) async fn find_device_key(
+    pool: &SqlitePool,
+    key_hash: &str,
+    device_id: DeviceId,
+    now: Timestamp,
+) -> Result<Option<UserRecord>> {
+    let row: Option<UserRow> = sqlx::query_as(&format!(
+        "SELECT {USER_COLUMNS} FROM device_keys k JOIN users u ON u.id = k.user_id
+         WHERE k.key_hash = ? AND k.device_id = ? AND k.expires_at > ? AND u.disabled = 0"
+    ))
+    .bind(key_hash)
+    .bind(device_id.to_string())
+    .bind(now.millis())
+    .fetch_optional(pool)
+    .await?;
+    row.map(user_from_row).transpose()
 }

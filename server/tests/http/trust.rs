@@ -328,3 +328,65 @@ async fn every_answer_carries_the_security_headers() {
         assert!(csp.contains("frame-ancestors 'none'"), "{path}: {csp}");
     }
 }
+
+#[tokio::test]
+async fn a_device_key_gets_a_new_session_on_its_device_only_until_revoked() {
+    let s = start().await;
+    s.user("zhang", "staff").await;
+    let tablet = device();
+    let login = |pw: &'static str| {
+        s.http
+            .post(s.url("/api/v1/auth/login"))
+            .json(&json!({ "username": "zhang", "password": pw, "device_id": tablet }))
+            .send()
+    };
+    let body: serde_json::Value = login(STAFF_PW)
+        .await
+        .expect("login")
+        .json()
+        .await
+        .expect("json");
+    let key = body["device_key"]
+        .as_str()
+        .expect("a device key")
+        .to_string();
+    assert_eq!(key.len(), 64);
+    let by_key = |device: siteline_model::DeviceId, key: String| {
+        s.http
+            .post(s.url("/api/v1/auth/device"))
+            .json(&json!({ "username": "zhang", "device_id": device, "device_key": key }))
+            .send()
+    };
+    let res = by_key(tablet, key.clone()).await.expect("device login");
+    assert_eq!(res.status(), 200);
+    let fresh: serde_json::Value = res.json().await.expect("json");
+    let token = fresh["token"].as_str().expect("token").to_string();
+    assert_eq!(s.get(&token, "/api/v1/auth/me").await.0, 200);
+    assert!(fresh.get("device_key").is_none(), "no new key from a key");
+    // Another device cannot use it, nor a wrong key.
+    assert_eq!(
+        by_key(device(), key.clone()).await.expect("x").status(),
+        401
+    );
+    assert_eq!(
+        by_key(tablet, "0".repeat(64)).await.expect("x").status(),
+        401
+    );
+    // A password change (or disabling) revokes it.
+    let body = json!({ "current": STAFF_PW, "new": "another-password" });
+    let (status, _) = s
+        .send(Method::POST, &token, "/api/v1/auth/password", Some(&body))
+        .await;
+    assert_eq!(status, 204);
+    assert_eq!(by_key(tablet, key).await.expect("x").status(), 401);
+    // A plain login without a device id gets no key.
+    let res = s
+        .http
+        .post(s.url("/api/v1/auth/login"))
+        .json(&json!({ "username": "zhang", "password": "another-password" }))
+        .send()
+        .await
+        .expect("login");
+    let body: serde_json::Value = res.json().await.expect("json");
+    assert!(body.get("device_key").is_none());
+}
