@@ -20,8 +20,8 @@ use leptos::prelude::*;
 use leptos_router::components::{Route, Router, Routes};
 use leptos_router::path;
 use pages::{
-    board::BoardPage, detail::DetailPage, list::ListPage, login::LoginPage, new::NewPage,
-    notice::NoticePage, status::StatusPage,
+    admin::AdminPage, board::BoardPage, detail::DetailPage, list::ListPage, login::LoginPage,
+    new::NewPage, notice::NoticePage, status::StatusPage,
 };
 
 /// Entry point called from `main`.
@@ -45,6 +45,7 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/new") view=|| view! { <Guard><NewPage/></Guard> }/>
                 <Route path=path!("/board") view=|| view! { <Guard><BoardPage/></Guard> }/>
                 <Route path=path!("/status") view=|| view! { <Guard><StatusPage/></Guard> }/>
+                <Route path=path!("/admin") view=|| view! { <Guard><AdminPage/></Guard> }/>
                 <Route path=path!("/complaints/:id") view=|| view! { <Guard><DetailPage/></Guard> }/>
                 <Route path=path!("/complaints/:id/notice") view=|| view! { <Guard><NoticePage/></Guard> }/>
             </Routes>

@@ -230,6 +230,41 @@ impl TestServer {
         .await;
     }
 
+    /// Creates a site as admin.
+    pub async fn create_site(&self, code: &str, name: &str) {
+        let token = self.admin_token().await;
+        let body = json!({ "code": code, "name": name });
+        self.call(
+            reqwest::Method::POST,
+            "/api/v1/sites",
+            Some(&token),
+            Some(body),
+        )
+        .await;
+    }
+
+    /// Creates a user of the given sites as admin.
+    pub async fn create_user_at(&self, username: &str, password: &str, role: &str, sites: &[&str]) {
+        let token = self.admin_token().await;
+        let body = json!({ "username": username, "password": password, "role": role,
+                           "display_name": format!("{username} (e2e)"), "sites": sites });
+        self.call(
+            reqwest::Method::POST,
+            "/api/v1/users",
+            Some(&token),
+            Some(body),
+        )
+        .await;
+    }
+
+    /// `PATCH /api/v1/users/{username}` as admin.
+    pub async fn patch_user(&self, username: &str, body: Value) -> Value {
+        let token = self.admin_token().await;
+        let path = format!("/api/v1/users/{username}");
+        self.call(reqwest::Method::PATCH, &path, Some(&token), Some(body))
+            .await
+    }
+
     /// `GET path` with a bearer token; panics unless 2xx; returns the JSON body (Null if empty).
     pub async fn get_json(&self, path: &str, token: &str) -> Value {
         self.call(reqwest::Method::GET, path, Some(token), None)

@@ -51,6 +51,12 @@ pub fn Header() -> impl IntoView {
         auth::log_out(ctx);
         navigate("/login", Default::default());
     };
+    let is_admin = move || {
+        ctx.session.with(|s| {
+            s.as_ref()
+                .is_some_and(|s| s.user.role == siteline_model::Role::Admin)
+        })
+    };
     let sees_board = move || {
         ctx.session
             .with(|s| s.as_ref().is_some_and(|s| s.user.role.sees_board()))
@@ -93,6 +99,9 @@ pub fn Header() -> impl IntoView {
                     <A href="/board">{move || ctx.t(K::Board)}</A>
                 </Show>
                 <A href="/status" attr:data-testid="open-status">{move || ctx.t(K::DeviceStatus)}</A>
+                <Show when=is_admin>
+                    <A href="/admin" attr:data-testid="open-admin">{move || ctx.t(K::Admin)}</A>
+                </Show>
             </nav>
             <div class="status">
                 <span class=conn_class data-testid="connection-status">{conn_text}</span>

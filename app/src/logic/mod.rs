@@ -4,6 +4,7 @@
 //! (`app/tests/logic.rs`).
 
 pub mod actions;
+pub mod admin;
 pub mod board;
 pub mod export;
 pub mod intake;

@@ -1,5 +1,6 @@
 //! The app's pages (one module each) and the not-found page.
 
+pub mod admin;
 pub mod board;
 pub mod detail;
 pub mod list;

@@ -1,4 +1,7 @@
-//! The one typed client of the server's HTTP API (gloo-net); every answer is a typed value or `ApiError`.
+//! The one typed client of the server's HTTP API (gloo-net); every answer is a typed value or
+//! `ApiError`. The admin calls are in `admin`.
+
+mod admin;
 
 use gloo_net::http::{Request, RequestBuilder, Response};
 use serde::de::DeserializeOwned;
