@@ -1,8 +1,8 @@
 //! Logging in and out on a shared tablet. Online login stores the token, a PBKDF2 verifier and
 //! the device key (wrapped under the password) in the keyring, and asks for persistent storage
 //! the first time; with the server unreachable, a user who logged in here before logs in against
-//! the verifier, and the unwrapped device key — kept in this tab's memory only — gets a new
-//! session once the server is back. No password is kept anywhere. Logout never touches the
+//! the verifier, and the unwrapped device key — kept for this tab only — gets a new session
+//! once the server is back. No password is kept anywhere. Logout never touches the
 //! outbox: the token stays (for syncing only) while that user has pending records.
 
 use crate::api::{Api, ApiError};
@@ -37,23 +37,26 @@ pub enum LoginError {
     Failed(String),
 }
 
-thread_local! {
-    /// After an offline login without a usable token: that user and their unwrapped device key,
-    /// for a new session once the server is reachable (this tab's memory only).
-    static RELOGIN: std::cell::RefCell<Option<(String, String)>> = const { std::cell::RefCell::new(None) };
-}
-
-fn take_relogin() -> Option<(String, String)> {
-    RELOGIN.with(|r| r.borrow_mut().take())
+/// After an offline login without a usable token: that user and their unwrapped device key,
+/// for a new session once the server is reachable (this tab only: sessionStorage, gone with the
+/// tab; the key works on this device only and is revoked with a new password or disabling).
+fn pending_relogin() -> Option<(String, String)> {
+    prefs::load_device_relogin().map(|r| (r.username, r.device_key))
 }
 
 fn set_relogin(v: Option<(String, String)>) {
-    RELOGIN.with(|r| *r.borrow_mut() = v);
+    match v {
+        Some((username, device_key)) => prefs::save_device_relogin(&prefs::DeviceRelogin {
+            username,
+            device_key,
+        }),
+        None => prefs::clear_device_relogin(),
+    }
 }
 
 /// Whether a new session for `user` waits for the server (after their offline login).
 pub fn relogin_pending(user: &str) -> bool {
-    RELOGIN.with(|r| r.borrow().as_ref().is_some_and(|(u, _)| u == user))
+    prefs::load_device_relogin().is_some_and(|r| r.username == user)
 }
 
 fn device_id(ctx: AppCtx) -> Option<siteline_model::DeviceId> {
@@ -61,11 +64,21 @@ fn device_id(ctx: AppCtx) -> Option<siteline_model::DeviceId> {
         .with_untracked(|r| r.as_ref().map(|r| r.meta().device_id))
 }
 
+/// This device's id, waiting (up to 5 s) for IndexedDB to be read after the app opened.
+async fn device_id_soon(ctx: AppCtx) -> Option<siteline_model::DeviceId> {
+    for _ in 0..50 {
+        if let Some(d) = device_id(ctx) {
+            return Some(d);
+        }
+        gloo_timers::future::TimeoutFuture::new(100).await;
+    }
+    leptos::logging::warn!("login without a device id: no device key for offline re-login");
+    None
+}
+
 pub async fn log_in(ctx: AppCtx, username: &str, password: &str) -> Result<LoggedIn, LoginError> {
-    match Api::default()
-        .login(username, password, device_id(ctx))
-        .await
-    {
+    let device = device_id_soon(ctx).await;
+    match Api::default().login(username, password, device).await {
         Ok(r) => {
             logged_in_online(ctx, r, password).await;
             Ok(LoggedIn::Online)
@@ -231,7 +244,8 @@ pub fn end_on_server(token: String) {
 /// After an offline login without a usable token: gets a new session with the device key held
 /// in memory. Answers whether a login happened.
 pub async fn relogin(ctx: AppCtx) -> bool {
-    let Some((username, key)) = take_relogin() else {
+    // Kept until it worked or was refused, so the app keeps knowing a login is on its way.
+    let Some((username, key)) = pending_relogin() else {
         return false;
     };
     if ctx
@@ -239,14 +253,15 @@ pub async fn relogin(ctx: AppCtx) -> bool {
         .with_untracked(|k| k.token_state(&username, now()))
         == TokenState::Valid
     {
+        set_relogin(None);
         return false;
     }
     let Some(device) = device_id(ctx) else {
-        set_relogin(Some((username, key)));
         return false;
     };
     match Api::default().device_login(&username, device, &key).await {
         Ok(resp) => {
+            set_relogin(None);
             let same_user = ctx.username().as_deref() == Some(resp.user.username.as_str());
             ctx.update_keyring(|k| k.logged_in(&resp.user, &resp.token, resp.expires_at, None));
             if same_user {
@@ -263,10 +278,10 @@ pub async fn relogin(ctx: AppCtx) -> bool {
             true
         }
         // Revoked (password changed, user disabled) or expired: this user must log in online.
-        Err(ApiError::Unauthorized(_)) => false,
-        Err(_) => {
-            set_relogin(Some((username, key)));
+        Err(ApiError::Unauthorized(_)) => {
+            set_relogin(None);
             false
         }
+        Err(_) => false,
     }
 }

@@ -34,15 +34,27 @@ async fn synced_again(t: &Browser) {
     .await;
 }
 
-/// The complaint ids in the register list at `/`.
-async fn listed(t: &Browser, base: &str) -> BTreeSet<String> {
+/// Waits until the register list at `/` shows exactly `want`.
+async fn wait_listed(t: &Browser, base: &str, want: &BTreeSet<String>) {
     t.goto(&format!("{base}/")).await;
-    t.attrs(ROW, "data-id")
-        .await
-        .unwrap_or_default()
-        .into_iter()
-        .flatten()
-        .collect()
+    t.wait_for(
+        || async {
+            let seen: BTreeSet<String> = t
+                .attrs(ROW, "data-id")
+                .await?
+                .into_iter()
+                .flatten()
+                .collect();
+            if &seen == want {
+                Ok(())
+            } else {
+                Err(format!("listed {seen:?}"))
+            }
+        },
+        T,
+        "the register list",
+    )
+    .await;
 }
 
 /// Whether this tablet's IndexedDB holds any event of `complaint`.
@@ -96,8 +108,8 @@ async fn each_site_on_its_own_tablet_a_supervisor_of_both_and_a_disabled_user() 
     // Each tablet syncs again after both were stored: neither holds the other site's record.
     synced_again(&a).await;
     synced_again(&b).await;
-    assert_eq!(listed(&a, &base).await, BTreeSet::from([id_a.clone()]));
-    assert_eq!(listed(&b, &base).await, BTreeSet::from([id_b.clone()]));
+    wait_listed(&a, &base, &BTreeSet::from([id_a.clone()])).await;
+    wait_listed(&b, &base, &BTreeSet::from([id_b.clone()])).await;
     assert!(
         !holds(&a, &id_b).await,
         "site A's tablet never receives site B's record"

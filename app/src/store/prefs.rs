@@ -170,6 +170,29 @@ pub fn save_last_sync(t: Timestamp) {
     let _ = LocalStorage::set(LAST_SYNC, t);
 }
 
+/// After an offline login without a usable token: the user and their unwrapped device key, for
+/// this tab only (sessionStorage). The key gets a session on this device only, expires, and is
+/// revoked by a new password or disabling; the password itself is never kept.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DeviceRelogin {
+    pub username: String,
+    pub device_key: String,
+}
+
+const DEVICE_RELOGIN: &str = "siteline.device-relogin";
+
+pub fn load_device_relogin() -> Option<DeviceRelogin> {
+    SessionStorage::get(DEVICE_RELOGIN).ok()
+}
+
+pub fn save_device_relogin(r: &DeviceRelogin) {
+    let _ = SessionStorage::set(DEVICE_RELOGIN, r);
+}
+
+pub fn clear_device_relogin() {
+    SessionStorage::delete(DEVICE_RELOGIN);
+}
+
 /// Older app versions kept a password here after an offline login; it is deleted on sight (the
 /// device key in the keyring does that job now, without the password).
 pub fn clear_relogin() {

@@ -206,6 +206,7 @@ async fn device_login(
         .await?
         .filter(|u| u.info.username == username);
     let Some(user) = found else {
+        tracing::warn!(user = %username, "device key refused");
         st.logins.failed(&keys, now_ms);
         return Err(Error::InvalidCredentials);
     };
