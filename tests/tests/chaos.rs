@@ -1,4 +1,4 @@
-//! The chaos suite, small: 5 devices x 60 operations while the server is SIGKILLed 3 times
+//! The chaos suite, small: 5 devices (running the app's own sync driver, `siteline-sync`) x 60 operations while the server is SIGKILLed 3 times
 //! mid-push and mid-pull; afterwards every event is on the server once, numbers are unique and
 //! every device folds every complaint to the server's state. `CHAOS_SEED=n` replays a run.
 

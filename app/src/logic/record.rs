@@ -91,39 +91,6 @@ pub fn pending_by_author(r: &Replica) -> BTreeMap<String, usize> {
     r.pending_records_by_author()
 }
 
-/// Up to `max` of `author`'s pending events to push now, in logical order. An event waits while
-/// an earlier event of the same record by someone else is still pending (e.g. a supervisor's
-/// dispatch on the shared tablet waits for the staff member's `Created`), so it is never refused
-/// only because its record has not arrived yet.
-pub fn push_batch(r: &Replica, author: &str, max: usize) -> Vec<siteline_model::Event> {
-    // One pass over the pending events in logical order, stopping once the batch is full: a
-    // record is blocked from the first (lowest-clock) pending event of someone else on it. Events
-    // of equal clock are taken as a group, so a tie blocks too (`lamport < first other`).
-    let mut blocked: BTreeSet<ComplaintId> = BTreeSet::new();
-    let mut out = Vec::new();
-    let mut pending = r.pending_events().peekable();
-    while let Some(first) = pending.next() {
-        let mut group = vec![first];
-        while let Some(e) = pending.next_if(|e| e.lamport == first.lamport) {
-            group.push(e);
-        }
-        for e in &group {
-            if e.author != author {
-                blocked.insert(e.complaint_id);
-            }
-        }
-        for e in group {
-            if e.author == author && !blocked.contains(&e.complaint_id) {
-                out.push(e.clone());
-                if out.len() == max {
-                    return out;
-                }
-            }
-        }
-    }
-    out
-}
-
 /// Number of records with a refused event.
 pub fn rejected_records(r: &Replica) -> usize {
     r.rejected_records()
@@ -293,37 +260,5 @@ mod tests {
         let p = pending_by_author(&r);
         assert_eq!(p.get("a"), Some(&1));
         assert_eq!(p.get("b"), Some(&1));
-    }
-
-    #[wasm_bindgen_test(unsupported = test)]
-    fn another_users_event_waits_for_the_records_creation() {
-        let (mut r, a, _) = replica();
-        let dispatch = r.prepare(
-            a,
-            EventKind::Dispatched {
-                department: "engineering".into(),
-                instructions: String::new(),
-            },
-            "boss",
-            Timestamp(3_000),
-            [9; 10],
-        );
-        r.apply(dispatch);
-        assert!(
-            push_batch(&r, "boss", 10).is_empty(),
-            "a's Created is not on the server yet"
-        );
-        assert_eq!(push_batch(&r, "a", 10).len(), 1);
-        let ok = PushResult::Accepted {
-            seq: 1,
-            received_at: Timestamp(9),
-        };
-        let created = r.events_of(&a)[0].event.id;
-        let ch = r.ack(&[PushOutcome {
-            id: created,
-            result: ok,
-        }]);
-        r.apply(ch);
-        assert_eq!(push_batch(&r, "boss", 10).len(), 1);
     }
 }

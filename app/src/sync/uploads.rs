@@ -31,7 +31,7 @@ pub async fn upload_all(ctx: AppCtx, reached: &mut bool) -> Result<(), SyncError
         }
     });
     for (owner, list) in by_owner {
-        let Some(token) = super::token_of(ctx, &owner) else {
+        let Some(token) = super::device::token_of(ctx, &owner) else {
             continue;
         };
         let api = Api::new(Some(token));
@@ -39,7 +39,7 @@ pub async fn upload_all(ctx: AppCtx, reached: &mut bool) -> Result<(), SyncError
             Ok(()) => *reached = true,
             Err(SyncError::Api(ApiError::Unauthorized(_))) => {
                 *reached = true;
-                super::token_refused(ctx, &owner);
+                super::device::token_refused(ctx, &owner);
             }
             Err(e) => return Err(e),
         }

@@ -84,15 +84,18 @@ pub enum CallError {
         message: String,
         cut_by: Option<u64>,
     },
-    /// The server answered, but not with success, or with a body that does not parse.
-    Answer(String),
+    /// The server answered, but not with success (`status`), or with a body that does not
+    /// parse (`status` 200).
+    Answer { status: u16, message: String },
 }
+
+impl std::error::Error for CallError {}
 
 impl std::fmt::Display for CallError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             CallError::Down { message, .. } => write!(f, "no answer: {message}"),
-            CallError::Answer(m) => write!(f, "bad answer: {m}"),
+            CallError::Answer { message, .. } => write!(f, "bad answer: {message}"),
         }
     }
 }
@@ -242,13 +245,19 @@ impl Api {
                 String::from_utf8_lossy(&bytes)
             );
             t.note(msg.clone());
-            return Err(CallError::Answer(msg));
+            return Err(CallError::Answer {
+                status: status.as_u16(),
+                message: msg,
+            });
         }
         serde_json::from_slice(&bytes).map_err(|e| {
             t.bad_answers.fetch_add(1, SeqCst);
             let msg = format!("{url}: unreadable answer ({e})");
             t.note(msg.clone());
-            CallError::Answer(msg)
+            CallError::Answer {
+                status: 200,
+                message: msg,
+            }
         })
     }
 

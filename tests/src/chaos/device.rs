@@ -91,6 +91,10 @@ pub struct Device {
     places: Vec<(String, String)>,
     /// Events written, by kind code.
     pub kinds: BTreeMap<&'static str, usize>,
+    /// When the last push was sent (refusals record it: the server decided after it).
+    pub(super) push_sent: Timestamp,
+    /// Authors whose token the server refused (none expected).
+    pub tokens_refused: Vec<String>,
 }
 
 impl Device {
@@ -109,6 +113,8 @@ impl Device {
             known: BTreeSet::new(),
             places: Vec::new(),
             kinds: BTreeMap::new(),
+            push_sent: Timestamp(0),
+            tokens_refused: Vec::new(),
         }
     }
 

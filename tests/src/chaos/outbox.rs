@@ -1,10 +1,10 @@
-//! A device's outbox and inbox: what to push as whom, push answers (discarding refusals), pulls.
+//! A device's outbox and inbox as the sync driver leaves them: push answers (refusals recorded,
+//! then discarded), pulled pages, removals.
 
 use super::device::Device;
-use siteline_model::replica::{Replica, StoredEvent, SyncState};
-use siteline_model::sync::{PullResponse, PushOutcome};
-use siteline_model::{ComplaintId, Event, EventKind, Role, Timestamp};
-use std::collections::{BTreeMap, BTreeSet};
+use siteline_model::replica::{Change, Replica, ReplicaMeta, StoredEvent, SyncState};
+use siteline_model::{Event, EventId, EventKind, Role, Timestamp};
+use std::collections::BTreeSet;
 
 /// An event the server refused, with its author's role and department and when the push that
 /// carried it was sent and answered (unix ms): the server decided on its state in between.
@@ -20,35 +20,8 @@ pub struct Rejection {
 }
 
 impl Device {
-    /// Authors with events waiting to be pushed.
-    pub fn pending_authors(&self) -> Vec<String> {
-        let set: BTreeSet<String> = self
-            .replica
-            .pending_batch(usize::MAX)
-            .into_iter()
-            .map(|e| e.author)
-            .collect();
-        set.into_iter().collect()
-    }
-
     pub fn pending_count(&self) -> usize {
         self.replica.pending_batch(usize::MAX).len()
-    }
-
-    /// Up to `max` of `author`'s pending events, as the app picks them: an event waits while an
-    /// earlier event of the same record by another author is still pending.
-    pub fn push_batch(&self, author: &str, max: usize) -> Vec<Event> {
-        let all = self.replica.pending_batch(usize::MAX);
-        let mut blocked: BTreeMap<ComplaintId, u64> = BTreeMap::new();
-        for e in all.iter().filter(|e| e.author != author) {
-            let l = blocked.entry(e.complaint_id).or_insert(e.lamport);
-            *l = (*l).min(e.lamport);
-        }
-        all.into_iter()
-            .filter(|e| e.author == author)
-            .filter(|e| blocked.get(&e.complaint_id).is_none_or(|l| e.lamport < *l))
-            .take(max)
-            .collect()
     }
 
     pub fn token_of(&self, author: &str) -> Option<String> {
@@ -66,13 +39,26 @@ impl Device {
             .unwrap_or_default()
     }
 
-    /// Records a push answer; refused events are remembered and then discarded, as a user
-    /// would after reading the reason. Answers how many events the answer settled.
-    pub fn ack(&mut self, outcomes: &[PushOutcome], sent: Timestamp, answered: Timestamp) -> usize {
+    /// Records a push answer (see [`Device::settle`]). Answers how many events it settled.
+    #[cfg(test)]
+    pub fn ack(
+        &mut self,
+        outcomes: &[siteline_model::sync::PushOutcome],
+        sent: Timestamp,
+        answered: Timestamp,
+    ) -> usize {
         let change = self.replica.ack(outcomes);
+        self.settle(change, sent, answered)
+    }
+
+    /// Stores a change the sync driver committed (a push answer or a pulled page); refused
+    /// events are remembered and then discarded, as a user would after reading the reason.
+    /// `sent` and `answered` bound when the server decided on a push. Answers the events in it.
+    pub fn settle(&mut self, change: Change, sent: Timestamp, answered: Timestamp) -> usize {
         let settled = change.events.len();
         let mut refused = false;
         for s in &change.events {
+            self.known.insert(s.event.complaint_id);
             if let SyncState::Rejected { code, message } = &s.sync {
                 refused = true;
                 let user = self.users.iter().find(|u| u.name == s.event.author);
@@ -94,13 +80,17 @@ impl Device {
         settled
     }
 
-    /// Stores a pulled page and its cursor.
-    pub fn pulled(&mut self, page: &PullResponse) {
-        for se in &page.events {
-            self.known.insert(se.event.complaint_id);
-        }
-        let change = self.replica.pulled(page);
-        self.replica.apply(change);
+    /// Removes the events `gone` (complaints no longer readable after a scope change).
+    pub fn remove(&mut self, meta: ReplicaMeta, gone: &[EventId]) {
+        let gone: BTreeSet<&EventId> = gone.iter().collect();
+        let keep: Vec<StoredEvent> = self
+            .known
+            .iter()
+            .flat_map(|id| self.replica.events_of(id))
+            .filter(|s| !gone.contains(&s.event.id))
+            .cloned()
+            .collect();
+        self.replica = Replica::load(meta, keep);
     }
 
     /// Drops refused events (the whole record when its creation was refused), like the app's

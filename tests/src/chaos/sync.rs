@@ -1,10 +1,13 @@
-//! Device sync as the app does it (push per author, ack, pull pages), and the background loop.
+//! Device sync through the app's own driver (`siteline-sync`: push per author, ack, pull pages,
+//! rescope), and the background loop.
 
 use super::client::{Api, CallError};
 use super::device::{now, Device};
 use super::rng::Rng;
-use siteline_model::sync::{DEFAULT_PULL, PUSH_BATCH};
-use siteline_model::EventId;
+use siteline_model::replica::{Change, Replica};
+use siteline_model::sync::{PullResponse, PushResponse};
+use siteline_model::{Event, EventId};
+use siteline_sync::{Failure, Local, SyncError, Transport};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering::SeqCst};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
@@ -23,66 +26,106 @@ pub struct Moved {
     pub pulled: usize,
 }
 
-/// One sync run. A push answer is applied before anything else is sent, so a cut request
-/// leaves its events pending (they are pushed again; the server is idempotent by event id).
+/// A device and its connection, as the app's sync driver sees them: the same `siteline-sync`
+/// code the tablets run pushes, acknowledges and pulls here.
+struct Link<'a> {
+    api: &'a Api,
+    dev: &'a SharedDevice,
+}
+
+impl Transport for Link<'_> {
+    type Error = CallError;
+
+    fn failure(e: &CallError) -> Failure {
+        match e {
+            CallError::Down { .. } => Failure::Unreachable,
+            CallError::Answer { status: 401, .. } => Failure::Unauthorized,
+            CallError::Answer { .. } => Failure::Other,
+        }
+    }
+
+    async fn push(&self, token: &str, events: Vec<Event>) -> Result<PushResponse, CallError> {
+        let ids: Vec<EventId> = events.iter().map(|e| e.id).collect();
+        lock(self.dev).push_sent = now();
+        let answer = self.api.push(token, events).await;
+        if let Err(CallError::Down {
+            cut_by: Some(kill), ..
+        }) = &answer
+        {
+            lock(self.dev).cut_pushes.push((*kill, ids));
+        }
+        answer
+    }
+
+    async fn pull(&self, token: &str, cursor: u64, limit: u32) -> Result<PullResponse, CallError> {
+        self.api.pull(token, cursor, limit).await
+    }
+}
+
+/// The simulated device never fails to store.
+#[derive(Debug, thiserror::Error)]
+#[error("unreachable")]
+pub enum Never {}
+
+impl Local for Link<'_> {
+    type Error = Never;
+
+    fn read<R>(&self, f: impl FnOnce(&Replica) -> R) -> Option<R> {
+        Some(f(&lock(self.dev).replica))
+    }
+
+    async fn commit(&self, change: Change) -> Result<(), Never> {
+        let mut d = lock(self.dev);
+        let sent = d.push_sent;
+        d.settle(change, sent, now());
+        Ok(())
+    }
+
+    async fn remove(&self, change: Change, gone: &[EventId]) -> Result<(), Never> {
+        lock(self.dev).remove(change.meta, gone);
+        Ok(())
+    }
+
+    fn token_of(&self, author: &str) -> Option<String> {
+        lock(self.dev).token_of(author)
+    }
+
+    fn token_refused(&self, author: &str) {
+        lock(self.dev).tokens_refused.push(author.to_string());
+    }
+}
+
+/// One sync run through the app's driver: push every author's outbox until nothing is left
+/// (operations go on meanwhile), then pull every page.
 pub async fn sync_once(dev: &SharedDevice, api: &Api) -> Result<Moved, CallError> {
+    let link = Link { api, dev };
     let mut moved = Moved::default();
     loop {
-        let authors = lock(dev).pending_authors();
-        let mut progressed = false;
-        for author in authors {
-            loop {
-                let (batch, token) = {
-                    let d = lock(dev);
-                    (d.push_batch(&author, PUSH_BATCH), d.token_of(&author))
-                };
-                if batch.is_empty() {
-                    break;
-                }
-                let token = token.ok_or_else(|| {
-                    CallError::Answer(format!("no token for the author {author}"))
-                })?;
-                let ids: Vec<EventId> = batch.iter().map(|e| e.id).collect();
-                let sent = now();
-                let answer = match api.push(&token, batch).await {
-                    Ok(a) => a,
-                    Err(e) => {
-                        if let CallError::Down {
-                            cut_by: Some(kill), ..
-                        } = &e
-                        {
-                            lock(dev).cut_pushes.push((*kill, ids));
-                        }
-                        return Err(e);
-                    }
-                };
-                let settled = lock(dev).ack(&answer.results, sent, now());
-                if settled == 0 {
-                    return Err(CallError::Answer(
-                        "the server acknowledged none of the pushed events".into(),
-                    ));
-                }
-                moved.pushed += settled;
-                progressed = true;
-            }
-        }
-        if !progressed {
+        let pushed = siteline_sync::push_all(&link, &link)
+            .await
+            .map_err(driver_error)?;
+        moved.pushed += pushed.settled;
+        if pushed.settled == 0 {
             break;
         }
     }
-    loop {
-        let (cursor, token) = {
-            let d = lock(dev);
-            (d.replica.meta().cursor, d.pull_token())
-        };
-        let page = api.pull(&token, cursor, DEFAULT_PULL).await?;
-        lock(dev).pulled(&page);
-        moved.pulled += page.events.len();
-        if !page.has_more || page.events.is_empty() {
-            break;
-        }
-    }
+    let token = lock(dev).pull_token();
+    let pulled = siteline_sync::pull(&link, &link, &token)
+        .await
+        .map_err(driver_error)?;
+    moved.pulled = pulled.events;
     Ok(moved)
+}
+
+fn driver_error(e: SyncError<CallError, Never>) -> CallError {
+    match e {
+        SyncError::Transport(e) => e,
+        SyncError::Local(never) => match never {},
+        SyncError::NoProgress => CallError::Answer {
+            status: 200,
+            message: "the server acknowledged none of the pushed events".into(),
+        },
+    }
 }
 
 /// Counters of the background sync loops.

@@ -90,8 +90,11 @@ fn an_author_waits_for_earlier_pending_events_of_others_then_refusals_are_discar
         .prepare(cid, dispatch, &sup, Timestamp(2), [2; 10]);
     let dispatch_id = ch.events[0].event.id;
     d.replica.apply(ch);
-    assert!(d.push_batch(&sup, 100).is_empty(), "waits for the creation");
-    let first = d.push_batch(&staff, 100);
+    assert!(
+        siteline_sync::push_batch(&d.replica, &sup, 100).is_empty(),
+        "waits for the creation"
+    );
+    let first = siteline_sync::push_batch(&d.replica, &staff, 100);
     assert_eq!(first.len(), 1);
     let accepted = PushResult::Accepted {
         seq: 1,
@@ -105,7 +108,7 @@ fn an_author_waits_for_earlier_pending_events_of_others_then_refusals_are_discar
         Timestamp(3),
         Timestamp(3),
     );
-    assert_eq!(d.push_batch(&sup, 100).len(), 1);
+    assert_eq!(siteline_sync::push_batch(&d.replica, &sup, 100).len(), 1);
     let refused = PushResult::Rejected {
         code: "forbidden".into(),
         message: "test".into(),

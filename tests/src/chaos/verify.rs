@@ -139,6 +139,12 @@ pub async fn verify(
     }
 
     for d in devices {
+        for user in &d.tokens_refused {
+            v.problem(format!(
+                "device {}: the server refused {user}'s token",
+                d.index
+            ));
+        }
         for (kill, ids) in &d.cut_pushes {
             let killed_at = usize::try_from(*kill)
                 .ok()
