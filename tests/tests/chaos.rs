@@ -1,6 +1,9 @@
-//! The chaos suite, small: 5 devices (running the app's own sync driver, `siteline-sync`) x 60 operations while the server is SIGKILLed 3 times
-//! mid-push and mid-pull; afterwards every event is on the server once, numbers are unique and
-//! every device folds every complaint to the server's state. `CHAOS_SEED=n` replays a run.
+//! The chaos suite, small: 5 devices (running the app's own sync driver, `siteline-sync`) x 60
+//! operations and two adversarial devices (an insider forging events, an outsider of another
+//! site) while the server is SIGKILLed 3 times mid-push and mid-pull; afterwards every event is
+//! on the server once, numbers are unique, every device folds every complaint to the server's
+//! state, every forgery was refused (or kept void) and the outsider read nothing.
+//! `CHAOS_SEED=n` replays a run.
 
 use siteline_e2e::chaos::{self, ChaosConfig};
 
@@ -25,6 +28,8 @@ async fn devices_and_server_agree_after_kills_mid_push_and_mid_pull() {
     );
     assert_eq!(report.ops_done, config.devices * config.ops);
     assert!(report.complaints > 0 && report.numbers == report.complaints);
+    let forged: usize = report.forgeries.values().map(|(r, _)| r).sum();
+    assert!(forged > 0 && report.outsider_probes > 0, "{report}");
     for kind in ["created", "dispatched", "accepted", "handled", "replied"] {
         assert!(
             report.written.get(kind).copied().unwrap_or(0) > 0,

@@ -180,6 +180,21 @@ impl Api {
             .await
     }
 
+    /// The status a GET answers, not counted as a bad answer (the adversaries' probes).
+    pub async fn status_of(&self, token: &str, path: &str) -> Result<u16, CallError> {
+        let resp = self
+            .http
+            .get(format!("{}{path}", self.base))
+            .bearer_auth(token)
+            .send()
+            .await
+            .map_err(|e| CallError::Down {
+                message: e.to_string(),
+                cut_by: None,
+            })?;
+        Ok(resp.status().as_u16())
+    }
+
     pub async fn get<T: DeserializeOwned>(&self, token: &str, path: &str) -> Result<T, CallError> {
         let req = self
             .http

@@ -1,5 +1,6 @@
 //! Chaos suite (issue 5): devices work offline-first while the server is SIGKILLed and restarted.
 
+mod adversary;
 mod client;
 pub mod config;
 mod device;
@@ -17,6 +18,7 @@ pub use config::ChaosConfig;
 pub use killer::Kill;
 pub use report::ChaosReport;
 
+use adversary::Adversary;
 use client::{Api, Traffic};
 use device::{users_for, Device, User};
 use rng::Rng;
@@ -90,6 +92,7 @@ async fn run_on(
         user_count += users.len();
         shared.push(Arc::new(Mutex::new(Device::new(i, config.seed, users))));
     }
+    let adversary = adversaries(api, &admin, config.seed).await?;
 
     // Phase 2: work, sync and kills at once.
     let ops_done = Arc::new(AtomicUsize::new(0));
@@ -127,6 +130,7 @@ async fn run_on(
         downtime_ms: config.downtime_ms,
         aim_timeout: config.aim_timeout,
     };
+    let attacker = tokio::spawn(adversary.run(shared.clone(), api.clone(), stop.clone()));
     let phase = Instant::now();
     let work = async {
         for w in workers {
@@ -146,16 +150,22 @@ async fn run_on(
         s.await
             .map_err(|e| format!("a device's sync task failed: {e}"))?;
     }
+    let mut adversary = attacker
+        .await
+        .map_err(|e| format!("the adversaries' task failed: {e}"))?;
     let kills = kills?;
     worked?;
     let ops_phase = phase.elapsed();
 
-    // Phase 3: the server stays up; everyone syncs until nothing moves.
+    // Phase 3: the server stays up; every forgery is tried once more; everyone syncs until
+    // nothing moves.
     let phase = Instant::now();
     if !server.is_running() {
         server.start(api).await?;
     }
+    let untried = adversary.final_round(&shared, api).await;
     let rounds = settle(&shared, api, config.settle_timeout).await?;
+    adversary.check_void(&shared);
     let settle_phase = phase.elapsed();
 
     // Phase 4: checks.
@@ -175,7 +185,8 @@ async fn run_on(
         .lock()
         .map(|v| v.clone())
         .unwrap_or_default();
-    let verdict = verify::verify(api, &admin, &refs, &kill_times).await?;
+    let forged = adversary.log.void.iter().map(|(e, _)| *e).collect();
+    let verdict = verify::verify(api, &admin, &refs, &kill_times, &forged).await?;
     let verify_phase = phase.elapsed();
 
     let t = &api.traffic;
@@ -188,6 +199,14 @@ async fn run_on(
     let mut problems = verdict.problems;
     if verdict.unlisted_problems > 0 {
         problems.push(format!("… and {} more", verdict.unlisted_problems));
+    }
+    let log = adversary.log;
+    problems.extend(log.breaches.iter().cloned());
+    problems.extend(log.leaks.iter().cloned());
+    for attack in adversary::ATTACKS.iter().filter(|a| !untried.contains(a)) {
+        if log.answered.get(attack).is_none_or(|(r, _)| *r == 0) {
+            problems.push(format!("the forgery {attack} was never answered"));
+        }
     }
     let bad = t.bad_answers.load(SeqCst);
     if bad > 0 {
@@ -226,6 +245,10 @@ async fn run_on(
         offline_spells: loops.offline_spells.load(SeqCst),
         offline_time: Duration::from_millis(loops.offline_ms.load(SeqCst)),
         rightful_rejections: verdict.rightful_rejections,
+        forgeries: log.answered,
+        forgeries_unanswered: log.unanswered,
+        outsider_probes: log.probes,
+        forgeries_untried: untried,
         settle_rounds: rounds,
         ops_phase,
         settle_phase,
@@ -285,6 +308,40 @@ async fn settle(devices: &[SharedDevice], api: &Api, limit: Duration) -> Result<
     Err("final sync did not settle in 50 rounds".into())
 }
 
+/// The adversarial devices' accounts: an insider (staff of the honest sites) and an outsider
+/// (staff of a site of its own, created here, after the honest users got theirs).
+async fn adversaries(api: &Api, admin: &str, seed: u64) -> Result<Adversary, String> {
+    let sites: Vec<siteline_model::api::SiteInfo> = api
+        .get(admin, "/api/v1/sites")
+        .await
+        .map_err(|e| format!("list sites: {e}"))?;
+    let honest = sites
+        .first()
+        .map(|s| s.code.clone())
+        .ok_or("the server has no site")?;
+    let body = json!({ "code": "CHAOSX", "name": "外场" });
+    let _: Value = api
+        .post(Some(admin), "/api/v1/sites", &body)
+        .await
+        .map_err(|e| format!("create the outsider's site: {e}"))?;
+    let mut users = Vec::new();
+    for (name, site) in [("x-insider", honest.as_str()), ("x-outsider", "CHAOSX")] {
+        let mut u = User {
+            name: name.into(),
+            password: format!("{name}-chaos-pass"),
+            role: siteline_model::Role::Staff,
+            department: None,
+            token: String::new(),
+        };
+        create_user_at(api, admin, &u, &[site]).await?;
+        u.token = login(api, &u.name, &u.password).await?;
+        users.push(u);
+    }
+    let outsider = users.pop().ok_or("no outsider")?;
+    let insider = users.pop().ok_or("no insider")?;
+    Ok(Adversary::new(insider, outsider, honest, seed))
+}
+
 async fn login(api: &Api, username: &str, password: &str) -> Result<String, String> {
     let body = json!({ "username": username, "password": password });
     let answer: LoginResponse = api
@@ -301,6 +358,10 @@ async fn create_user(api: &Api, admin: &str, u: &User) -> Result<(), String> {
         .await
         .map_err(|e| format!("list sites: {e}"))?;
     let codes: Vec<&str> = sites.iter().map(|s| s.code.as_str()).collect();
+    create_user_at(api, admin, u, &codes).await
+}
+
+async fn create_user_at(api: &Api, admin: &str, u: &User, codes: &[&str]) -> Result<(), String> {
     let body = json!({
         "sites": codes,
         "username": u.name,

@@ -41,6 +41,13 @@ pub struct ChaosReport {
     pub offline_spells: u64,
     pub offline_time: Duration,
     pub rightful_rejections: usize,
+    /// Forged events of the adversarial devices answered, by attack: (refused or void, taken).
+    pub forgeries: BTreeMap<&'static str, (usize, usize)>,
+    pub forgeries_unanswered: usize,
+    /// Forgeries without a target at the end (e.g. no complaint was closed yet).
+    pub forgeries_untried: Vec<&'static str>,
+    /// The outsider's pulls and detail requests that answered (and showed nothing).
+    pub outsider_probes: usize,
     pub settle_rounds: usize,
     pub ops_phase: Duration,
     pub settle_phase: Duration,
@@ -176,6 +183,27 @@ impl fmt::Display for ChaosReport {
             "  outcome:    {} states compared; {} conflicts kept by the fold; {} refusals, each one the rules call for",
             self.states_compared, self.conflicts, self.rightful_rejections
         )?;
+        let refused: usize = self.forgeries.values().map(|(r, _)| r).sum();
+        let accepted: usize = self.forgeries.values().map(|(_, a)| a).sum();
+        let kinds: Vec<String> = self
+            .forgeries
+            .iter()
+            .map(|(k, (r, _))| format!("{k} {r}"))
+            .collect();
+        writeln!(
+            f,
+            "  adversary:  {refused} forged events refused or void, {accepted} taken, {} unanswered ({}); outsider: {} probes, nothing read",
+            self.forgeries_unanswered,
+            kinds.join(", "),
+            self.outsider_probes
+        )?;
+        if !self.forgeries_untried.is_empty() {
+            writeln!(
+                f,
+                "              no target for: {}",
+                self.forgeries_untried.join(", ")
+            )?;
+        }
         writeln!(
             f,
             "  duration:   {} (operations {}, final sync {} in {} rounds, checks {})",
