@@ -101,6 +101,23 @@ pub enum LocationInput {
     },
 }
 
+/// `PUT /api/v1/sites/{code}/policy` (admin): what is absent stays as it is.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PolicyUpdate {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub policy: Option<Policy>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub hours: Option<WorkingHours>,
+}
+
+/// `PUT /api/v1/sites/{code}/days/{date}` (admin): a holiday or a made-up working day.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DayUpdate {
+    pub kind: DayKind,
+}
+
 /// `POST /api/v1/sites` (admin).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]

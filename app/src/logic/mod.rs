@@ -13,6 +13,7 @@ pub mod lease;
 pub mod notice;
 pub mod readiness;
 pub mod record;
+pub mod site_settings;
 pub mod time;
 pub mod upload;
 pub mod zip;

@@ -12,10 +12,11 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::routing::{get, post, put};
 use axum::{Json, Router};
-use serde::Deserialize;
 use siteline_model::access;
-use siteline_model::api::{CreateSiteRequest, CustomCategory, LocationInput, SiteDay, SiteInfo};
-use siteline_model::calendar::{parse_date, DayKind, WorkingHours};
+use siteline_model::api::{
+    CreateSiteRequest, CustomCategory, DayUpdate, LocationInput, PolicyUpdate, SiteDay, SiteInfo,
+};
+use siteline_model::calendar::{parse_date, WorkingHours};
 use siteline_model::category;
 use siteline_model::time::civil_from_days;
 use siteline_model::timelimit::Policy;
@@ -35,23 +36,6 @@ pub fn router() -> Router<AppState> {
 /// Largest number any policy field may hold (minutes, hours, days or percent).
 pub const MAX_POLICY_VALUE: i64 = 10_000;
 pub const MAX_CATEGORY_NAME: usize = 50;
-
-/// `PUT /api/v1/sites/{code}/policy` body: what is absent stays as it is.
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct PolicyUpdate {
-    #[serde(default)]
-    pub policy: Option<Policy>,
-    #[serde(default)]
-    pub hours: Option<WorkingHours>,
-}
-
-/// `PUT /api/v1/sites/{code}/days/{date}` body.
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct DayUpdate {
-    pub kind: DayKind,
-}
 
 /// Only the sites the caller works at (admins: all).
 async fn list(State(st): State<AppState>, user: AuthUser) -> Result<Json<Vec<SiteInfo>>> {

@@ -1,5 +1,8 @@
 //! `/admin` (admins only, online): users — create, role, department, sites, disable, reset the
-//! password — and sites — create with their location tree. Form rules are in `logic::admin`.
+//! password — and sites — create with their location tree; each site's settings are in
+//! `site_settings`. Form rules are in `logic::admin`.
+
+mod site_settings;
 
 use crate::api::{Api, ApiError};
 use crate::ctx::{use_ctx, AppCtx};
@@ -63,6 +66,7 @@ pub fn AdminPage() -> impl IntoView {
                 <NewUser sites msg reload/>
                 <SiteList sites/>
                 <NewSite msg reload/>
+                <site_settings::SiteSettings sites msg reload/>
             </section>
         </Show>
     }
