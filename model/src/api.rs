@@ -225,3 +225,59 @@ pub struct ExportFile {
     pub exported_at: Timestamp,
     pub events: Vec<crate::event::Event>,
 }
+
+/// `POST /api/v1/shares` (supervisors, admins): a read-only link to a report. `from`/`to` are
+/// whole months `yyyy-mm` (`to` exclusive), `period` the breakdown (`month`, `quarter`, `half`,
+/// `year`); no `site`: all of the creator's sites.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CreateShareRequest {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub site: Option<String>,
+    pub from: String,
+    pub to: String,
+    #[serde(default)]
+    pub period: crate::report::Period,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub label: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub expires_in_days: Option<u32>,
+}
+
+/// The answer to `POST /api/v1/shares`: the token is shown this once (only its hash is kept).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ShareCreated {
+    pub id: String,
+    pub token: String,
+    /// The public page, `…/r/{token}`.
+    pub url: String,
+    pub expires_at: Timestamp,
+}
+
+/// A link as its creator lists it (`GET /api/v1/shares`); never the token.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ShareInfo {
+    pub id: String,
+    pub created_by: String,
+    pub site: Option<String>,
+    /// `yyyy-mm`, `to` exclusive.
+    pub from: String,
+    pub to: String,
+    pub period: crate::report::Period,
+    pub label: String,
+    pub created_at: Timestamp,
+    pub expires_at: Timestamp,
+    pub revoked_at: Option<Timestamp>,
+    pub open_count: u64,
+    pub last_opened_at: Option<Timestamp>,
+}
+
+/// `GET /api/v1/shared/{token}` (no login): the report of a link, aggregates only.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct SharedReport {
+    pub label: String,
+    /// The site's name for a one-site report.
+    pub site_name: Option<String>,
+    pub expires_at: Timestamp,
+    pub report: crate::report::Report,
+}

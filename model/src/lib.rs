@@ -9,6 +9,7 @@ pub mod department;
 pub mod event;
 pub mod fold;
 pub mod ids;
+pub mod names;
 pub mod numbering;
 pub mod replica;
 pub mod report;

@@ -70,6 +70,7 @@ pub fn month_of(t: Timestamp) -> u32 {
 pub enum Period {
     #[default]
     Month,
+    Quarter,
     Half,
     Year,
 }
@@ -78,17 +79,28 @@ impl Period {
     pub fn parse(code: &str) -> Option<Period> {
         match code {
             "month" => Some(Period::Month),
+            "quarter" => Some(Period::Quarter),
             "half" => Some(Period::Half),
             "year" => Some(Period::Year),
             _ => None,
         }
     }
 
-    /// The label of the period holding month `yyyymm`: `2026-03`, `2026-H1`, `2026`.
+    pub fn code(self) -> &'static str {
+        match self {
+            Period::Month => "month",
+            Period::Quarter => "quarter",
+            Period::Half => "half",
+            Period::Year => "year",
+        }
+    }
+
+    /// The label of the period holding month `yyyymm`: `2026-03`, `2026-Q1`, `2026-H1`, `2026`.
     pub fn label(self, month: u32) -> String {
         let (y, m) = (month / 100, month % 100);
         match self {
             Period::Month => format!("{y}-{m:02}"),
+            Period::Quarter => format!("{y}-Q{}", m.div_ceil(3)),
             Period::Half => format!("{y}-H{}", if m <= 6 { 1 } else { 2 }),
             Period::Year => format!("{y}"),
         }

@@ -143,3 +143,17 @@ fn months_roll_up_into_halves_and_years_in_order() {
     assert_eq!(years[0].tally.count, 6);
     assert_eq!(roll_up(&months, Period::Month)[0].key, "2026-01");
 }
+
+#[test]
+fn quarters_label_and_parse() {
+    assert_eq!(Period::parse("quarter"), Some(Period::Quarter));
+    assert_eq!(Period::Quarter.code(), "quarter");
+    let labels: Vec<String> = [202601, 202603, 202604, 202612]
+        .iter()
+        .map(|m| Period::Quarter.label(*m))
+        .collect();
+    assert_eq!(labels, ["2026-Q1", "2026-Q1", "2026-Q2", "2026-Q4"]);
+    for p in [Period::Month, Period::Quarter, Period::Half, Period::Year] {
+        assert_eq!(Period::parse(p.code()), Some(p));
+    }
+}

@@ -26,6 +26,9 @@ pub enum Error {
     Forbidden,
     #[error("{0}")]
     NotFound(String),
+    /// Was here and is no more (an expired or revoked shared link).
+    #[error("{0}")]
+    Gone(String),
     #[error("method not allowed")]
     MethodNotAllowed,
     #[error("{0}")]
@@ -79,6 +82,7 @@ impl Error {
             }
             Error::Forbidden => StatusCode::FORBIDDEN,
             Error::NotFound(_) => StatusCode::NOT_FOUND,
+            Error::Gone(_) => StatusCode::GONE,
             Error::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
             Error::Conflict(_) | Error::OffsetMismatch { .. } => StatusCode::CONFLICT,
             Error::TooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
@@ -103,6 +107,7 @@ impl Error {
             Error::TokenExpired => "token_expired",
             Error::Forbidden => "forbidden",
             Error::NotFound(_) => "not_found",
+            Error::Gone(_) => "gone",
             Error::MethodNotAllowed => "method_not_allowed",
             Error::Conflict(_) => "conflict",
             Error::TooLarge(_) => "too_large",

@@ -10,41 +10,17 @@ use siteline_model::{
 };
 
 pub fn status(s: Status, lang: Lang) -> &'static str {
-    let (zh, en) = match s {
-        Status::Received => ("已受理", "Received"),
-        Status::Dispatched => ("已派单", "Dispatched"),
-        Status::Accepted => ("已签收", "Signed for"),
-        Status::InProgress => ("处理中", "In progress"),
-        Status::Handled => ("已处理", "Handled"),
-        Status::Replied => ("已答复", "Replied"),
-        Status::FollowedUp => ("已回访", "Followed up"),
-        Status::Closed => ("已完结", "Closed"),
-        Status::Withdrawn => ("已撤诉", "Withdrawn"),
-        Status::Merged => ("已合并", "Merged"),
-    };
+    let (zh, en) = siteline_model::names::status(s);
     pick(lang, zh, en)
 }
 
 pub fn severity(s: Severity, lang: Lang) -> &'static str {
-    let (zh, en) = match s {
-        Severity::Major => ("重大", "Major"),
-        Severity::Important => ("重要", "Important"),
-        Severity::Minor => ("轻微", "Minor"),
-    };
+    let (zh, en) = siteline_model::names::severity(s);
     pick(lang, zh, en)
 }
 
 pub fn channel(c: Channel, lang: Lang) -> &'static str {
-    let (zh, en) = match c {
-        Channel::Phone => ("来电", "Phone"),
-        Channel::Visit => ("来访", "Visit"),
-        Channel::Letter => ("来函", "Letter"),
-        Channel::Fax => ("传真", "Fax"),
-        Channel::CommentBox => ("意见箱", "Comment box"),
-        Channel::Online => ("网上", "Online"),
-        Channel::Patrol => ("巡查", "Patrol"),
-        Channel::Other => ("其他", "Other"),
-    };
+    let (zh, en) = siteline_model::names::channel(c);
     pick(lang, zh, en)
 }
 

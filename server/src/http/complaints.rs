@@ -1,6 +1,7 @@
 //! Complaint register read API: filtered list with deadline states, one complaint with deadlines and events.
 
 use super::auth::AuthUser;
+use super::export::register;
 use crate::error::{Error, Result};
 use crate::store::{ComplaintFilter, ComplaintRow};
 use crate::{visibility, AppState};
@@ -17,6 +18,8 @@ use std::collections::{HashMap, HashSet};
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/api/v1/complaints", get(list))
+        .route("/api/v1/complaints.csv", get(export_csv))
+        .route("/api/v1/complaints.xlsx", get(export_xlsx))
         .route("/api/v1/complaints/{id}", get(detail))
 }
 
@@ -127,7 +130,7 @@ pub fn worst_state(deadlines: &[Deadline]) -> Option<DeadlineState> {
     deadlines.iter().map(|d| d.state).max_by_key(|s| rank(*s))
 }
 
-fn deadlines_of(
+pub fn deadlines_of(
     row: &ComplaintRow,
     clocks: &HashMap<String, Clock>,
     now: Timestamp,
@@ -209,6 +212,30 @@ async fn list(
         }
         filter.offset += OVERDUE_CHUNK;
     }
+}
+
+/// `GET /api/v1/complaints.csv`: the register with the list's filters, streamed.
+async fn export_csv(
+    State(st): State<AppState>,
+    user: AuthUser,
+    RawQuery(raw): RawQuery,
+) -> Result<axum::response::Response> {
+    let reader =
+        register::reader(st.store.clone(), &user.info, raw.as_deref(), st.clock.now()).await?;
+    tracing::info!(by = %user.username(), "register exported (csv)");
+    Ok(register::csv(reader))
+}
+
+/// `GET /api/v1/complaints.xlsx`: the register with the list's filters.
+async fn export_xlsx(
+    State(st): State<AppState>,
+    user: AuthUser,
+    RawQuery(raw): RawQuery,
+) -> Result<axum::response::Response> {
+    let reader =
+        register::reader(st.store.clone(), &user.info, raw.as_deref(), st.clock.now()).await?;
+    tracing::info!(by = %user.username(), "register exported (xlsx)");
+    register::xlsx(reader).await
 }
 
 /// Rows storage reads at a time for `overdue=true`.

@@ -4,10 +4,13 @@ pub mod admin;
 pub mod attachments;
 pub mod auth;
 pub mod complaints;
+pub mod export;
 pub mod health;
 pub mod import;
 pub mod reports;
 pub mod security;
+pub mod shared_page;
+pub mod shares;
 pub mod sites;
 pub mod static_files;
 pub mod sync;
@@ -53,12 +56,14 @@ pub fn router(state: AppState) -> Router {
         .merge(uploads::router())
         .merge(import::router())
         .merge(reports::router())
+        .merge(shares::router())
         .route("/api", any(api_not_found))
         .route("/api/{*rest}", any(api_not_found))
         .method_not_allowed_fallback(method_not_allowed)
         .layer(DefaultBodyLimit::max(API_BODY_LIMIT));
     Router::new()
         .merge(api)
+        .merge(shared_page::router())
         .fallback(static_files::serve)
         .layer(CompressionLayer::new().br(true).gzip(true))
         .layer(axum::middleware::from_fn(security::headers))

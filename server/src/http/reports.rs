@@ -1,10 +1,12 @@
 //! Analysis reports (半年/年度分析) for supervisors: counts by dimension and period, rates, recurring problems.
 
 use super::auth::AuthUser;
+use super::export;
 use crate::error::{Error, Result};
 use crate::store::ReportQuery;
 use crate::AppState;
 use axum::extract::{RawQuery, State};
+use axum::response::Response;
 use axum::routing::get;
 use axum::{Json, Router};
 use siteline_model::access;
@@ -13,7 +15,10 @@ use siteline_model::time::{days_from_civil, CHINA_OFFSET_MINUTES};
 use siteline_model::{Role, Timestamp};
 
 pub fn router() -> Router<AppState> {
-    Router::new().route("/api/v1/reports/summary", get(summary))
+    Router::new()
+        .route("/api/v1/reports/summary", get(summary))
+        .route("/api/v1/reports/summary.csv", get(summary_csv))
+        .route("/api/v1/reports/summary.xlsx", get(summary_xlsx))
 }
 
 /// Most recurring problems a report lists.
@@ -38,11 +43,24 @@ fn parse_month(what: &str, v: &str) -> Result<(u32, Timestamp)> {
     if !(1..=12).contains(&m) || !(1970..=9999).contains(&y) {
         return Err(bad());
     }
-    let days = days_from_civil(i32::try_from(y).map_err(|_| bad())?, m, 1);
-    Ok((
-        y * 100 + m,
-        Timestamp((days * 24 * 60 - i64::from(CHINA_OFFSET_MINUTES)) * 60_000),
-    ))
+    Ok((y * 100 + m, month_start(y * 100 + m)))
+}
+
+/// When month `yyyymm` starts in China.
+pub fn month_start(month: u32) -> Timestamp {
+    let (y, m) = (i32::try_from(month / 100).unwrap_or(1970), month % 100);
+    let days = days_from_civil(y, m, 1);
+    Timestamp((days * 24 * 60 - i64::from(CHINA_OFFSET_MINUTES)) * 60_000)
+}
+
+/// `yyyymm` as `yyyy-mm`.
+pub fn month_text(month: u32) -> String {
+    format!("{}-{:02}", month / 100, month % 100)
+}
+
+/// Parses a month `yyyy-mm` (or `yyyy-mm-01`) as `yyyymm`.
+pub fn parse_month_code(what: &str, v: &str) -> Result<u32> {
+    parse_month(what, v).map(|(m, _)| m)
 }
 
 /// Parses `from`, `to` (required months `yyyy-mm`, China time, `to` exclusive),
@@ -60,7 +78,7 @@ pub fn parse_query(raw: Option<&str>, now: Timestamp) -> Result<ReportQuery> {
             "site" => site = Some(v.to_string()),
             "period" => {
                 period = Period::parse(v).ok_or_else(|| {
-                    Error::BadRequest(format!("period must be month, half or year: {v}"))
+                    Error::BadRequest(format!("period must be month, quarter, half or year: {v}"))
                 })?
             }
             _ => {}
@@ -90,10 +108,36 @@ async fn summary(
     user: AuthUser,
     RawQuery(raw): RawQuery,
 ) -> Result<Json<Report>> {
+    Ok(Json(report_for(&st, &user, raw.as_deref()).await?))
+}
+
+async fn summary_csv(
+    State(st): State<AppState>,
+    user: AuthUser,
+    RawQuery(raw): RawQuery,
+) -> Result<Response> {
+    let report = report_for(&st, &user, raw.as_deref()).await?;
+    Ok(export::csv_response("report", export::report_csv(&report)))
+}
+
+async fn summary_xlsx(
+    State(st): State<AppState>,
+    user: AuthUser,
+    RawQuery(raw): RawQuery,
+) -> Result<Response> {
+    let report = report_for(&st, &user, raw.as_deref()).await?;
+    Ok(export::xlsx_response(
+        "report",
+        export::report_xlsx(&report)?,
+    ))
+}
+
+/// The report a supervisor or admin asked for, within their sites.
+async fn report_for(st: &AppState, user: &AuthUser, raw: Option<&str>) -> Result<Report> {
     if !matches!(user.role(), Role::Supervisor | Role::Admin) {
         return Err(Error::Forbidden);
     }
-    let mut query = parse_query(raw.as_deref(), st.clock.now())?;
+    let mut query = parse_query(raw, st.clock.now())?;
     if let Some(code) = &query.site {
         // Another site's report is not found, like a site that does not exist.
         if !access::belongs_to(&user.info, code) || st.store.get_site(code).await?.is_none() {
@@ -103,7 +147,7 @@ async fn summary(
     if user.role() != Role::Admin {
         query.scope_sites = Some(user.info.sites.clone());
     }
-    Ok(Json(st.store.report(&query).await?))
+    st.store.report(&query).await
 }
 
 #[cfg(test)]

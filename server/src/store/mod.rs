@@ -8,6 +8,7 @@ mod sqlite_pull;
 mod sqlite_push;
 mod sqlite_query;
 mod sqlite_report;
+mod sqlite_shares;
 mod sqlite_sites;
 mod sqlite_sync;
 mod sqlite_users;
@@ -139,6 +140,36 @@ pub struct ComplaintFilter {
     /// At most this many rows (`None`: all, the caller pages).
     pub limit: Option<u32>,
     pub offset: u32,
+    /// Only rows after this one in the list's order (newest capture first): `(captured_at, id)`.
+    pub before: Option<(Timestamp, ComplaintId)>,
+}
+
+/// A shared report link as stored (its token only as a hash).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ShareRecord {
+    pub id: String,
+    pub created_by: i64,
+    pub created_by_name: String,
+    pub site: Option<String>,
+    /// The creator's sites when the link was made (`None`: an admin's link, every site).
+    pub scope_sites: Option<Vec<String>>,
+    /// `yyyymm`, `to_month` exclusive.
+    pub from_month: u32,
+    pub to_month: u32,
+    pub period: siteline_model::report::Period,
+    pub label: String,
+    pub created_at: Timestamp,
+    pub expires_at: Timestamp,
+    pub revoked_at: Option<Timestamp>,
+    pub open_count: u64,
+    pub last_opened_at: Option<Timestamp>,
+}
+
+/// A link to store: its record (counters zero) and the hash of its token.
+#[derive(Clone, Debug)]
+pub struct NewShare {
+    pub record: ShareRecord,
+    pub token_hash: String,
 }
 
 /// What `GET /api/v1/reports/summary` asks storage to aggregate.
@@ -288,6 +319,19 @@ pub trait Store: Send + Sync + 'static {
     async fn delete_site_day(&self, code: &str, date: &str) -> Result<()>;
     /// `Error::NotFound` for an unknown site, `Error::Conflict` if the site has the code.
     async fn add_site_category(&self, code: &str, category: &CustomCategory) -> Result<()>;
+
+    // --- shared report links ---
+    async fn create_share(&self, share: &NewShare) -> Result<()>;
+    /// Links made by `created_by` (`None`: everyone's), newest first, at most `limit`.
+    async fn list_shares(&self, created_by: Option<i64>, limit: u32) -> Result<Vec<ShareRecord>>;
+    async fn get_share(&self, id: &str) -> Result<Option<ShareRecord>>;
+    async fn find_share_by_token(&self, token_hash: &str) -> Result<Option<ShareRecord>>;
+    /// Marks a link revoked (keeps the first revocation time); `false` if there is no such link.
+    async fn revoke_share(&self, id: &str, now: Timestamp) -> Result<bool>;
+    /// Counts an opening of a link.
+    async fn record_share_open(&self, id: &str, now: Timestamp) -> Result<()>;
+    /// Links of `created_by` neither revoked nor expired at `now`.
+    async fn count_live_shares(&self, created_by: i64, now: Timestamp) -> Result<u64>;
 
     // --- sync ---
     /// Stores events idempotently in one serialized transaction: one result per event in order.

@@ -2,11 +2,12 @@
 
 use super::{
     sqlite_attach, sqlite_escalate, sqlite_pull, sqlite_push, sqlite_query, sqlite_report,
-    sqlite_sites, sqlite_sync, sqlite_users,
+    sqlite_shares, sqlite_sites, sqlite_sync, sqlite_users,
 };
 use super::{
-    ComplaintFilter, ComplaintRow, ImportInfo, LocationNode, NewUser, PushGate, ReadScope,
-    ReportQuery, Session, Store, StoredComplaint, UploadRecord, UserRecord, UserUpdate,
+    ComplaintFilter, ComplaintRow, ImportInfo, LocationNode, NewShare, NewUser, PushGate,
+    ReadScope, ReportQuery, Session, ShareRecord, Store, StoredComplaint, UploadRecord, UserRecord,
+    UserUpdate,
 };
 use crate::error::Result;
 use async_trait::async_trait;
@@ -246,6 +247,34 @@ impl Store for SqliteStore {
 
     async fn complaint_rows(&self, ids: &[ComplaintId]) -> Result<Vec<ComplaintRow>> {
         sqlite_query::complaint_rows(&self.pool, ids).await
+    }
+
+    async fn create_share(&self, share: &NewShare) -> Result<()> {
+        sqlite_shares::create(&self.pool, share).await
+    }
+
+    async fn list_shares(&self, created_by: Option<i64>, limit: u32) -> Result<Vec<ShareRecord>> {
+        sqlite_shares::list(&self.pool, created_by, limit).await
+    }
+
+    async fn get_share(&self, id: &str) -> Result<Option<ShareRecord>> {
+        sqlite_shares::get(&self.pool, "s.id", id).await
+    }
+
+    async fn find_share_by_token(&self, token_hash: &str) -> Result<Option<ShareRecord>> {
+        sqlite_shares::get(&self.pool, "s.token_hash", token_hash).await
+    }
+
+    async fn revoke_share(&self, id: &str, now: Timestamp) -> Result<bool> {
+        sqlite_shares::revoke(&self.pool, id, now).await
+    }
+
+    async fn record_share_open(&self, id: &str, now: Timestamp) -> Result<()> {
+        sqlite_shares::opened(&self.pool, id, now).await
+    }
+
+    async fn count_live_shares(&self, created_by: i64, now: Timestamp) -> Result<u64> {
+        sqlite_shares::count_live(&self.pool, created_by, now).await
     }
 
     async fn report(&self, query: &ReportQuery) -> Result<siteline_model::report::Report> {

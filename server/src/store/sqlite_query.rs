@@ -109,6 +109,16 @@ pub(super) async fn list_complaints(
             .push_bind(at.millis())
             .push("))");
     }
+    if let Some((at, id)) = f.before {
+        // Keyset paging in the list's order (exports walk every row without OFFSET scans).
+        q.push(" AND (captured_at < ")
+            .push_bind(at.millis())
+            .push(" OR (captured_at = ")
+            .push_bind(at.millis())
+            .push(" AND id < ")
+            .push_bind(id.to_string())
+            .push("))");
+    }
     q.push(" ORDER BY captured_at DESC, id DESC");
     match f.limit {
         Some(limit) => {

@@ -114,6 +114,43 @@ async fn cell(w: &World, row: &str, u: usize) -> String {
             let q = "/api/v1/reports/summary?site=B&from=2026-01&to=2027-01";
             status(s.get(t, q).await.0)
         }
+        "GET reports.csv (B)" => {
+            let q = "/api/v1/reports/summary.csv?site=B&from=2026-01&to=2027-01";
+            status(s.get(t, q).await.0)
+        }
+        "GET complaints.csv" => {
+            let res = s
+                .http
+                .get(s.url("/api/v1/complaints.csv"))
+                .bearer_auth(t)
+                .send()
+                .await
+                .expect("export");
+            let text = res.text().await.unwrap_or_default();
+            // The site column of each row.
+            let sites: Vec<&str> = text
+                .lines()
+                .skip(1)
+                .filter_map(|l| l.split(',').nth(3))
+                .collect();
+            match (sites.contains(&"SL"), sites.contains(&"B")) {
+                (true, true) => "A+B",
+                (true, false) => "A",
+                (false, true) => "B",
+                (false, false) => "-",
+            }
+            .to_string()
+        }
+        "POST shares (B)" => {
+            let body =
+                json!({ "site": "B", "from": "2026-01", "to": "2027-01", "period": "month" });
+            status(
+                s.send(Method::POST, t, "/api/v1/shares", Some(&body))
+                    .await
+                    .0,
+            )
+        }
+        "GET shares" => status(s.get(t, "/api/v1/shares").await.0),
         "GET users" => status(s.get(t, "/api/v1/users").await.0),
         "POST sites" => {
             let code = format!("N{u}");
@@ -180,6 +217,22 @@ async fn every_endpoint_by_every_role_and_site() {
         (
             "GET reports (site B)",
             ["200", "403", "403", "404", "200", "403", "403"],
+        ),
+        (
+            "GET reports.csv (B)",
+            ["200", "403", "403", "404", "200", "403", "403"],
+        ),
+        (
+            "GET complaints.csv",
+            ["A+B", "A", "B", "A", "A+B", "A", "-"],
+        ),
+        (
+            "POST shares (B)",
+            ["201", "403", "403", "404", "201", "403", "403"],
+        ),
+        (
+            "GET shares",
+            ["200", "403", "403", "200", "200", "403", "403"],
         ),
         (
             "GET users",

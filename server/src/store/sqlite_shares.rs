@@ -1,0 +1,149 @@
+//! SQLite: shared report links (rows mapped by name; the token only as its hash).
+
+use super::{NewShare, ShareRecord};
+use crate::error::{Error, Result};
+use siteline_model::report::Period;
+use siteline_model::Timestamp;
+use sqlx::SqlitePool;
+
+#[derive(sqlx::FromRow)]
+struct ShareRow {
+    id: String,
+    created_by: i64,
+    created_by_name: String,
+    site_code: Option<String>,
+    scope_sites: Option<String>,
+    from_month: i64,
+    to_month: i64,
+    period: String,
+    label: String,
+    created_at: i64,
+    expires_at: i64,
+    revoked_at: Option<i64>,
+    open_count: i64,
+    last_opened_at: Option<i64>,
+}
+
+const COLUMNS: &str = "s.id, s.created_by, u.username AS created_by_name, s.site_code, \
+     s.scope_sites, s.from_month, s.to_month, s.period, s.label, s.created_at, s.expires_at, \
+     s.revoked_at, s.open_count, s.last_opened_at";
+
+impl TryFrom<ShareRow> for ShareRecord {
+    type Error = Error;
+    fn try_from(r: ShareRow) -> Result<ShareRecord> {
+        let scope_sites = r
+            .scope_sites
+            .map(|j| serde_json::from_str::<Vec<String>>(&j))
+            .transpose()
+            .map_err(|e| Error::Internal(format!("share {}: scope_sites: {e}", r.id)))?;
+        let period = Period::parse(&r.period)
+            .ok_or_else(|| Error::Internal(format!("share {}: period {}", r.id, r.period)))?;
+        let month = |m: i64| u32::try_from(m).map_err(|_| Error::Internal("bad month".into()));
+        Ok(ShareRecord {
+            from_month: month(r.from_month)?,
+            to_month: month(r.to_month)?,
+            id: r.id,
+            created_by: r.created_by,
+            created_by_name: r.created_by_name,
+            site: r.site_code,
+            scope_sites,
+            period,
+            label: r.label,
+            created_at: Timestamp(r.created_at),
+            expires_at: Timestamp(r.expires_at),
+            revoked_at: r.revoked_at.map(Timestamp),
+            open_count: u64::try_from(r.open_count).unwrap_or(0),
+            last_opened_at: r.last_opened_at.map(Timestamp),
+        })
+    }
+}
+
+pub(super) async fn create(pool: &SqlitePool, share: &NewShare) -> Result<()> {
+    let s = &share.record;
+    let scope = s
+        .scope_sites
+        .as_ref()
+        .map(serde_json::to_string)
+        .transpose()
+        .map_err(|e| Error::Internal(e.to_string()))?;
+    sqlx::query(
+        "INSERT INTO shares (id, token_hash, created_by, site_code, scope_sites, from_month,
+             to_month, period, label, created_at, expires_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+    )
+    .bind(&s.id)
+    .bind(&share.token_hash)
+    .bind(s.created_by)
+    .bind(&s.site)
+    .bind(scope)
+    .bind(i64::from(s.from_month))
+    .bind(i64::from(s.to_month))
+    .bind(s.period.code())
+    .bind(&s.label)
+    .bind(s.created_at.millis())
+    .bind(s.expires_at.millis())
+    .execute(pool)
+    .await?;
+    Ok(())
+}
+
+pub(super) async fn list(
+    pool: &SqlitePool,
+    created_by: Option<i64>,
+    limit: u32,
+) -> Result<Vec<ShareRecord>> {
+    let rows: Vec<ShareRow> = sqlx::query_as(&format!(
+        "SELECT {COLUMNS} FROM shares s JOIN users u ON u.id = s.created_by
+         WHERE (?1 IS NULL OR s.created_by = ?1)
+         ORDER BY s.created_at DESC, s.id DESC LIMIT ?2"
+    ))
+    .bind(created_by)
+    .bind(i64::from(limit))
+    .fetch_all(pool)
+    .await?;
+    rows.into_iter().map(ShareRecord::try_from).collect()
+}
+
+/// The link whose `column` (`s.id` or `s.token_hash`, never user input) is `value`.
+pub(super) async fn get(
+    pool: &SqlitePool,
+    column: &'static str,
+    value: &str,
+) -> Result<Option<ShareRecord>> {
+    let row: Option<ShareRow> = sqlx::query_as(&format!(
+        "SELECT {COLUMNS} FROM shares s JOIN users u ON u.id = s.created_by WHERE {column} = ?"
+    ))
+    .bind(value)
+    .fetch_optional(pool)
+    .await?;
+    row.map(ShareRecord::try_from).transpose()
+}
+
+pub(super) async fn revoke(pool: &SqlitePool, id: &str, now: Timestamp) -> Result<bool> {
+    let done = sqlx::query("UPDATE shares SET revoked_at = COALESCE(revoked_at, ?) WHERE id = ?")
+        .bind(now.millis())
+        .bind(id)
+        .execute(pool)
+        .await?;
+    Ok(done.rows_affected() > 0)
+}
+
+pub(super) async fn opened(pool: &SqlitePool, id: &str, now: Timestamp) -> Result<()> {
+    sqlx::query("UPDATE shares SET open_count = open_count + 1, last_opened_at = ? WHERE id = ?")
+        .bind(now.millis())
+        .bind(id)
+        .execute(pool)
+        .await?;
+    Ok(())
+}
+
+pub(super) async fn count_live(pool: &SqlitePool, created_by: i64, now: Timestamp) -> Result<u64> {
+    let n: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM shares WHERE created_by = ? AND revoked_at IS NULL AND expires_at > ?",
+    )
+    .bind(created_by)
+    .bind(now.millis())
+    .fetch_one(pool)
+    .await?;
+    Ok(u64::try_from(n).unwrap_or(0))
+}
