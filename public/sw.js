@@ -69,7 +69,8 @@ self.addEventListener('activate', (event) => {
 self.addEventListener('fetch', (event) => {
   const req = event.request;
   const url = new URL(req.url);
-  if (req.method !== 'GET' || url.origin !== self.location.origin || url.pathname.startsWith('/api/')) return;
+  // Shared report pages (/r/…) are the server's own documents: never the app shell.
+  if (req.method !== 'GET' || url.origin !== self.location.origin || url.pathname.startsWith('/api/') || url.pathname.startsWith('/r/')) return;
   if (req.mode === 'navigate') {
     // Fresh app when online (and refresh the cached shell); cached shell when offline.
     event.respondWith((async () => {
