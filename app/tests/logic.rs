@@ -111,16 +111,6 @@ fn countdowns_read_like_people_talk() {
     assert_eq!(time::countdown_text(late, Lang::En), "overdue by 30m");
     let met = time::countdown(&d(DeadlineState::Met, Some(now)), now);
     assert_eq!(time::countdown_text(met, Lang::Zh), "已按时完成");
-    let worst = time::worst_state(&[
-        d(DeadlineState::Overdue, Some(now)),
-        d(DeadlineState::DueSoon, None),
-        d(DeadlineState::Ok, None),
-    ]);
-    assert_eq!(
-        worst,
-        Some(DeadlineState::DueSoon),
-        "running deadlines count first"
-    );
     assert_eq!(
         time::deadline_kind_code(DeadlineKind::MajorRespond),
         "major_respond"

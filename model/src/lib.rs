@@ -11,6 +11,7 @@ pub mod fold;
 pub mod ids;
 pub mod names;
 pub mod numbering;
+pub mod overdue;
 pub mod replica;
 pub mod report;
 pub mod sync;

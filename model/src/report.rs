@@ -35,11 +35,7 @@ impl ReportFacts {
         let late = deadlines
             .iter()
             .any(|d| matches!(d.done_at, Some(done) if done > d.due_at));
-        let open_due_at = deadlines
-            .iter()
-            .filter(|d| d.done_at.is_none() && c.status.is_open())
-            .map(|d| d.due_at)
-            .min();
+        let open_due_at = crate::overdue::next_due(c, &deadlines);
         ReportFacts {
             category_top: top_category(&c.category).to_string(),
             month: month_of(c.captured_at),

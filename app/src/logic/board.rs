@@ -1,8 +1,8 @@
 //! Board and work lists: columns by status (closed, withdrawn and merged share one "已结束" column),
 //! the filter bar, and who sees what on `/` (handlers: their department's; others: their own).
 
-use crate::logic::time::worst_state;
 use siteline_model::api::UserInfo;
+use siteline_model::overdue;
 use siteline_model::timelimit::{Clock, DeadlineState};
 use siteline_model::{Complaint, Role, Severity, Status, Timestamp};
 
@@ -83,18 +83,16 @@ pub fn cards<'a>(
     let mut v: Vec<Card> = complaints
         .into_iter()
         .map(|c| {
-            let ds = clock.deadlines(c, now);
+            let summary = overdue::summarize(c, &clock.deadlines(c, now), now);
             Card {
-                worst: worst_state(&ds),
-                overdue_now: ds
-                    .iter()
-                    .any(|d| d.done_at.is_none() && d.state == DeadlineState::Overdue),
+                worst: summary.worst,
+                overdue_now: summary.overdue_now,
                 complaint: c.clone(),
             }
         })
         .collect();
     v.sort_by(|a, b| {
-        let urgency = |c: &Card| std::cmp::Reverse(c.worst.map_or(0, crate::logic::time::badness));
+        let urgency = |c: &Card| std::cmp::Reverse(c.worst.map_or(0, overdue::badness));
         a.complaint
             .severity
             .cmp(&b.complaint.severity)

@@ -109,29 +109,3 @@ pub fn deadline_kind_code(k: DeadlineKind) -> &'static str {
 pub fn deadline_state_code(s: DeadlineState) -> &'static str {
     s.code()
 }
-
-/// How bad a state is, for "worst deadline" (overdue > due soon > ok > met).
-pub fn badness(s: DeadlineState) -> u8 {
-    match s {
-        DeadlineState::Met => 0,
-        DeadlineState::Ok => 1,
-        DeadlineState::DueSoon => 2,
-        DeadlineState::Overdue => 3,
-    }
-}
-
-/// The worst state among deadlines still running; a late but finished deadline counts as overdue
-/// only when nothing is still running.
-pub fn worst_state(deadlines: &[Deadline]) -> Option<DeadlineState> {
-    let running = deadlines
-        .iter()
-        .filter(|d| d.done_at.is_none())
-        .map(|d| d.state)
-        .max_by_key(|s| badness(*s));
-    running.or_else(|| {
-        deadlines
-            .iter()
-            .map(|d| d.state)
-            .max_by_key(|s| badness(*s))
-    })
-}

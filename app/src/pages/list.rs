@@ -8,9 +8,10 @@ use crate::ctx::use_ctx;
 use crate::i18n::{self, K};
 use crate::logic::board::{work_list, work_list_kind, WorkList};
 use crate::logic::record::{record_state, RecordState};
-use crate::logic::time::{deadline_state_code, worst_state};
+use crate::logic::time::deadline_state_code;
 use leptos::prelude::*;
 use leptos_router::components::A;
+use siteline_model::overdue;
 use siteline_model::timelimit::DeadlineState;
 use siteline_model::{Complaint, Role};
 use std::time::Duration;
@@ -43,7 +44,7 @@ pub fn ListPage() -> impl IntoView {
                             .iter()
                             .take(limit)
                             .map(|c| {
-                                let worst = worst_state(&clock.deadlines(c, t));
+                                let worst = overdue::summarize(c, &clock.deadlines(c, t), t).worst;
                                 ((*c).clone(), record_state(r, &c.id, flying), worst)
                             })
                             .collect::<Vec<(Complaint, RecordState, Option<DeadlineState>)>>();

@@ -11,6 +11,7 @@ use axum::routing::get;
 use axum::{Json, Router};
 use serde::Serialize;
 use siteline_model::api::{ComplaintDetail, ComplaintSummary};
+use siteline_model::overdue;
 use siteline_model::timelimit::{Clock, Deadline, DeadlineState};
 use siteline_model::{department, ComplaintId, Severity, Status, Timestamp};
 use std::collections::{HashMap, HashSet};
@@ -119,17 +120,6 @@ pub fn parse_params(raw: Option<&str>) -> Result<ListParams> {
     Ok(p)
 }
 
-/// The most pressing state among deadlines.
-pub fn worst_state(deadlines: &[Deadline]) -> Option<DeadlineState> {
-    let rank = |s: DeadlineState| match s {
-        DeadlineState::Overdue => 3,
-        DeadlineState::DueSoon => 2,
-        DeadlineState::Ok => 1,
-        DeadlineState::Met => 0,
-    };
-    deadlines.iter().map(|d| d.state).max_by_key(|s| rank(*s))
-}
-
 pub fn deadlines_of(
     row: &ComplaintRow,
     clocks: &HashMap<String, Clock>,
@@ -170,9 +160,9 @@ async fn list(
             return None;
         }
         let deadlines = deadlines_of(&row, &clocks, now);
-        let overdue = deadlines.iter().any(|d| d.state == DeadlineState::Overdue);
-        (!p.overdue || overdue).then(|| ListItem {
-            deadline_state: worst_state(&deadlines),
+        let summary = overdue::summarize(&row.state, &deadlines, now);
+        (!p.overdue || summary.overdue_now).then(|| ListItem {
+            deadline_state: summary.worst,
             attachment_count: row.state.attachments.len(),
             thumbnail: row.state.attachments.first().map(|a| a.sha256.clone()),
             department: row.state.department,
@@ -190,8 +180,9 @@ async fn list(
         let rows = st.store.list_complaints(&filter).await?;
         return Ok(Json(rows.into_iter().filter_map(item).collect()));
     }
-    // `overdue` is decided here by the site clocks; storage narrows to complaints with a limit
-    // passed (or met late) and is read in bounded chunks until the page is full.
+    // `overdue` is "overdue now" (`model::overdue`): a limit still running is past due. Storage
+    // answers it from each complaint's next due instant (indexed), read in bounded chunks; the
+    // site clocks confirm each row.
     filter.overdue_at = Some(now);
     filter.offset = 0;
     filter.limit = Some(OVERDUE_CHUNK);

@@ -134,8 +134,8 @@ pub struct ComplaintFilter {
     pub from: Option<Timestamp>,
     /// Captured before.
     pub to: Option<Timestamp>,
-    /// Only complaints with an open limit due before this time, or a limit met late (a
-    /// superset of the overdue ones, which the caller picks by the site clocks).
+    /// Only complaints overdue at this time: a limit still running was due before it (each
+    /// complaint's next due instant, `model::overdue::next_due`, is kept indexed).
     pub overdue_at: Option<Timestamp>,
     /// At most this many rows (`None`: all, the caller pages).
     pub limit: Option<u32>,

@@ -105,9 +105,9 @@ pub(super) async fn list_complaints(
         q.push(" AND captured_at < ").push_bind(to.millis());
     }
     if let Some(at) = f.overdue_at {
-        q.push(" AND (late = 1 OR (open_due_at IS NOT NULL AND open_due_at < ")
-            .push_bind(at.millis())
-            .push("))");
+        // Overdue now: the next due instant of a limit still running has passed (indexed).
+        q.push(" AND open_due_at IS NOT NULL AND open_due_at < ")
+            .push_bind(at.millis());
     }
     if let Some((at, id)) = f.before {
         // Keyset paging in the list's order (exports walk every row without OFFSET scans).

@@ -221,3 +221,83 @@ async fn filters_by_status_department_text_time_and_overdue() {
         assert_eq!(error_code(&body), "bad_request");
     }
 }
+
+/// The list's `deadline_state` and `overdue=true` are `model::overdue` of the detail's own
+/// deadlines — the same function the tablet's list and board call.
+#[tokio::test]
+async fn the_list_and_the_model_agree_on_worst_state_and_overdue_now() {
+    use siteline_model::overdue::summarize;
+    use siteline_model::timelimit::Deadline;
+    let s = start().await;
+    let staff = s.user("zhang", "staff").await;
+    let d = device();
+    let now = s.state.clock.now().millis();
+    let day = 86_400_000;
+    // Long overdue and open; replied late (nothing running); fresh and fine.
+    let old = created("zhang", d, "旧投诉", Timestamp(now - 5 * day));
+    let late = created_with("zhang", d, Timestamp(now - 6 * day), |n| {
+        n.nature = siteline_model::Nature::Enquiry;
+    });
+    let replied = then(
+        &late,
+        d,
+        "zhang",
+        2,
+        3 * 24 * 60,
+        EventKind::Replied {
+            content: "已答复".into(),
+        },
+    );
+    let closed = then(
+        &late,
+        d,
+        "zhang",
+        3,
+        3 * 24 * 60 + 1,
+        EventKind::Closed {
+            summary: "完结".into(),
+        },
+    );
+    let fresh = created("zhang", d, "新投诉", Timestamp(now - 60_000));
+    let r = s
+        .push(
+            &staff,
+            &[old.clone(), late.clone(), replied, closed, fresh.clone()],
+        )
+        .await;
+    assert!(
+        r.results.iter().all(|o| rejection(&o.result).is_none()),
+        "{r:?}"
+    );
+    let (_, list) = s.get(&staff, "/api/v1/complaints").await;
+    let overdue = s.list_ids(&staff, "overdue=true").await;
+    let t = s.state.clock.now();
+    let mut overdue_want = Vec::new();
+    for ev in [&old, &late, &fresh] {
+        let detail = s.detail(&staff, ev.complaint_id).await;
+        let state: siteline_model::Complaint =
+            serde_json::from_value(detail["state"].clone()).expect("state");
+        let deadlines: Vec<Deadline> =
+            serde_json::from_value(detail["deadlines"].clone()).expect("deadlines");
+        let want = summarize(&state, &deadlines, t);
+        let row = list
+            .as_array()
+            .and_then(|l| l.iter().find(|x| x["id"] == ev.complaint_id.to_string()))
+            .expect("listed");
+        assert_eq!(
+            row["deadline_state"],
+            serde_json::to_value(want.worst).expect("json"),
+            "{}",
+            ev.complaint_id
+        );
+        if want.overdue_now {
+            overdue_want.push(ev.complaint_id.to_string());
+        }
+    }
+    assert_eq!(
+        overdue,
+        vec![old.complaint_id.to_string()],
+        "only the open one past due"
+    );
+    assert_eq!(overdue_want, overdue);
+}

@@ -14,8 +14,9 @@ use axum::body::Body;
 use axum::response::Response;
 use rust_xlsxwriter::{Format, Workbook};
 use siteline_model::api::UserInfo;
+use siteline_model::overdue;
 use siteline_model::time::CHINA_OFFSET_MINUTES;
-use siteline_model::timelimit::{Clock, DeadlineState};
+use siteline_model::timelimit::Clock;
 use siteline_model::{names, Complaint, Timestamp};
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -119,7 +120,7 @@ impl Reader {
             return None;
         }
         let deadlines = deadlines_of(&row, &self.clocks, self.now);
-        let overdue = deadlines.iter().any(|d| d.state == DeadlineState::Overdue);
+        let overdue = overdue::summarize(&row.state, &deadlines, self.now).overdue_now;
         if self.overdue && !overdue {
             return None;
         }
