@@ -85,6 +85,21 @@ pub fn test(ctx: &Ctx) -> Result<(), String> {
                 ctx.cargo()
                     .args(["clippy", "--all-targets", "--", "-D", "warnings"]),
                 "cargo clippy",
+            )?;
+            // The app is not a default member (it builds for wasm): its own pass.
+            ctx.run(
+                ctx.cargo().args([
+                    "clippy",
+                    "-p",
+                    "siteline-app",
+                    "--target",
+                    WASM_TARGET,
+                    "--all-targets",
+                    "--",
+                    "-D",
+                    "warnings",
+                ]),
+                "cargo clippy (app, wasm)",
             )
         },
     )?;

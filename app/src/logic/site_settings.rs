@@ -133,7 +133,7 @@ pub fn category_from(
     if !ok_slug {
         return Err(SettingsProblem::CategorySlug);
     }
-    if !category::find(parent).is_some_and(|c| c.parent.is_none()) {
+    if category::find(parent).is_none_or(|c| c.parent.is_some()) {
         return Err(SettingsProblem::CategoryParent);
     }
     let (zh, en) = (zh.trim(), en.trim());

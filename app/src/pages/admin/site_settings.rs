@@ -107,7 +107,7 @@ fn PolicyForm(
         .collect();
     let start = RwSignal::new(rules::hhmm(site.hours.start_min));
     let end = RwSignal::new(rules::hhmm(site.hours.end_min));
-    let (code, policy, hours) = (site.code.clone(), site.policy.clone(), site.hours.clone());
+    let (code, policy, hours) = (site.code.clone(), site.policy.clone(), site.hours);
     let typed = values.clone();
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
