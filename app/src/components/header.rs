@@ -61,6 +61,16 @@ pub fn Header() -> impl IntoView {
         ctx.session
             .with(|s| s.as_ref().is_some_and(|s| s.user.role.sees_board()))
     };
+    let reads_reports = move || {
+        ctx.session.with(|s| {
+            s.as_ref().is_some_and(|s| {
+                matches!(
+                    s.user.role,
+                    siteline_model::Role::Supervisor | siteline_model::Role::Admin
+                )
+            })
+        })
+    };
     // Handlers (班组) do not take complaints; they work on what is dispatched to them.
     let takes_complaints = move || {
         ctx.session.with(|s| {
@@ -98,6 +108,9 @@ pub fn Header() -> impl IntoView {
                 <Show when=sees_board>
                     <A href="/board">{move || ctx.t(K::Board)}</A>
                 </Show>
+                <Show when=reads_reports>
+                    <A href="/reports" attr:data-testid="open-reports">{move || ctx.t(K::Reports)}</A>
+                </Show>
                 <A href="/status" attr:data-testid="open-status">{move || ctx.t(K::DeviceStatus)}</A>
                 <Show when=is_admin>
                     <A href="/admin" attr:data-testid="open-admin">{move || ctx.t(K::Admin)}</A>
@@ -120,7 +133,7 @@ pub fn Header() -> impl IntoView {
                         {move || ctx.t(K::OfflineLogin)}
                     </span>
                 </Show>
-                <button type="button" class="link" on:click=toggle_lang>{move || ctx.t(K::Language)}</button>
+                <button type="button" class="link" data-testid="lang-toggle" on:click=toggle_lang>{move || ctx.t(K::Language)}</button>
                 <button type="button" class="link" data-testid="logout" on:click=logout>{move || ctx.t(K::Logout)}</button>
             </div>
         </header>

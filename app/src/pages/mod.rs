@@ -7,6 +7,7 @@ pub mod list;
 pub mod login;
 pub mod new;
 pub mod notice;
+pub mod reports;
 pub mod status;
 
 use crate::ctx::use_ctx;

@@ -3,8 +3,6 @@
 //! It shows aggregates and recurring places only. `?lang=en` shows it in English (zh-CN first);
 //! an expired or revoked link gets a clear 410 page in both languages, an unknown one 404.
 
-mod chart;
-
 use super::export::report::key_name;
 use super::security::base64;
 use super::shares;
@@ -16,8 +14,8 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::Router;
-use chart::esc;
 use sha2::{Digest, Sha256};
+use siteline_charts::{self as chart, esc};
 use siteline_model::api::SharedReport;
 use siteline_model::report::{Bucket, Tally};
 use siteline_model::time::CHINA_OFFSET_MINUTES;
