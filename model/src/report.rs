@@ -254,6 +254,35 @@ pub struct Report {
     pub recurring: Vec<Recurring>,
 }
 
+/// Every period of the report's range in time order, with the report's bucket where it has one
+/// and an empty tally where it has none (a trend shows the quiet months too).
+pub fn every_period(r: &Report) -> Vec<Bucket> {
+    let (mut month, end) = (month_of(r.from), month_of(r.to));
+    let mut out: Vec<Bucket> = Vec::new();
+    // At most 1200 months: a bad range cannot loop for long.
+    for _ in 0..1200 {
+        if month >= end {
+            break;
+        }
+        let key = r.period.label(month);
+        if out.last().is_none_or(|b| b.key != key) {
+            let tally = r
+                .by_period
+                .iter()
+                .find(|b| b.key == key)
+                .map(|b| b.tally.clone())
+                .unwrap_or_default();
+            out.push(Bucket { key, tally });
+        }
+        month = if month % 100 == 12 {
+            (month / 100 + 1) * 100 + 1
+        } else {
+            month + 1
+        };
+    }
+    out
+}
+
 /// Folds monthly buckets (`yyyymm` keys) into the report's period, in time order.
 pub fn roll_up(months: &[(u32, Tally)], period: Period) -> Vec<Bucket> {
     let mut out: Vec<Bucket> = Vec::new();

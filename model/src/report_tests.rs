@@ -157,3 +157,45 @@ fn quarters_label_and_parse() {
         assert_eq!(Period::parse(p.code()), Some(p));
     }
 }
+
+#[test]
+fn every_period_of_the_range_is_listed_with_empty_ones_filled() {
+    let month_start = |y: i32, m: u32| {
+        Timestamp(
+            (days_from_civil(y, m, 1) * 24 * 60 - i64::from(crate::time::CHINA_OFFSET_MINUTES))
+                * 60_000,
+        )
+    };
+    let busy = Tally {
+        count: 2,
+        ..Tally::default()
+    };
+    let r = Report {
+        from: month_start(2026, 1),
+        to: month_start(2027, 1),
+        site: None,
+        period: Period::Quarter,
+        generated_at: Timestamp(0),
+        total: busy.clone(),
+        by_category: vec![],
+        by_department: vec![],
+        by_site: vec![],
+        by_severity: vec![],
+        by_channel: vec![],
+        by_period: vec![Bucket {
+            key: "2026-Q4".into(),
+            tally: busy,
+        }],
+        recurring: vec![],
+    };
+    let all = every_period(&r);
+    let keys: Vec<&str> = all.iter().map(|b| b.key.as_str()).collect();
+    assert_eq!(keys, ["2026-Q1", "2026-Q2", "2026-Q3", "2026-Q4"]);
+    assert_eq!(all[3].tally.count, 2);
+    assert_eq!(all[0].tally.count, 0);
+    let months = every_period(&Report {
+        period: Period::Month,
+        ..r
+    });
+    assert_eq!(months.len(), 12);
+}

@@ -70,6 +70,16 @@ async fn a_supervisor_reads_prints_and_shares_the_report() {
     t.screenshot(&tmp.join("reports-zh.png"))
         .await
         .expect("screenshot");
+    // Printed through WebDriver (A4): a PDF of the report, its controls left out.
+    let config = fantoccini::wd::PrintConfiguration::builder()
+        .build()
+        .expect("print settings");
+    let pdf = t.client().print(config).await.expect("a PDF");
+    assert!(pdf.starts_with(b"%PDF"), "a PDF file");
+    let count = |needle: &[u8]| pdf.windows(needle.len()).filter(|w| *w == needle).count();
+    let pages = count(b"/Type /Page") - count(b"/Type /Pages");
+    assert!(pages >= 1, "{pages} pages");
+    std::fs::write(tmp.join("reports.pdf"), &pdf).expect("keep the PDF");
 
     // The link: made here, opened in a fresh browser without logging in.
     t.fill("share_label", "业委会月报").await;

@@ -195,8 +195,8 @@ fn render(lang: Lang, token: &str, shared: &SharedReport) -> Response {
     ));
     body.push_str(&kpis(lang, &r.total));
     body.push_str("</section>");
-    let trend: Vec<(String, u64)> = r
-        .by_period
+    let periods = siteline_model::report::every_period(r);
+    let trend: Vec<(String, u64)> = periods
         .iter()
         .map(|b| (b.key.clone(), b.tally.count))
         .collect();
@@ -204,7 +204,7 @@ fn render(lang: Lang, token: &str, shared: &SharedReport) -> Response {
         "<section><h2>{h}</h2>{c}{tb}</section>",
         h = t(lang, "趋势", "Trend"),
         c = chart::line(t(lang, "每期投诉数", "Complaints per period"), &trend),
-        tb = table(lang, "period", &r.by_period)
+        tb = table(lang, "period", &periods)
     ));
     let sections = [
         (t(lang, "按类别", "By category"), "category", &r.by_category),

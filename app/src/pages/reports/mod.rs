@@ -269,12 +269,12 @@ fn ReportBody(r: Report) -> impl IntoView {
         .map(|(k, v)| view! { <div class="kpi" data-testid="kpi"><span>{ctx.t(k)}</span><b>{v}</b></div> })
         .collect_view()
     };
-    let trend: Vec<(String, u64)> = r
-        .by_period
+    // Every period of the range, the quiet ones too.
+    let period_rows = siteline_model::report::every_period(&r);
+    let trend: Vec<(String, u64)> = period_rows
         .iter()
         .map(|b| (b.key.clone(), b.tally.count))
         .collect();
-    let period_rows = r.by_period.clone();
     let sections = [
         (K::RepByCategory, "category", r.by_category.clone(), "bars"),
         (
