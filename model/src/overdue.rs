@@ -115,7 +115,7 @@ mod tests {
             (Some(DeadlineState::Overdue), true)
         );
         // Nothing running: the finished ones speak (late shows as overdue, but not overdue now).
-        let s = summarize(&c, &[late_done.clone()], Timestamp(2_000));
+        let s = summarize(&c, std::slice::from_ref(&late_done), Timestamp(2_000));
         assert_eq!(
             (s.worst, s.overdue_now),
             (Some(DeadlineState::Overdue), false)
