@@ -20,8 +20,8 @@ use leptos::prelude::*;
 use leptos_router::components::{Route, Router, Routes};
 use leptos_router::path;
 use pages::{
-    admin::AdminPage, board::BoardPage, detail::DetailPage, list::ListPage, login::LoginPage,
-    new::NewPage, notice::NoticePage, reports::ReportsPage, status::StatusPage,
+    admin::AdminPage, board::BoardPage, detail::DetailPage, fleet::FleetPage, list::ListPage,
+    login::LoginPage, new::NewPage, notice::NoticePage, reports::ReportsPage, status::StatusPage,
 };
 
 /// Entry point called from `main`.
@@ -47,6 +47,7 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/status") view=|| view! { <Guard><StatusPage/></Guard> }/>
                 <Route path=path!("/admin") view=|| view! { <Guard><AdminPage/></Guard> }/>
                 <Route path=path!("/reports") view=|| view! { <Guard><ReportsPage/></Guard> }/>
+                <Route path=path!("/fleet") view=|| view! { <Guard><FleetPage/></Guard> }/>
                 <Route path=path!("/complaints/:id") view=|| view! { <Guard><DetailPage/></Guard> }/>
                 <Route path=path!("/complaints/:id/notice") view=|| view! { <Guard><NoticePage/></Guard> }/>
             </Routes>

@@ -7,6 +7,7 @@ pub mod category;
 pub mod complaint;
 pub mod department;
 pub mod event;
+pub mod fleet;
 pub mod fold;
 pub mod ids;
 pub mod names;

@@ -44,6 +44,9 @@ pub struct Config {
     /// `SITELINE_MAX_CAPTURE_AGE_DAYS`: events captured longer ago than this (by the device's
     /// clock, against the server's receipt) are refused as `clock_out_of_range`.
     pub max_capture_age_days: u64,
+    /// `SITELINE_FLEET_SILENT_HOURS`: a tablet holding unsynced records that has not synced
+    /// for longer is flagged on the fleet page (default a shift, 12).
+    pub fleet_silent_hours: u64,
 }
 
 impl Config {
@@ -62,6 +65,7 @@ impl Config {
             max_attachment_bytes: DEFAULT_MAX_ATTACHMENT_BYTES,
             max_import_bytes: DEFAULT_MAX_IMPORT_BYTES,
             max_capture_age_days: DEFAULT_MAX_CAPTURE_AGE_DAYS,
+            fleet_silent_hours: siteline_model::fleet::DEFAULT_SILENT_HOURS,
         }
     }
 
@@ -110,6 +114,12 @@ impl Config {
                 .trim()
                 .parse()
                 .map_err(|_| format!("SITELINE_MAX_CAPTURE_AGE_DAYS: not a number of days: {v}"))?;
+        }
+        if let Some(v) = env("SITELINE_FLEET_SILENT_HOURS") {
+            c.fleet_silent_hours = v
+                .trim()
+                .parse()
+                .map_err(|_| format!("SITELINE_FLEET_SILENT_HOURS: not a number of hours: {v}"))?;
         }
         if let Some(v) = env("SITELINE_SITE_CODE") {
             c.site_code = v.trim().to_string();

@@ -265,6 +265,12 @@ impl TestServer {
             .await
     }
 
+    /// `POST path` with a bearer token and a JSON body; panics unless 2xx; the JSON answer.
+    pub async fn post_json(&self, path: &str, token: &str, body: Value) -> Value {
+        self.call(reqwest::Method::POST, path, Some(token), Some(body))
+            .await
+    }
+
     /// `GET path` with a bearer token; panics unless 2xx; returns the JSON body (Null if empty).
     pub async fn get_json(&self, path: &str, token: &str) -> Value {
         self.call(reqwest::Method::GET, path, Some(token), None)

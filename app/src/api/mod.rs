@@ -2,6 +2,7 @@
 //! `ApiError`. The admin calls are in `admin`.
 
 mod admin;
+mod fleet;
 mod reports;
 
 use gloo_net::http::{Request, RequestBuilder, Response};

@@ -110,6 +110,7 @@ pub fn Header() -> impl IntoView {
                 </Show>
                 <Show when=reads_reports>
                     <A href="/reports" attr:data-testid="open-reports">{move || ctx.t(K::Reports)}</A>
+                    <A href="/fleet" attr:data-testid="open-fleet">{move || ctx.t(K::Fleet)}</A>
                 </Show>
                 <A href="/status" attr:data-testid="open-status">{move || ctx.t(K::DeviceStatus)}</A>
                 <Show when=is_admin>

@@ -7,6 +7,7 @@ pub mod actions;
 pub mod admin;
 pub mod board;
 pub mod export;
+pub mod fleet;
 pub mod intake;
 pub mod keyring;
 pub mod lease;

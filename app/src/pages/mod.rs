@@ -3,6 +3,7 @@
 pub mod admin;
 pub mod board;
 pub mod detail;
+pub mod fleet;
 pub mod list;
 pub mod login;
 pub mod new;

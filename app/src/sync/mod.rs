@@ -117,6 +117,7 @@ async fn sync_all(ctx: AppCtx, reached: &mut bool) -> Result<(), SyncError> {
     let device = Device(ctx);
     let pushed = siteline_sync::push_all(&device, &Net).await?;
     *reached |= pushed.reached;
+    report_device(ctx).await;
     uploads::upload_all(ctx, reached).await?;
     if let Some(token) = ctx.token() {
         let api = Api::new(Some(token.clone()));
@@ -142,6 +143,26 @@ async fn sync_all(ctx: AppCtx, reached: &mut bool) -> Result<(), SyncError> {
     ctx.update_keyring(|k| dropped = k.drop_finished(&pending));
     dropped.into_iter().for_each(auth::end_on_server);
     Ok(())
+}
+
+/// Tells the server how this tablet stands (unsynced records, storage) for the fleet page;
+/// a failure here never fails the sync.
+async fn report_device(ctx: AppCtx) {
+    let Some(token) = ctx.token() else { return };
+    let report = ctx.replica.with_untracked(|r| {
+        r.as_ref().map(|r| {
+            crate::logic::fleet::device_report(
+                r,
+                ctx.estimate.get_untracked(),
+                ctx.persisted.get_untracked(),
+            )
+        })
+    });
+    if let Some(report) = report {
+        if let Err(e) = Api::new(Some(token)).report_device(&report).await {
+            leptos::logging::warn!("device report: {e}");
+        }
+    }
 }
 
 /// Asks the logged-in user to log in again when their token is known to be unusable.

@@ -5,6 +5,7 @@ pub mod attachments;
 pub mod auth;
 pub mod complaints;
 pub mod export;
+pub mod fleet;
 pub mod health;
 pub mod import;
 pub mod reports;
@@ -57,6 +58,7 @@ pub fn router(state: AppState) -> Router {
         .merge(import::router())
         .merge(reports::router())
         .merge(shares::router())
+        .merge(fleet::router())
         .route("/api", any(api_not_found))
         .route("/api/{*rest}", any(api_not_found))
         .method_not_allowed_fallback(method_not_allowed)

@@ -4,6 +4,7 @@ mod shared;
 pub mod sqlite;
 mod sqlite_attach;
 mod sqlite_escalate;
+mod sqlite_fleet;
 mod sqlite_pull;
 mod sqlite_push;
 mod sqlite_query;
@@ -29,6 +30,7 @@ pub use shared::{
     RULE_REPEAT, RULE_UNRESOLVED, SYSTEM_AUTHOR,
 };
 pub use sqlite::SqliteStore;
+pub use sqlite_fleet::FleetRow;
 
 /// A user row as the auth layer needs it.
 #[derive(Clone, Debug)]
@@ -319,6 +321,17 @@ pub trait Store: Send + Sync + 'static {
     async fn delete_site_day(&self, code: &str, date: &str) -> Result<()>;
     /// `Error::NotFound` for an unknown site, `Error::Conflict` if the site has the code.
     async fn add_site_category(&self, code: &str, category: &CustomCategory) -> Result<()>;
+
+    // --- fleet sync health ---
+    /// Stores a tablet's report for `user_id` (one row per tablet and user), seen at `now`.
+    async fn record_device_report(
+        &self,
+        user_id: i64,
+        report: &siteline_model::fleet::DeviceReport,
+        now: Timestamp,
+    ) -> Result<()>;
+    /// Reports of users working at one of `sites` (`None`: all), newest first, at most `limit`.
+    async fn fleet(&self, sites: Option<&[String]>, limit: u32) -> Result<Vec<FleetRow>>;
 
     // --- shared report links ---
     async fn create_share(&self, share: &NewShare) -> Result<()>;

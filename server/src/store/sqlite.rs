@@ -1,8 +1,8 @@
 //! SQLite implementation of [`Store`]: WAL, foreign keys on, busy timeout, embedded migrations.
 
 use super::{
-    sqlite_attach, sqlite_escalate, sqlite_pull, sqlite_push, sqlite_query, sqlite_report,
-    sqlite_shares, sqlite_sites, sqlite_sync, sqlite_users,
+    sqlite_attach, sqlite_escalate, sqlite_fleet, sqlite_pull, sqlite_push, sqlite_query,
+    sqlite_report, sqlite_shares, sqlite_sites, sqlite_sync, sqlite_users,
 };
 use super::{
     ComplaintFilter, ComplaintRow, ImportInfo, LocationNode, NewShare, NewUser, PushGate,
@@ -247,6 +247,19 @@ impl Store for SqliteStore {
 
     async fn complaint_rows(&self, ids: &[ComplaintId]) -> Result<Vec<ComplaintRow>> {
         sqlite_query::complaint_rows(&self.pool, ids).await
+    }
+
+    async fn record_device_report(
+        &self,
+        user_id: i64,
+        report: &siteline_model::fleet::DeviceReport,
+        now: Timestamp,
+    ) -> Result<()> {
+        sqlite_fleet::record(&self.pool, user_id, report, now).await
+    }
+
+    async fn fleet(&self, sites: Option<&[String]>, limit: u32) -> Result<Vec<super::FleetRow>> {
+        sqlite_fleet::list(&self.pool, sites, limit).await
     }
 
     async fn create_share(&self, share: &NewShare) -> Result<()> {

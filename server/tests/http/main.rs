@@ -9,6 +9,7 @@ mod complaints;
 mod corpus;
 mod escalation;
 mod exports;
+mod fleet;
 mod import;
 mod input;
 mod matrix;

@@ -151,6 +151,16 @@ async fn cell(w: &World, row: &str, u: usize) -> String {
             )
         }
         "GET shares" => status(s.get(t, "/api/v1/shares").await.0),
+        "GET fleet" => status(s.get(t, "/api/v1/fleet").await.0),
+        "POST devices/report" => {
+            let body =
+                json!({ "device_id": device(), "app_version": "0.1.0", "pending_records": 0 });
+            status(
+                s.send(Method::POST, t, "/api/v1/devices/report", Some(&body))
+                    .await
+                    .0,
+            )
+        }
         "GET users" => status(s.get(t, "/api/v1/users").await.0),
         "POST sites" => {
             let code = format!("N{u}");
@@ -233,6 +243,14 @@ async fn every_endpoint_by_every_role_and_site() {
         (
             "GET shares",
             ["200", "403", "403", "200", "200", "403", "403"],
+        ),
+        (
+            "GET fleet",
+            ["200", "403", "403", "200", "200", "403", "403"],
+        ),
+        (
+            "POST devices/report",
+            ["204", "204", "204", "204", "204", "204", "204"],
         ),
         (
             "GET users",
