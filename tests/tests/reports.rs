@@ -35,9 +35,28 @@ async fn a_supervisor_reads_prints_and_shares_the_report() {
     t.log_in(&base, "sup", "sup-e2e-pass").await;
     let mut major = NewComplaint::sample(1);
     major.severity = "major".into();
-    t.create_complaint(&base, &major).await;
+    let major_id = t.create_complaint(&base, &major).await;
     t.create_complaint(&base, &NewComplaint::sample(2)).await;
     t.wait_pending(0, T).await;
+
+    // The board's filter is in its URL, both ways.
+    t.goto(&format!("{base}/board?severity=major")).await;
+    t.wait_board_ids(&std::collections::BTreeSet::from([major_id]), T)
+        .await;
+    t.select("filter_channel", "visit").await;
+    t.wait_for(
+        || async {
+            let url = t.current_url().await;
+            if url.contains("severity=major") && url.contains("channel=visit") {
+                Ok(())
+            } else {
+                Err(format!("url {url}"))
+            }
+        },
+        T,
+        "the filter written to the URL",
+    )
+    .await;
 
     t.goto(&format!(
         "{base}/reports?from=2026-01&to=2027-01&period=quarter&site=SL"

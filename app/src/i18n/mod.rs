@@ -299,6 +299,13 @@ keys! {
     FleetPersisted => "持久存储", "Persistent";
     FleetVersion => "版本", "Version";
     FleetSilent => "长时间未同步", "silent";
+    Building => "楼栋", "Building";
+    AllBuildings => "全部楼栋", "All buildings";
+    AllCategories => "全部类别", "All categories";
+    AllChannels => "全部渠道", "All channels";
+    DataAsOf => "离线：数据更新于", "Offline: data as of";
+    Ago => "前", "ago";
+    NeverSynced => "离线：本机尚未同步过", "Offline: this device never synced";
     AdminSiteSettings => "项目设置", "Site settings";
     AdminPolicy => "处理时限", "Time limits";
     PolNotice => "通知单下达（分钟）", "Notice to the department (minutes)";

@@ -4,7 +4,9 @@
 use siteline_model::api::UserInfo;
 use siteline_model::overdue;
 use siteline_model::timelimit::{Clock, DeadlineState};
-use siteline_model::{Complaint, Role, Severity, Status, Timestamp};
+use siteline_model::{Complaint, Role, Status, Timestamp};
+
+pub use super::board_filter::Filter;
 
 /// A board column.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -41,16 +43,6 @@ pub fn column_of(s: Status) -> Column {
     }
 }
 
-/// What the filter bar selects. Empty strings mean "any".
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct Filter {
-    /// A severity code, or empty.
-    pub severity: String,
-    /// A department code, `none` for not dispatched, or empty.
-    pub department: String,
-    pub overdue_only: bool,
-}
-
 /// One card: the complaint and its deadline summary as of the board's clock tick.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Card {
@@ -58,19 +50,6 @@ pub struct Card {
     pub worst: Option<DeadlineState>,
     /// Some deadline is running and already overdue.
     pub overdue_now: bool,
-}
-
-impl Filter {
-    pub fn matches(&self, card: &Card) -> bool {
-        let c = &card.complaint;
-        let sev_ok = Severity::parse(&self.severity).is_none_or(|s| c.severity == s);
-        let dept_ok = match self.department.as_str() {
-            "" => true,
-            "none" => c.department.is_none(),
-            d => c.department.as_deref() == Some(d),
-        };
-        sev_ok && dept_ok && (!self.overdue_only || card.overdue_now)
-    }
 }
 
 /// Cards for complaints, with deadlines computed on the site's clock at `now`; most severe and most

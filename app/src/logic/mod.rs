@@ -6,6 +6,7 @@
 pub mod actions;
 pub mod admin;
 pub mod board;
+pub mod board_filter;
 pub mod export;
 pub mod fleet;
 pub mod intake;
