@@ -25,6 +25,12 @@ pub struct ReportFacts {
     /// Escalated as a 二次投诉. Storage also counts repeats it found that needed no escalation
     /// (already 重要 or 重大), which the complaint's own events do not show.
     pub repeat: bool,
+    /// Working minutes (the site's calendar and hours) from capture to the first reply, and to
+    /// the closure of a closed complaint.
+    #[serde(default)]
+    pub reply_work_minutes: Option<u64>,
+    #[serde(default)]
+    pub close_work_minutes: Option<u64>,
 }
 
 impl ReportFacts {
@@ -36,7 +42,19 @@ impl ReportFacts {
             .iter()
             .any(|d| matches!(d.done_at, Some(done) if done > d.due_at));
         let open_due_at = crate::overdue::next_due(c, &deadlines);
+        let work = |to: Timestamp| {
+            let m = crate::calendar::working_minutes_between(
+                &clock.calendar,
+                &clock.hours,
+                c.captured_at,
+                to,
+            );
+            u64::try_from(m).unwrap_or(0)
+        };
+        let closed_at = c.closed_at.filter(|_| c.status == Status::Closed);
         ReportFacts {
+            reply_work_minutes: c.replied_at.map(work),
+            close_work_minutes: closed_at.map(work),
             category_top: top_category(&c.category).to_string(),
             month: month_of(c.captured_at),
             late,
@@ -215,6 +233,55 @@ pub fn minutes_between(a: Timestamp, b: Timestamp) -> u64 {
     u64::try_from((b.0 - a.0).max(0) / 60_000).unwrap_or(0)
 }
 
+/// The median of some values: the middle one, or for an even count the mean of the two middle
+/// ones; `None` for none. (Sorts a copy.)
+pub fn median(values: &[u64]) -> Option<f64> {
+    let mut v = values.to_vec();
+    v.sort_unstable();
+    let n = v.len();
+    match n {
+        0 => None,
+        _ if n % 2 == 1 => Some(v[n / 2] as f64),
+        _ => Some((v[n / 2 - 1] as f64 + v[n / 2] as f64) / 2.0),
+    }
+}
+
+/// How long replies and closures took in a report: medians in clock minutes, averages and
+/// medians in working minutes (the site's calendar and hours: 调休 days count, holidays and
+/// nights do not). Clock averages are [`Tally::avg_reply_minutes`] / `avg_close_minutes`.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct Durations {
+    pub replied: u64,
+    pub reply_median_minutes: Option<f64>,
+    pub reply_avg_work_minutes: Option<f64>,
+    pub reply_median_work_minutes: Option<f64>,
+    pub closed: u64,
+    pub close_median_minutes: Option<f64>,
+    pub close_avg_work_minutes: Option<f64>,
+    pub close_median_work_minutes: Option<f64>,
+}
+
+impl Durations {
+    /// From each complaint's (clock minutes, working minutes) to reply and to close.
+    pub fn of(reply: &[(u64, u64)], close: &[(u64, u64)]) -> Durations {
+        let avg =
+            |v: &[u64]| (!v.is_empty()).then(|| v.iter().sum::<u64>() as f64 / v.len() as f64);
+        let split = |v: &[(u64, u64)]| -> (Vec<u64>, Vec<u64>) { v.iter().copied().unzip() };
+        let (rc, rw) = split(reply);
+        let (cc, cw) = split(close);
+        Durations {
+            replied: reply.len() as u64,
+            reply_median_minutes: median(&rc),
+            reply_avg_work_minutes: avg(&rw),
+            reply_median_work_minutes: median(&rw),
+            closed: close.len() as u64,
+            close_median_minutes: median(&cc),
+            close_avg_work_minutes: avg(&cw),
+            close_median_work_minutes: median(&cw),
+        }
+    }
+}
+
 /// One line of a breakdown: a key (category, department, site, severity, channel or period).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Bucket {
@@ -252,6 +319,9 @@ pub struct Report {
     /// Places with at least two complaints of one category in the range, most first (in a report
     /// of one site; a report over all sites leaves it empty).
     pub recurring: Vec<Recurring>,
+    /// Medians and working-hour averages of the time to reply and to close.
+    #[serde(default)]
+    pub durations: Durations,
 }
 
 /// Every period of the report's range in time order, with the report's bucket where it has one

@@ -187,6 +187,7 @@ fn every_period_of_the_range_is_listed_with_empty_ones_filled() {
             tally: busy,
         }],
         recurring: vec![],
+        durations: Durations::default(),
     };
     let all = every_period(&r);
     let keys: Vec<&str> = all.iter().map(|b| b.key.as_str()).collect();
@@ -198,4 +199,47 @@ fn every_period_of_the_range_is_listed_with_empty_ones_filled() {
         ..r
     });
     assert_eq!(months.len(), 12);
+}
+
+#[test]
+fn medians_take_the_middle_or_the_mean_of_the_two_middle_values() {
+    assert_eq!(median(&[]), None);
+    assert_eq!(median(&[7]), Some(7.0));
+    assert_eq!(median(&[9, 1, 5]), Some(5.0));
+    assert_eq!(median(&[10, 1, 4, 6]), Some(5.0));
+    let d = Durations::of(&[(60, 30), (600, 90), (120, 60)], &[]);
+    assert_eq!(d.replied, 3);
+    assert_eq!(d.reply_median_minutes, Some(120.0));
+    assert_eq!(d.reply_avg_work_minutes, Some(60.0));
+    assert_eq!(d.reply_median_work_minutes, Some(60.0));
+    assert_eq!(
+        (d.closed, d.close_median_minutes, d.close_avg_work_minutes),
+        (0, None, None)
+    );
+}
+
+#[test]
+fn working_minutes_skip_nights_weekends_and_holidays_and_count_make_up_days() {
+    // Captured Friday 2026-11-06 17:00, replied Monday 11-09 09:30.
+    let china = |y: i32, m: u32, d: u32, h: i64, mi: i64| {
+        Timestamp(
+            ((days_from_civil(y, m, d) * 24 + h) * 60 + mi
+                - i64::from(crate::time::CHINA_OFFSET_MINUTES))
+                * 60_000,
+        )
+    };
+    let mut clock = Clock::china();
+    let at = china(2026, 11, 6, 17, 0);
+    let replied = china(2026, 11, 9, 9, 30);
+    let plain =
+        crate::calendar::working_minutes_between(&clock.calendar, &clock.hours, at, replied);
+    // A made-up working Saturday adds its whole working day.
+    clock
+        .calendar
+        .set(days_from_civil(2026, 11, 7), crate::calendar::DayKind::Work);
+    let with_saturday =
+        crate::calendar::working_minutes_between(&clock.calendar, &clock.hours, at, replied);
+    assert_eq!(with_saturday - plain, clock.hours.day_minutes());
+    // 17:00–17:30 on Friday and 08:30–09:30 on Monday.
+    assert_eq!(plain, 90, "nights and the weekend do not count");
 }

@@ -258,6 +258,10 @@ keys! {
     RepAvgReply => "平均答复（小时）", "Avg. reply (hours)";
     RepAvgClose => "平均结案（小时）", "Avg. close (hours)";
     RepOverview => "总览", "Overview";
+    RepMedianReply => "答复用时中位数（小时）", "Median reply (hours)";
+    RepMedianClose => "结案用时中位数（小时）", "Median close (hours)";
+    RepAvgReplyWork => "平均答复（工作小时）", "Avg. reply (working hours)";
+    RepAvgCloseWork => "平均结案（工作小时）", "Avg. close (working hours)";
     RepTrend => "趋势", "Trend";
     RepByCategory => "按类别", "By category";
     RepByDepartment => "按部门", "By department";

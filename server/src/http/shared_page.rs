@@ -123,7 +123,7 @@ fn name(lang: Lang, dim: &str, key: &str) -> String {
     key_name(dim, key)
 }
 
-fn kpis(lang: Lang, tl: &Tally) -> String {
+fn kpis(lang: Lang, tl: &Tally, d: &siteline_model::report::Durations) -> String {
     let items = [
         (t(lang, "投诉总数", "Complaints"), tl.count.to_string()),
         (t(lang, "重大投诉", "Major"), tl.major.to_string()),
@@ -145,6 +145,14 @@ fn kpis(lang: Lang, tl: &Tally) -> String {
         (
             t(lang, "平均结案（小时）", "Avg. close (hours)"),
             hours(tl.avg_close_minutes()),
+        ),
+        (
+            t(lang, "答复用时中位数（小时）", "Median reply (hours)"),
+            hours(d.reply_median_minutes),
+        ),
+        (
+            t(lang, "平均答复（工作小时）", "Avg. reply (working hours)"),
+            hours(d.reply_avg_work_minutes),
         ),
     ];
     let mut s = String::from("<div class=\"grid\">");
@@ -193,7 +201,7 @@ fn render(lang: Lang, token: &str, shared: &SharedReport) -> Response {
         "<section><h2>{}</h2>",
         t(lang, "总览", "Overview")
     ));
-    body.push_str(&kpis(lang, &r.total));
+    body.push_str(&kpis(lang, &r.total, &r.durations));
     body.push_str("</section>");
     let periods = siteline_model::report::every_period(r);
     let trend: Vec<(String, u64)> = periods

@@ -17,8 +17,9 @@ pub const RULE_UNRESOLVED: &str = "unresolved_month";
 
 /// Version of the projection (fold + derived columns). Rows written by an older server are
 /// re-folded from their events when the store opens. 3: attachment references are indexed.
-/// 4: report facts (late, outstanding limits, month, repeat).
-pub const FOLD_VERSION: i64 = 5;
+/// 4: report facts (late, outstanding limits, month, repeat). 6: working minutes to reply
+/// and to close.
+pub const FOLD_VERSION: i64 = 6;
 
 /// The projection row of a folded complaint.
 pub fn summary_of(state: &Complaint, received_at: Timestamp) -> ComplaintSummary {

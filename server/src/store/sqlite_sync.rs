@@ -129,8 +129,8 @@ pub(super) async fn write_projection(
         "INSERT INTO complaints (id, site_code, number, provisional_number, status, severity, category,
            channel, location, description, created_by, captured_at, received_at, updated_at, state_json,
            department, nature, phone, location_key, fold_version, category_top, month, replied_at,
-           closed_at, satisfaction, late, open_due_at, is_repeat)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+           closed_at, satisfaction, late, open_due_at, is_repeat, reply_work_min, close_work_min)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
          ON CONFLICT (id) DO UPDATE SET
            site_code = excluded.site_code,
            number = excluded.number, provisional_number = excluded.provisional_number,
@@ -145,7 +145,8 @@ pub(super) async fn write_projection(
            replied_at = excluded.replied_at, closed_at = excluded.closed_at,
            satisfaction = excluded.satisfaction, late = excluded.late,
            open_due_at = excluded.open_due_at,
-           is_repeat = max(complaints.is_repeat, excluded.is_repeat)",
+           is_repeat = max(complaints.is_repeat, excluded.is_repeat),
+           reply_work_min = excluded.reply_work_min, close_work_min = excluded.close_work_min",
     )
     .bind(id.to_string())
     .bind(site)
@@ -175,6 +176,8 @@ pub(super) async fn write_projection(
     .bind(facts.late)
     .bind(facts.open_due_at.map(Timestamp::millis))
     .bind(facts.repeat)
+    .bind(facts.reply_work_minutes.map(|m| i64::try_from(m).unwrap_or(i64::MAX)))
+    .bind(facts.close_work_minutes.map(|m| i64::try_from(m).unwrap_or(i64::MAX)))
     .execute(&mut *conn)
     .await?;
     if had_rows || !state.attachments.is_empty() {

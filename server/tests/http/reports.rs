@@ -182,3 +182,106 @@ async fn reports_are_for_supervisors_and_bad_queries_are_explained() {
     let (status, body) = s.get(&sup, &format!("{q}&site=NOPE")).await;
     assert_eq!(status, StatusCode::NOT_FOUND, "{body}");
 }
+
+/// Medians and working-hour averages on a hand-made set, with a 调休 Saturday, and an empty period.
+#[tokio::test]
+async fn medians_and_working_hour_averages_follow_the_site_calendar() {
+    use reqwest::Method;
+    let s = start().await;
+    let admin = s.admin().await;
+    // 2026-11-07 is a Saturday the site works (a made-up day), before anything is captured.
+    let (st, body) = s
+        .send(
+            Method::PUT,
+            &admin,
+            "/api/v1/sites/SL/days/2026-11-07",
+            Some(&serde_json::json!({"kind": "work"})),
+        )
+        .await;
+    assert_eq!(st, StatusCode::OK, "{body}");
+    let staff = s.user("zhang", "staff").await;
+    let sup = s.user("li", "supervisor").await;
+    let china = |m: u32, d: u32, h: i64, mi: i64| {
+        let days = siteline_model::time::days_from_civil(2026, m, d);
+        Timestamp(((days * 24 + h) * 60 + mi - 8 * 60) * 60_000)
+    };
+    let dev = device();
+    let mut events = Vec::new();
+    // (captured, replied, closed): Fri 17:00 → Mon 09:30 (clock 3870 min; working 30 + 540 + 60);
+    // Mon 09:00 → 10:00 (60; 60); Tue 09:00 → 09:30, closed 09:45 (30; 30 and 45; 45).
+    let cases = [
+        (china(11, 6, 17, 0), china(11, 9, 9, 30), None),
+        (china(11, 9, 9, 0), china(11, 9, 10, 0), None),
+        (
+            china(11, 10, 9, 0),
+            china(11, 10, 9, 30),
+            Some(china(11, 10, 9, 45)),
+        ),
+    ];
+    for (at, replied, closed) in cases {
+        let c = created_with("zhang", dev, at, |n| n.nature = Nature::Enquiry);
+        let minutes = |t: Timestamp| (t.millis() - at.millis()) / 60_000;
+        events.push(then(
+            &c,
+            dev,
+            "zhang",
+            2,
+            minutes(replied),
+            EventKind::Replied {
+                content: "已答复".into(),
+            },
+        ));
+        if let Some(done) = closed {
+            events.push(then(
+                &c,
+                dev,
+                "zhang",
+                3,
+                minutes(done),
+                EventKind::Closed {
+                    summary: "完结".into(),
+                },
+            ));
+        }
+        events.insert(0, c);
+    }
+    let r = s.push(&staff, &events).await;
+    assert!(
+        r.results.iter().all(|o| rejection(&o.result).is_none()),
+        "{r:?}"
+    );
+    let (st, body) = s
+        .get(
+            &sup,
+            "/api/v1/reports/summary?from=2026-11&to=2026-12&site=SL",
+        )
+        .await;
+    assert_eq!(st, StatusCode::OK, "{body}");
+    let report: Report = serde_json::from_value(body).expect("report");
+    let d = &report.durations;
+    assert_eq!(d.replied, 3);
+    assert_eq!(d.reply_median_minutes, Some(60.0));
+    assert_eq!(d.reply_median_work_minutes, Some(60.0));
+    assert_eq!(d.reply_avg_work_minutes, Some((630.0 + 60.0 + 30.0) / 3.0));
+    assert_eq!(
+        (d.closed, d.close_median_minutes, d.close_avg_work_minutes),
+        (1, Some(45.0), Some(45.0))
+    );
+    assert_eq!(
+        report.total.avg_reply_minutes(),
+        Some((3870.0 + 60.0 + 30.0) / 3.0)
+    );
+    // An empty period: no medians, no averages, no zeros.
+    let (_, body) = s
+        .get(
+            &sup,
+            "/api/v1/reports/summary?from=2026-06&to=2026-07&site=SL",
+        )
+        .await;
+    let empty: Report = serde_json::from_value(body).expect("report");
+    assert_eq!(
+        empty.durations,
+        siteline_model::report::Durations::default()
+    );
+    assert_eq!(empty.total.closure_rate(), None);
+}

@@ -252,8 +252,9 @@ fn register_path(q: &str) -> String {
 fn ReportBody(r: Report) -> impl IntoView {
     let ctx = use_ctx();
     let t = r.total.clone();
+    let d = r.durations.clone();
     let kpis = move || {
-        let t = &t;
+        let (t, d) = (&t, &d);
         [
             (K::RepComplaints, t.count.to_string()),
             (K::RepMajor, t.major.to_string()),
@@ -264,6 +265,10 @@ fn ReportBody(r: Report) -> impl IntoView {
             (K::RepRepeatRate, pct(t.repeat_rate())),
             (K::RepAvgReply, hours(t.avg_reply_minutes())),
             (K::RepAvgClose, hours(t.avg_close_minutes())),
+            (K::RepMedianReply, hours(d.reply_median_minutes)),
+            (K::RepMedianClose, hours(d.close_median_minutes)),
+            (K::RepAvgReplyWork, hours(d.reply_avg_work_minutes)),
+            (K::RepAvgCloseWork, hours(d.close_avg_work_minutes)),
         ]
         .into_iter()
         .map(|(k, v)| view! { <div class="kpi" data-testid="kpi"><span>{ctx.t(k)}</span><b>{v}</b></div> })

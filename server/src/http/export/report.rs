@@ -130,6 +130,21 @@ pub fn report_csv(r: &Report) -> String {
             ],
         );
     }
+    let d = &r.durations;
+    let h = |m: Option<f64>| m.map_or(String::new(), |m| format!("{:.1}", m / 60.0));
+    for (name, v) in [
+        ("答复用时中位数(小时)", h(d.reply_median_minutes)),
+        ("答复用时中位数(工作小时)", h(d.reply_median_work_minutes)),
+        ("平均答复(工作小时)", h(d.reply_avg_work_minutes)),
+        ("结案用时中位数(小时)", h(d.close_median_minutes)),
+        ("结案用时中位数(工作小时)", h(d.close_median_work_minutes)),
+        ("平均结案(工作小时)", h(d.close_avg_work_minutes)),
+    ] {
+        record(
+            &mut out,
+            &["时长".to_string(), name.to_string(), String::new(), v],
+        );
+    }
     record(
         &mut out,
         &["生成时间".to_string(), local(r.generated_at), String::new()],
@@ -204,6 +219,24 @@ fn build_xlsx(r: &Report) -> std::result::Result<Vec<u8>, XlsxError> {
         ws.write_datetime_with_format(3, 1, excel_time(r.to)?, &date)?;
         ws.write_string(4, 0, "生成时间")?;
         ws.write_datetime_with_format(4, 1, excel_time(r.generated_at)?, &date)?;
+        let d = &r.durations;
+        for (i, (name, v)) in [
+            ("答复用时中位数（小时）", d.reply_median_minutes),
+            ("答复用时中位数（工作小时）", d.reply_median_work_minutes),
+            ("平均答复（工作小时）", d.reply_avg_work_minutes),
+            ("结案用时中位数（小时）", d.close_median_minutes),
+            ("结案用时中位数（工作小时）", d.close_median_work_minutes),
+            ("平均结案（工作小时）", d.close_avg_work_minutes),
+        ]
+        .into_iter()
+        .enumerate()
+        {
+            let row = 6 + i as u32;
+            ws.write_string(row, 0, name)?;
+            if let Some(m) = v {
+                ws.write_number(row, 1, m / 60.0)?;
+            }
+        }
         ws.set_column_width(0, 12)?;
         ws.set_column_width(1, 18)?;
     }
