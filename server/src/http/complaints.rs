@@ -7,10 +7,11 @@ use crate::store::{ComplaintFilter, ComplaintRow};
 use crate::{visibility, AppState};
 use axum::extract::rejection::PathRejection;
 use axum::extract::{Path, RawQuery, State};
+use axum::response::Response;
 use axum::routing::get;
 use axum::{Json, Router};
 use serde::Serialize;
-use siteline_model::api::{ComplaintDetail, ComplaintSummary};
+use siteline_model::api::{ComplaintDetail, ComplaintSummary, SiteInfo};
 use siteline_model::overdue;
 use siteline_model::timelimit::{Clock, Deadline, DeadlineState};
 use siteline_model::{department, ComplaintId, Severity, Status, Timestamp};
@@ -140,20 +141,8 @@ async fn list(
 ) -> Result<Json<Vec<ListItem>>> {
     let p = parse_params(raw.as_deref())?;
     let sites = st.store.list_sites().await?;
-    // A top-level category also matches what sites added under it.
-    let category_children = match &p.filter.category {
-        Some(top) => sites
-            .iter()
-            .flat_map(|s| &s.categories)
-            .filter(|c| &c.parent == top)
-            .map(|c| c.code.clone())
-            .collect(),
-        None => Vec::new(),
-    };
-    let clocks: HashMap<String, Clock> = sites
-        .iter()
-        .map(|s| (s.code.clone(), Clock::for_site(s)))
-        .collect();
+    let category_children = category_children(&sites, p.filter.category.as_deref());
+    let clocks = clocks_of(&sites);
     let now = st.clock.now();
     let item = |row: ComplaintRow| {
         if !visibility::may_see(&user.info, &row) {
@@ -205,28 +194,50 @@ async fn list(
     }
 }
 
+/// A top-level category also matches the categories sites added under it.
+pub fn category_children(sites: &[SiteInfo], top: Option<&str>) -> Vec<String> {
+    let Some(top) = top else {
+        return Vec::new();
+    };
+    sites
+        .iter()
+        .flat_map(|s| &s.categories)
+        .filter(|c| c.parent == top)
+        .map(|c| c.code.clone())
+        .collect()
+}
+
+/// Each site's working clock, by code.
+pub fn clocks_of(sites: &[SiteInfo]) -> HashMap<String, Clock> {
+    sites
+        .iter()
+        .map(|s| (s.code.clone(), Clock::for_site(s)))
+        .collect()
+}
+
 /// `GET /api/v1/complaints.csv`: the register with the list's filters, streamed.
-async fn export_csv(
-    State(st): State<AppState>,
-    user: AuthUser,
-    RawQuery(raw): RawQuery,
-) -> Result<axum::response::Response> {
-    let reader =
-        register::reader(st.store.clone(), &user.info, raw.as_deref(), st.clock.now()).await?;
-    tracing::info!(by = %user.username(), "register exported (csv)");
-    Ok(register::csv(reader))
+async fn export_csv(st: State<AppState>, user: AuthUser, raw: RawQuery) -> Result<Response> {
+    export(st, user, raw, register::FileType::Csv).await
 }
 
 /// `GET /api/v1/complaints.xlsx`: the register with the list's filters.
-async fn export_xlsx(
+async fn export_xlsx(st: State<AppState>, user: AuthUser, raw: RawQuery) -> Result<Response> {
+    export(st, user, raw, register::FileType::Xlsx).await
+}
+
+async fn export(
     State(st): State<AppState>,
     user: AuthUser,
     RawQuery(raw): RawQuery,
-) -> Result<axum::response::Response> {
+    format: register::FileType,
+) -> Result<Response> {
     let reader =
         register::reader(st.store.clone(), &user.info, raw.as_deref(), st.clock.now()).await?;
-    tracing::info!(by = %user.username(), "register exported (xlsx)");
-    register::xlsx(reader).await
+    tracing::info!(by = %user.username(), ?format, "register exported");
+    match format {
+        register::FileType::Csv => Ok(register::csv(reader)),
+        register::FileType::Xlsx => register::xlsx(reader).await,
+    }
 }
 
 /// Rows storage reads at a time for `overdue=true`.

@@ -118,6 +118,16 @@ impl TestServer {
         self.login(username, STAFF_PW).await
     }
 
+    /// Creates a site as admin; asserts 201.
+    pub async fn site(&self, code: &str, name: &str) {
+        let admin = self.admin().await;
+        let body = json!({ "code": code, "name": name });
+        let (status, body) = self
+            .send(reqwest::Method::POST, &admin, "/api/v1/sites", Some(&body))
+            .await;
+        assert_eq!(status, StatusCode::CREATED, "{body}");
+    }
+
     /// Any request with an optional JSON body; answers the status and the JSON body (or null).
     pub async fn send(
         &self,

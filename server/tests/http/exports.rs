@@ -5,7 +5,6 @@
 use crate::common::*;
 use calamine::{Data, Reader, Xlsx};
 use reqwest::StatusCode;
-use serde_json::json;
 use siteline_model::report::Report;
 use siteline_model::{Event, EventKind, Nature, Timestamp};
 use std::io::Cursor;
@@ -172,16 +171,7 @@ async fn the_register_exports_every_page_with_the_lists_filters_and_scope() {
     assert_eq!(st, StatusCode::BAD_REQUEST);
 
     // Another site's staff exports nothing of SL's.
-    let admin = s.admin().await;
-    let (st, _) = s
-        .send(
-            reqwest::Method::POST,
-            &admin,
-            "/api/v1/sites",
-            Some(&json!({"code": "B", "name": "二期"})),
-        )
-        .await;
-    assert_eq!(st, StatusCode::CREATED);
+    s.site("B", "二期").await;
     let other = s.user_at("wang", "staff", None, &["B"]).await;
     let (_, _, body) = bytes(&s, &other, "/api/v1/complaints.csv").await;
     assert_eq!(csv_rows(&body).len(), 1, "the header only");

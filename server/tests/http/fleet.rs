@@ -10,15 +10,7 @@ use siteline_model::fleet::FleetResponse;
 async fn supervisors_see_their_sites_tablets_silent_ones_first() {
     let s = start().await;
     let admin = s.admin().await;
-    let (st, _) = s
-        .send(
-            Method::POST,
-            &admin,
-            "/api/v1/sites",
-            Some(&json!({"code": "B", "name": "二期"})),
-        )
-        .await;
-    assert_eq!(st, StatusCode::CREATED);
+    s.site("B", "二期").await;
     let a1 = s.user_at("staff_a1", "staff", None, &["SL"]).await;
     let a2 = s.user_at("staff_a2", "staff", None, &["SL"]).await;
     let b1 = s.user_at("staff_b1", "staff", None, &["B"]).await;

@@ -22,15 +22,7 @@ async fn public(s: &TestServer, path: &str) -> (StatusCode, String) {
 async fn two_sites() -> (TestServer, String, String) {
     let s = start().await;
     let admin = s.admin().await;
-    let (st, body) = s
-        .send(
-            Method::POST,
-            &admin,
-            "/api/v1/sites",
-            Some(&json!({"code": "B", "name": "二期"})),
-        )
-        .await;
-    assert_eq!(st, StatusCode::CREATED, "{body}");
+    s.site("B", "二期").await;
     let staff_sl = s.user_at("staff_sl", "staff", None, &["SL"]).await;
     let staff_b = s.user_at("staff_b", "staff", None, &["B"]).await;
     let sup = s.user_at("sup_sl", "supervisor", None, &["SL"]).await;

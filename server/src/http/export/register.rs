@@ -7,12 +7,12 @@ use super::csv::{record, BOM};
 use super::report::{excel_time, key_name};
 use super::{streamed, CSV_TYPE, XLSX_TYPE};
 use crate::error::{Error, Result};
-use crate::http::complaints::{deadlines_of, parse_params};
+use crate::http::complaints::{category_children, clocks_of, deadlines_of, parse_params};
 use crate::store::{ComplaintFilter, ComplaintRow, Store};
 use crate::visibility;
 use axum::body::Body;
 use axum::response::Response;
-use rust_xlsxwriter::{Format, Workbook};
+use rust_xlsxwriter::{Format as CellFormat, Workbook};
 use siteline_model::api::UserInfo;
 use siteline_model::overdue;
 use siteline_model::time::CHINA_OFFSET_MINUTES;
@@ -20,6 +20,13 @@ use siteline_model::timelimit::Clock;
 use siteline_model::{names, Complaint, Timestamp};
 use std::collections::HashMap;
 use std::sync::Arc;
+
+/// The register's file types.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FileType {
+    Csv,
+    Xlsx,
+}
 
 /// Rows read per page.
 pub const PAGE: u32 = 1000;
@@ -139,19 +146,8 @@ pub async fn reader(
     let asked_limit = form_urlencoded::parse(raw.unwrap_or("").as_bytes())
         .any(|(k, v)| k == "limit" && !v.trim().is_empty());
     let sites = store.list_sites().await?;
-    let category_children = match &p.filter.category {
-        Some(top) => sites
-            .iter()
-            .flat_map(|s| &s.categories)
-            .filter(|c| &c.parent == top)
-            .map(|c| c.code.clone())
-            .collect(),
-        None => Vec::new(),
-    };
-    let clocks = sites
-        .iter()
-        .map(|s| (s.code.clone(), Clock::for_site(s)))
-        .collect();
+    let category_children = category_children(&sites, p.filter.category.as_deref());
+    let clocks = clocks_of(&sites);
     let filter = ComplaintFilter {
         scope: visibility::scope_of(user),
         category_children,
@@ -225,8 +221,8 @@ pub async fn xlsx(mut reader: Reader) -> Result<Response> {
     let written = tokio::task::spawn_blocking(move || -> Result<()> {
         let x = |e: rust_xlsxwriter::XlsxError| Error::Internal(format!("xlsx: {e}"));
         let mut wb = Workbook::new();
-        let bold = Format::new().set_bold();
-        let date = Format::new().set_num_format("yyyy-mm-dd hh:mm");
+        let bold = CellFormat::new().set_bold();
+        let date = CellFormat::new().set_num_format("yyyy-mm-dd hh:mm");
         let ws = wb.add_worksheet_with_constant_memory().map_err(x)?;
         ws.set_name("投诉登记").map_err(x)?;
         for (c, h) in COLUMNS.iter().enumerate() {
