@@ -147,6 +147,39 @@ async fn measure(
     Ok((p50, p95, last))
 }
 
+/// Like `measure`, for downloads: answers p50, p95 and the size of the last answer in bytes.
+async fn measure_bytes(
+    http: &reqwest::Client,
+    base: &str,
+    token: &str,
+    rounds: usize,
+    path: impl Fn(usize) -> String,
+) -> Result<(f64, f64, usize), String> {
+    let mut times = Vec::with_capacity(rounds);
+    let mut size = 0;
+    for i in 0..rounds + 1 {
+        let t = Instant::now();
+        let r = http
+            .get(format!("{base}{}", path(i)))
+            .bearer_auth(token)
+            .send()
+            .await
+            .map_err(|e| e.to_string())?;
+        let status = r.status();
+        let body = r.bytes().await.map_err(|e| e.to_string())?;
+        if !status.is_success() {
+            return Err(format!("{}: {status}", path(i)));
+        }
+        // The first one is warm-up.
+        if i >= 1 {
+            times.push(t.elapsed().as_secs_f64() * 1000.0);
+        }
+        size = body.len();
+    }
+    let (p50, p95) = percentiles(times);
+    Ok((p50, p95, size))
+}
+
 #[tokio::main]
 async fn main() {
     if let Err(e) = run().await {
@@ -278,8 +311,63 @@ async fn run() -> Result<(), String> {
         };
         rows.push((name.to_string(), p50, p95, size));
     }
+    let hwm_queries = rss_kb(pid, "VmHWM:");
+    // Exports: the register streams in keyset pages; the report is small. Few rounds (big files).
+    let ms = |t: Timestamp| t.millis();
+    let year_start = |y: i32| {
+        Timestamp((siteline_model::time::days_from_civil(y, 1, 1) * 24 * 60 - 8 * 60) * 60_000)
+    };
+    let (last_from, last_to) = (ms(year_start(y - 1)), ms(year_start(y)));
+    let (all_from, all_to) = (ms(year_start(y - 2)), ms(year_start(y + 1)));
+    type Download<'a> = (&'a str, usize, Box<dyn Fn(usize) -> String + 'a>);
+    let downloads: Vec<Download> = vec![
+        (
+            "export: one site, one year, register CSV",
+            3,
+            Box::new(|i| {
+                format!(
+                    "/api/v1/complaints.csv?site={}&from={last_from}&to={last_to}",
+                    sites[i]
+                )
+            }),
+        ),
+        (
+            "export: one site, one year, register XLSX",
+            3,
+            Box::new(|i| {
+                format!(
+                    "/api/v1/complaints.xlsx?site={}&from={last_from}&to={last_to}",
+                    sites[i]
+                )
+            }),
+        ),
+        (
+            "export: all sites, one year, report XLSX",
+            3,
+            Box::new(|_| format!("/api/v1/reports/summary.xlsx?{last_year}&period=month")),
+        ),
+        (
+            "export: all sites, 3 years, register CSV",
+            1,
+            Box::new(|_| format!("/api/v1/complaints.csv?from={all_from}&to={all_to}")),
+        ),
+    ];
+    for (name, rounds, path) in &downloads {
+        let (p50, p95, bytes) = measure_bytes(&http, &base, &token, *rounds, path).await?;
+        rows.push((
+            name.to_string(),
+            p50,
+            p95,
+            format!("{:.1} MB", bytes as f64 / 1e6),
+        ));
+    }
     let rss = rss_kb(pid, "VmRSS:");
     let hwm = rss_kb(pid, "VmHWM:");
+    eprintln!(
+        "peak RSS: {:.0} MB after the queries, {:.0} MB after the exports",
+        hwm_queries as f64 / 1024.0,
+        hwm as f64 / 1024.0
+    );
     drop(server);
 
     println!("\nServer queries at scale: {} complaints, {} sites, {} years (db {:.0} MB; server start {startup_s:.1} s)", a.complaints, a.sites, a.years, db_bytes as f64 / 1e6);
@@ -299,6 +387,7 @@ async fn run() -> Result<(), String> {
                 "db_mb": db_bytes as f64 / 1e6, "rounds": a.rounds,
                 "queries": rows.iter().map(|(n, p50, p95, s)| json!({"query": n, "p50_ms": p50, "p95_ms": p95, "answer": s})).collect::<Vec<_>>(),
                 "rss_mb": rss as f64 / 1024.0, "rss_peak_mb": hwm as f64 / 1024.0,
+                "rss_peak_queries_mb": hwm_queries as f64 / 1024.0,
             }
         });
         std::fs::write(
