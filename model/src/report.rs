@@ -315,6 +315,9 @@ pub struct Report {
     pub by_site: Vec<Bucket>,
     pub by_severity: Vec<Bucket>,
     pub by_channel: Vec<Bucket>,
+    /// By status now (已受理 … 已完结, 已撤诉, 已合并).
+    #[serde(default)]
+    pub by_status: Vec<Bucket>,
     pub by_period: Vec<Bucket>,
     /// Places with at least two complaints of one category in the range, most first (in a report
     /// of one site; a report over all sites leaves it empty).

@@ -182,6 +182,7 @@ fn every_period_of_the_range_is_listed_with_empty_ones_filled() {
         by_site: vec![],
         by_severity: vec![],
         by_channel: vec![],
+        by_status: vec![],
         by_period: vec![Bucket {
             key: "2026-Q4".into(),
             tally: busy,

@@ -267,6 +267,7 @@ keys! {
     RepByDepartment => "按部门", "By department";
     RepBySeverity => "按级别", "By severity";
     RepByChannel => "按渠道", "By channel";
+    RepByStatus => "按状态", "By status";
     RepBySite => "按项目", "By site";
     RepClosed => "已完结", "Closed";
     RepOpen => "未完结", "Open";

@@ -117,6 +117,12 @@ fn name(lang: Lang, dim: &str, key: &str) -> String {
             "department" => {
                 siteline_model::department::find(key).map_or(key.into(), |d| d.en.into())
             }
+            "severity" => siteline_model::Severity::parse(key)
+                .map_or(key.into(), |s| siteline_model::names::severity(s).1.into()),
+            "channel" => siteline_model::Channel::parse(key)
+                .map_or(key.into(), |c| siteline_model::names::channel(c).1.into()),
+            "status" => siteline_model::Status::parse(key)
+                .map_or(key.into(), |s| siteline_model::names::status(s).1.into()),
             _ => key.into(),
         };
     }
@@ -223,6 +229,7 @@ fn render(lang: Lang, token: &str, shared: &SharedReport) -> Response {
         ),
         (t(lang, "按级别", "By severity"), "severity", &r.by_severity),
         (t(lang, "按渠道", "By channel"), "channel", &r.by_channel),
+        (t(lang, "按状态", "By status"), "status", &r.by_status),
         (t(lang, "按项目", "By site"), "site", &r.by_site),
     ];
     for (h, dim, buckets) in sections {

@@ -72,10 +72,10 @@ async fn cells(
 }
 
 /// Open complaints whose running limit passed `now`: one more late in each of their buckets.
-async fn overdue_now(pool: &SqlitePool, rq: &ReportQuery) -> Result<Vec<[String; 6]>> {
+async fn overdue_now(pool: &SqlitePool, rq: &ReportQuery) -> Result<Vec<[String; 7]>> {
     let mut q: QueryBuilder<Sqlite> = QueryBuilder::new(
         "SELECT site_code, CAST(month AS TEXT), category_top, coalesce(department, ''), severity,
-           channel FROM complaints",
+           channel, status FROM complaints",
     );
     push_range(&mut q, rq);
     q.push(" AND open_due_at IS NOT NULL AND late = 0 AND open_due_at < ")
@@ -92,6 +92,7 @@ async fn overdue_now(pool: &SqlitePool, rq: &ReportQuery) -> Result<Vec<[String;
                 r.try_get(3)?,
                 r.try_get(4)?,
                 r.try_get(5)?,
+                r.try_get(6)?,
             ])
         })
         .collect()
@@ -147,7 +148,9 @@ pub(super) async fn report(pool: &SqlitePool, rq: &ReportQuery) -> Result<Report
     for (_, month, t) in cells(pool, rq, "dim = 'all'", "month").await? {
         months.insert(month, t);
     }
-    for [site, month, category, department, severity, channel] in overdue_now(pool, rq).await? {
+    for [site, month, category, department, severity, channel, status] in
+        overdue_now(pool, rq).await?
+    {
         let bump = |map: &mut HashMap<String, Tally>, key: String| {
             map.entry(key).or_default().late += 1;
         };
@@ -157,6 +160,7 @@ pub(super) async fn report(pool: &SqlitePool, rq: &ReportQuery) -> Result<Report
         bump(by.entry("department".into()).or_default(), department);
         bump(by.entry("severity".into()).or_default(), severity);
         bump(by.entry("channel".into()).or_default(), channel);
+        bump(by.entry("status".into()).or_default(), status);
     }
     let mut total = Tally::default();
     for t in sites.values() {
@@ -183,6 +187,7 @@ pub(super) async fn report(pool: &SqlitePool, rq: &ReportQuery) -> Result<Report
         by_department: take("department"),
         by_severity: take("severity"),
         by_channel: take("channel"),
+        by_status: take("status"),
         by_site: sorted(sites),
         by_period: roll_up(&months, rq.period),
         recurring,

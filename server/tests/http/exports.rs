@@ -101,6 +101,7 @@ async fn the_report_as_csv_and_xlsx_equals_the_json_report() {
         "项目",
         "级别",
         "渠道",
+        "状态",
         "期间",
         "反复出现的问题",
     ] {

@@ -271,6 +271,13 @@ async fn medians_and_working_hour_averages_follow_the_site_calendar() {
         report.total.avg_reply_minutes(),
         Some((3870.0 + 60.0 + 30.0) / 3.0)
     );
+    // Counts by status, from the same cells as every other breakdown.
+    let by_status: Vec<(&str, u64)> = report
+        .by_status
+        .iter()
+        .map(|b| (b.key.as_str(), b.tally.count))
+        .collect();
+    assert_eq!(by_status, [("replied", 2), ("closed", 1)]);
     // An empty period: no medians, no averages, no zeros.
     let (_, body) = s
         .get(

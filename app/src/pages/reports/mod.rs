@@ -14,7 +14,7 @@ use leptos::task::spawn_local;
 use leptos_router::hooks::{use_navigate, use_query_map};
 use siteline_model::report::{Bucket, Period, Report, Tally};
 use siteline_model::time::CHINA_OFFSET_MINUTES;
-use siteline_model::{names, Channel, Severity};
+use siteline_model::{names, Channel, Severity, Status};
 
 fn preset_label(p: Preset) -> K {
     match p {
@@ -61,6 +61,7 @@ fn key_name(ctx: AppCtx, dim: &str, key: &str) -> String {
         "department" => i18n::department_name(key, lang),
         "severity" => Severity::parse(key).map_or(key.into(), |s| pick(names::severity(s)).into()),
         "channel" => Channel::parse(key).map_or(key.into(), |c| pick(names::channel(c)).into()),
+        "status" => Status::parse(key).map_or(key.into(), |s| pick(names::status(s)).into()),
         _ => key.to_string(),
     }
 }
@@ -290,6 +291,7 @@ fn ReportBody(r: Report) -> impl IntoView {
         ),
         (K::RepBySeverity, "severity", r.by_severity.clone(), "donut"),
         (K::RepByChannel, "channel", r.by_channel.clone(), "bars"),
+        (K::RepByStatus, "status", r.by_status.clone(), "bars"),
         (K::RepBySite, "site", r.by_site.clone(), "stacked"),
     ];
     let recurring = r.recurring.clone();

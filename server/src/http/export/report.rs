@@ -6,16 +6,17 @@ use crate::error::{Error, Result};
 use rust_xlsxwriter::{ExcelDateTime, Format, Workbook, Worksheet, XlsxError};
 use siteline_model::report::{Bucket, Report, Tally};
 use siteline_model::time::CHINA_OFFSET_MINUTES;
-use siteline_model::{category, department, names, Channel, Severity, Timestamp};
+use siteline_model::{category, department, names, Channel, Severity, Status, Timestamp};
 
 /// The breakdowns in the order they are shown: (sheet name, its rows).
-fn breakdowns(r: &Report) -> [(&'static str, &'static str, &[Bucket]); 6] {
+fn breakdowns(r: &Report) -> [(&'static str, &'static str, &[Bucket]); 7] {
     [
         ("类别", "category", &r.by_category),
         ("部门", "department", &r.by_department),
         ("项目", "site", &r.by_site),
         ("级别", "severity", &r.by_severity),
         ("渠道", "channel", &r.by_channel),
+        ("状态", "status", &r.by_status),
         ("期间", "period", &r.by_period),
     ]
 }
@@ -28,6 +29,7 @@ pub fn key_name(dim: &str, key: &str) -> String {
         "department" => department::find(key).map_or(key.to_string(), |d| d.zh.to_string()),
         "severity" => Severity::parse(key).map_or(key.to_string(), |s| names::severity(s).0.into()),
         "channel" => Channel::parse(key).map_or(key.to_string(), |c| names::channel(c).0.into()),
+        "status" => Status::parse(key).map_or(key.to_string(), |s| names::status(s).0.into()),
         _ => key.to_string(),
     }
 }
