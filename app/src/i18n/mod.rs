@@ -273,6 +273,7 @@ keys! {
     RepOpen => "未完结", "Open";
     RepRecurring => "反复出现的问题", "Recurring problems";
     RepPlace => "位置", "Place";
+    RepNoneRecurring => "本期没有反复出现的问题（同一位置同一类别两次及以上）", "No recurring problems in this period (the same place and category twice or more)";
     RepCategory => "类别", "Category";
     RepTimes => "次数", "Times";
     RepShare => "分享只读链接", "Share a read-only link";

@@ -343,6 +343,9 @@ fn ReportBody(r: Report) -> impl IntoView {
                     <th>{move || ctx.t(K::RepTimes)}</th>
                 </tr></thead>
                 <tbody>
+                    {recurring.is_empty().then(|| view! {
+                        <tr><td colspan="3">{move || ctx.t(K::RepNoneRecurring)}</td></tr>
+                    })}
                     {recurring.into_iter().map(|p| view! {
                         <tr><td>{p.location.clone()}</td>
                             <td>{move || key_name(ctx, "category", &p.category)}</td>

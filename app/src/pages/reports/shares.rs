@@ -4,11 +4,17 @@
 use crate::api::Api;
 use crate::ctx::use_ctx;
 use crate::i18n::K;
-use crate::logic::report_choice::{month_text, ReportChoice};
+use crate::logic::report_choice::{add_months, month_text, parse_month, ReportChoice};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use siteline_model::api::{CreateShareRequest, ShareInfo};
 use siteline_model::time::CHINA_OFFSET_MINUTES;
+
+/// `from – last month` (a link's `to` is the month after its last).
+fn period_text(from: &str, to: &str) -> String {
+    let last = parse_month(to).map(|m| month_text(add_months(m, -1)));
+    format!("{from} – {}", last.unwrap_or_else(|| to.to_string()))
+}
 
 #[component]
 pub fn Shares(choice: Memo<ReportChoice>) -> impl IntoView {
@@ -97,7 +103,7 @@ pub fn Shares(choice: Memo<ReportChoice>) -> impl IntoView {
                             view! {
                                 <tr data-testid="share-row">
                                     <td>{s.label.clone()}</td>
-                                    <td>{format!("{} – {}", s.from, s.to)} " " {s.site.clone().unwrap_or_default()}</td>
+                                    <td>{period_text(&s.from, &s.to)} " " {s.site.clone().unwrap_or_default()}</td>
                                     <td>{day(s.expires_at)}</td>
                                     <td>{s.open_count}</td>
                                     <td>{if live {
