@@ -14,7 +14,7 @@ use std::time::Instant;
 pub const ADMIN_PW: &str = "bench-admin-password-1";
 const DAY: i64 = 86_400_000;
 /// Bump when the generated data changes shape: a cached data set of another version is rebuilt.
-pub const GEN_VERSION: u32 = 1;
+pub const GEN_VERSION: u32 = 2;
 
 /// xorshift64*: deterministic, good enough for spreading data.
 pub struct Rng(u64);
@@ -73,7 +73,8 @@ fn complaint_events(rng: &mut Rng, spec: &Spec, i: u64, device: DeviceId) -> Vec
     let span = spec.years * 365 * DAY;
     let start = spec.now.0 - span;
     let at = start + (span as u128 * u128::from(i) / u128::from(spec.complaints)) as i64;
-    let at = at + rng.below(3_600_000) as i64;
+    // Nothing after the bench's "now": the server refuses capture times ahead of its clock.
+    let at = (at + rng.below(3_600_000) as i64).min(spec.now.0);
     let cid = ComplaintId::new_v7(at, rng.bytes());
     let subs: Vec<&str> = CATEGORIES
         .iter()
@@ -134,7 +135,7 @@ fn complaint_events(rng: &mut Rng, spec: &Spec, i: u64, device: DeviceId) -> Vec
     let steps: u64 = if age > 30 * DAY { 99 } else { rng.below(8) };
     let mut t = at;
     let mut step = |rng: &mut Rng, out: &mut Vec<Event>, minutes: u64, kind: EventKind| {
-        t += (1 + rng.below(minutes)) as i64 * 60_000;
+        t = (t + (1 + rng.below(minutes)) as i64 * 60_000).min(spec.now.0);
         lamport += 1;
         out.push(event(rng, cid, device, t, lamport, kind));
     };
