@@ -322,10 +322,15 @@ pub struct Report {
     /// Places with at least two complaints of one category in the range, most first (in a report
     /// of one site; a report over all sites leaves it empty).
     pub recurring: Vec<Recurring>,
-    /// Medians and working-hour averages of the time to reply and to close.
+    /// Medians and working-hour averages of the time to reply and to close; `None` when the
+    /// report covers more than [`DURATIONS_LIMIT`] complaints (medians need every value: narrow
+    /// the report, e.g. to one site).
     #[serde(default)]
-    pub durations: Durations,
+    pub durations: Option<Durations>,
 }
+
+/// The most complaints a report computes medians and working-hour averages over.
+pub const DURATIONS_LIMIT: u64 = 200_000;
 
 /// Every period of the report's range in time order, with the report's bucket where it has one
 /// and an empty tally where it has none (a trend shows the quiet months too).

@@ -188,7 +188,7 @@ fn every_period_of_the_range_is_listed_with_empty_ones_filled() {
             tally: busy,
         }],
         recurring: vec![],
-        durations: Durations::default(),
+        durations: None,
     };
     let all = every_period(&r);
     let keys: Vec<&str> = all.iter().map(|b| b.key.as_str()).collect();

@@ -258,6 +258,7 @@ keys! {
     RepAvgReply => "平均答复（小时）", "Avg. reply (hours)";
     RepAvgClose => "平均结案（小时）", "Avg. close (hours)";
     RepOverview => "总览", "Overview";
+    RepDurationsTooWide => "范围内投诉超过 20 万件：用时中位数与工作小时平均值请按项目查看", "More than 200,000 complaints in range: see medians and working-hour averages per site";
     RepMedianReply => "答复用时中位数（小时）", "Median reply (hours)";
     RepMedianClose => "结案用时中位数（小时）", "Median close (hours)";
     RepAvgReplyWork => "平均答复（工作小时）", "Avg. reply (working hours)";

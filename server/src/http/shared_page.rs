@@ -207,7 +207,11 @@ fn render(lang: Lang, token: &str, shared: &SharedReport) -> Response {
         "<section><h2>{}</h2>",
         t(lang, "总览", "Overview")
     ));
-    body.push_str(&kpis(lang, &r.total, &r.durations));
+    body.push_str(&kpis(
+        lang,
+        &r.total,
+        &r.durations.clone().unwrap_or_default(),
+    ));
     body.push_str("</section>");
     let periods = siteline_model::report::every_period(r);
     let trend: Vec<(String, u64)> = periods

@@ -2,7 +2,9 @@
 
 use super::ReportQuery;
 use crate::error::Result;
-use siteline_model::report::{roll_up, Bucket, Durations, Recurring, Report, Tally};
+use siteline_model::report::{
+    roll_up, Bucket, Durations, Recurring, Report, Tally, DURATIONS_LIMIT,
+};
 use sqlx::sqlite::SqliteRow;
 use sqlx::{QueryBuilder, Row, Sqlite, SqlitePool};
 use std::collections::HashMap;
@@ -174,7 +176,11 @@ pub(super) async fn report(pool: &SqlitePool, rq: &ReportQuery) -> Result<Report
         Some(site) => recurring(pool, rq, site).await?,
         None => Vec::new(),
     };
-    let durations = durations(pool, rq).await?;
+    let durations = if total.count <= DURATIONS_LIMIT {
+        Some(durations(pool, rq).await?)
+    } else {
+        None
+    };
     let mut take = |dim: &str| sorted(by.remove(dim).unwrap_or_default());
     Ok(Report {
         from: rq.from,

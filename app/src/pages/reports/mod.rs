@@ -253,7 +253,8 @@ fn register_path(q: &str) -> String {
 fn ReportBody(r: Report) -> impl IntoView {
     let ctx = use_ctx();
     let t = r.total.clone();
-    let d = r.durations.clone();
+    let d = r.durations.clone().unwrap_or_default();
+    let too_wide = r.durations.is_none();
     let kpis = move || {
         let (t, d) = (&t, &d);
         [
@@ -299,6 +300,7 @@ fn ReportBody(r: Report) -> impl IntoView {
         <section class="report-section">
             <h3>{move || ctx.t(K::RepOverview)}</h3>
             <div class="kpis">{kpis}</div>
+            {too_wide.then(|| view! { <p class="hint">{move || ctx.t(K::RepDurationsTooWide)}</p> })}
         </section>
         <section class="report-section">
             <h3>{move || ctx.t(K::RepTrend)}</h3>

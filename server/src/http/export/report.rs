@@ -132,7 +132,7 @@ pub fn report_csv(r: &Report) -> String {
             ],
         );
     }
-    let d = &r.durations;
+    let d = r.durations.clone().unwrap_or_default();
     let h = |m: Option<f64>| m.map_or(String::new(), |m| format!("{:.1}", m / 60.0));
     for (name, v) in [
         ("答复用时中位数(小时)", h(d.reply_median_minutes)),
@@ -221,7 +221,7 @@ fn build_xlsx(r: &Report) -> std::result::Result<Vec<u8>, XlsxError> {
         ws.write_datetime_with_format(3, 1, excel_time(r.to)?, &date)?;
         ws.write_string(4, 0, "生成时间")?;
         ws.write_datetime_with_format(4, 1, excel_time(r.generated_at)?, &date)?;
-        let d = &r.durations;
+        let d = r.durations.clone().unwrap_or_default();
         for (i, (name, v)) in [
             ("答复用时中位数（小时）", d.reply_median_minutes),
             ("答复用时中位数（工作小时）", d.reply_median_work_minutes),
