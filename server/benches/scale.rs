@@ -115,49 +115,18 @@ async fn start_server(bin: &Path, data: &Path) -> Result<(Server, String), Strin
 }
 
 /// Times `rounds` GETs of the paths `path(i)` gives; answers p50, p95 and the last body.
-async fn measure(
+/// GETs `path(i)` `warmup + rounds` times; answers the times of the last `rounds` (ms) and the
+/// last body.
+async fn timed(
     http: &reqwest::Client,
     base: &str,
     token: &str,
-    rounds: usize,
+    (warmup, rounds): (usize, usize),
     path: impl Fn(usize) -> String,
-) -> Result<(f64, f64, Value), String> {
+) -> Result<(Vec<f64>, Vec<u8>), String> {
     let mut times = Vec::with_capacity(rounds);
-    let mut last = Value::Null;
-    for i in 0..rounds + 3 {
-        let t = Instant::now();
-        let r = http
-            .get(format!("{base}{}", path(i)))
-            .bearer_auth(token)
-            .send()
-            .await
-            .map_err(|e| e.to_string())?;
-        let status = r.status();
-        let body: Value = r.json().await.map_err(|e| e.to_string())?;
-        if !status.is_success() {
-            return Err(format!("{}: {status} {body}", path(i)));
-        }
-        // The first three are warm-up.
-        if i >= 3 {
-            times.push(t.elapsed().as_secs_f64() * 1000.0);
-        }
-        last = body;
-    }
-    let (p50, p95) = percentiles(times);
-    Ok((p50, p95, last))
-}
-
-/// Like `measure`, for downloads: answers p50, p95 and the size of the last answer in bytes.
-async fn measure_bytes(
-    http: &reqwest::Client,
-    base: &str,
-    token: &str,
-    rounds: usize,
-    path: impl Fn(usize) -> String,
-) -> Result<(f64, f64, usize), String> {
-    let mut times = Vec::with_capacity(rounds);
-    let mut size = 0;
-    for i in 0..rounds + 1 {
+    let mut last = Vec::new();
+    for i in 0..warmup + rounds {
         let t = Instant::now();
         let r = http
             .get(format!("{base}{}", path(i)))
@@ -168,16 +137,45 @@ async fn measure_bytes(
         let status = r.status();
         let body = r.bytes().await.map_err(|e| e.to_string())?;
         if !status.is_success() {
-            return Err(format!("{}: {status}", path(i)));
+            return Err(format!(
+                "{}: {status} {}",
+                path(i),
+                String::from_utf8_lossy(&body)
+            ));
         }
-        // The first one is warm-up.
-        if i >= 1 {
+        if i >= warmup {
             times.push(t.elapsed().as_secs_f64() * 1000.0);
         }
-        size = body.len();
+        last = body.to_vec();
     }
+    Ok((times, last))
+}
+
+/// p50 and p95 of a JSON query (three warm-up rounds), and its last answer.
+async fn measure(
+    http: &reqwest::Client,
+    base: &str,
+    token: &str,
+    rounds: usize,
+    path: impl Fn(usize) -> String,
+) -> Result<(f64, f64, Value), String> {
+    let (times, body) = timed(http, base, token, (3, rounds), path).await?;
+    let last = serde_json::from_slice(&body).map_err(|e| e.to_string())?;
     let (p50, p95) = percentiles(times);
-    Ok((p50, p95, size))
+    Ok((p50, p95, last))
+}
+
+/// Like `measure`, for downloads (one warm-up): p50, p95 and the last answer's size in bytes.
+async fn measure_bytes(
+    http: &reqwest::Client,
+    base: &str,
+    token: &str,
+    rounds: usize,
+    path: impl Fn(usize) -> String,
+) -> Result<(f64, f64, usize), String> {
+    let (times, body) = timed(http, base, token, (1, rounds), path).await?;
+    let (p50, p95) = percentiles(times);
+    Ok((p50, p95, body.len()))
 }
 
 #[tokio::main]
