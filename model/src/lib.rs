@@ -10,6 +10,7 @@ pub mod event;
 pub mod fleet;
 pub mod fold;
 pub mod ids;
+pub mod majors;
 pub mod names;
 pub mod numbering;
 pub mod overdue;

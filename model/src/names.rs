@@ -51,3 +51,29 @@ pub fn satisfaction(s: crate::complaint::Satisfaction) -> (&'static str, &'stati
         Satisfaction::Unsatisfied => ("不满意", "Unsatisfied"),
     }
 }
+
+/// `(zh, en)` of what an event did, by its kind's code (`EventKind::code`), without its details
+/// (exports name the last action so); `None` for an unknown code.
+pub fn event_code(code: &str) -> Option<(&'static str, &'static str)> {
+    Some(match code {
+        "created" => ("受理登记", "Recorded"),
+        "edited" => ("修改登记内容", "Edited"),
+        "status_changed" => ("状态变更", "Status changed"),
+        "note_added" => ("备注", "Note"),
+        "number_assigned" => ("分配编号", "Number assigned"),
+        "dispatched" => ("派单", "Dispatched"),
+        "accepted" => ("部门签收", "Signed for"),
+        "started" => ("开始处理", "Work started"),
+        "handled" => ("处理完成", "Handled"),
+        "replied" => ("答复投诉人", "Replied"),
+        "followed_up" => ("回访", "Follow-up"),
+        "closed" => ("已完结", "Closed"),
+        "transferred" => ("转派", "Transferred"),
+        "returned" => ("退单", "Returned"),
+        "withdrawn" => ("撤诉", "Withdrawn"),
+        "merged" => ("合并", "Merged"),
+        "escalated" => ("自动升级", "Escalated"),
+        "attachments_added" => ("添加照片", "Photos added"),
+        _ => return None,
+    })
+}

@@ -89,7 +89,8 @@ async fn a_supervisor_reads_prints_and_shares_the_report() {
     t.screenshot(&tmp.join("reports-zh.png"))
         .await
         .expect("screenshot");
-    // Printed through WebDriver (A4): a PDF of the report, its controls left out.
+    // Printed through WebDriver (A4, fantoccini's default): a PDF of the report, its controls
+    // left out.
     let config = fantoccini::wd::PrintConfiguration::builder()
         .build()
         .expect("print settings");
@@ -97,7 +98,20 @@ async fn a_supervisor_reads_prints_and_shares_the_report() {
     assert!(pdf.starts_with(b"%PDF"), "a PDF file");
     let count = |needle: &[u8]| pdf.windows(needle.len()).filter(|w| *w == needle).count();
     let pages = count(b"/Type /Page") - count(b"/Type /Pages");
-    assert!(pages >= 1, "{pages} pages");
+    // Each printed section starts its own page (the overview shares the first with the title)
+    // and fits on it: more pages would mean a section (a chart) ran over and was cut.
+    let sections = t
+        .js(
+            "return [...document.querySelectorAll('.reports-page .report-section')]\
+               .filter(e => !e.closest('.no-print')).length;",
+            vec![],
+        )
+        .await
+        .ok()
+        .and_then(|v| v.as_u64())
+        .expect("the sections");
+    assert!(sections >= 10, "{sections} printed sections");
+    assert_eq!(pages as u64, sections, "one A4 page per section");
     std::fs::write(tmp.join("reports.pdf"), &pdf).expect("keep the PDF");
 
     // The link: made here, opened in a fresh browser without logging in.

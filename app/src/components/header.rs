@@ -12,9 +12,11 @@ use leptos_router::hooks::use_navigate;
 #[component]
 pub fn Header() -> impl IntoView {
     let ctx = use_ctx();
+    // `None` while this device's records are still being read: never "0 unsynced" before the
+    // count is known (a user would think everything had reached the server).
     let pending = Memo::new(move |_| {
         ctx.replica
-            .with(|r| r.as_ref().map_or(0, |r| r.pending_records()))
+            .with(|r| r.as_ref().map(|r| r.pending_records()))
     });
     let by_author = Memo::new(move |_| {
         ctx.replica.with(|r| {
@@ -122,7 +124,7 @@ pub fn Header() -> impl IntoView {
                 <span class="pending" class:waiting=move || !waiting.with(Vec::is_empty) title=pending_title
                     data-testid="pending">
                     {move || ctx.t(K::Pending)} " "
-                    <b data-testid="pending-count">{move || pending.get()}</b>
+                    <b data-testid="pending-count">{move || pending.get().map_or_else(|| "…".to_string(), |n| n.to_string())}</b>
                     <Show when=move || !waiting.with(Vec::is_empty)>" ⚠"</Show>
                 </span>
                 <button type="button" data-testid="sync-now" on:click=move |_| ctx.poke_sync()>

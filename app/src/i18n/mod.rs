@@ -247,6 +247,8 @@ keys! {
     RepReportCsv => "报表 CSV", "Report CSV";
     RepReportXlsx => "报表 Excel", "Report Excel";
     RepRegisterXlsx => "投诉登记 Excel", "Register Excel";
+    RepMajorsXlsx => "重大投诉周报 Excel", "Weekly major report Excel";
+    RepMajorsCsv => "重大投诉周报 CSV", "Weekly major report CSV";
     RepPrint => "打印", "Print";
     RepComplaints => "投诉数", "Complaints";
     RepMajor => "重大", "Major";

@@ -1,71 +1,38 @@
-//! The weekly 重大 report (重大投诉周报): every open major complaint this device holds, oldest
-//! first, with its age, its deadline summary and its last action — computed on the device, so
-//! a supervisor has it in a meeting room without signal.
+//! The weekly 重大 report (重大投诉周报) from this device's replica, so a supervisor has it in a
+//! meeting room without signal; the rows and their order are `siteline_model::majors`, the
+//! same as the server's export.
 
-use siteline_model::overdue::{self, DeadlineSummary};
+use siteline_model::majors::{self, MajorRow};
 use siteline_model::replica::Replica;
 use siteline_model::timelimit::Clock;
-use siteline_model::{ComplaintId, EventKind, Severity, Timestamp};
-
-const DAY_MS: i64 = 86_400_000;
-
-/// One line of the report.
-#[derive(Clone, Debug, PartialEq)]
-pub struct MajorRow {
-    pub id: ComplaintId,
-    pub number: String,
-    pub site: String,
-    pub location: String,
-    pub category: String,
-    pub department: Option<String>,
-    /// Whole days since capture.
-    pub age_days: i64,
-    pub summary: DeadlineSummary,
-    /// The earliest limit still running.
-    pub next_due: Option<Timestamp>,
-    /// The last event (not the server's numbering) and when it was captured.
-    pub last: Option<(EventKind, Timestamp)>,
-}
+use siteline_model::Timestamp;
 
 /// Open 重大 complaints, oldest first.
 pub fn open_majors(r: &Replica, clock: &Clock, now: Timestamp) -> Vec<MajorRow> {
     let mut rows: Vec<MajorRow> = r
         .complaints()
         .values()
-        .filter(|c| c.severity == Severity::Major && c.status.is_open())
+        .filter(|c| majors::is_open_major(c))
         .map(|c| {
-            let deadlines = clock.deadlines(c, now);
-            let last = r
-                .events_of(&c.id)
-                .into_iter()
-                .rev()
-                .map(|s| &s.event)
-                .find(|e| !matches!(e.kind, EventKind::NumberAssigned { .. }))
-                .map(|e| (e.kind.clone(), e.captured_at));
-            MajorRow {
-                id: c.id,
-                number: c
-                    .number
-                    .clone()
-                    .unwrap_or_else(|| c.provisional_number.clone()),
-                site: c.site.clone(),
-                location: c.location.clone(),
-                category: c.category.clone(),
-                department: c.department.clone(),
-                age_days: (now.millis() - c.captured_at.millis()).max(0) / DAY_MS,
-                summary: overdue::summarize(c, &deadlines, now),
-                next_due: overdue::next_due(c, &deadlines),
-                last,
-            }
+            let events = r.events_of(&c.id);
+            majors::row(
+                c,
+                events.into_iter().map(|s| &s.event),
+                &clock.deadlines(c, now),
+                now,
+            )
         })
         .collect();
-    rows.sort_by(|a, b| b.age_days.cmp(&a.age_days).then(a.number.cmp(&b.number)));
+    majors::sort(&mut rows);
     rows
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use siteline_model::{EventKind, Severity};
+
+    const DAY_MS: i64 = 86_400_000;
     use siteline_model::replica::ReplicaMeta;
     use siteline_model::{DeviceId, NewComplaint};
     use wasm_bindgen_test::wasm_bindgen_test;

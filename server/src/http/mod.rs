@@ -8,6 +8,7 @@ pub mod export;
 pub mod fleet;
 pub mod health;
 pub mod import;
+pub mod majors;
 pub mod reports;
 pub mod security;
 pub mod shared_page;
@@ -57,6 +58,7 @@ pub fn router(state: AppState) -> Router {
         .merge(uploads::router())
         .merge(import::router())
         .merge(reports::router())
+        .merge(majors::router())
         .merge(shares::router())
         .merge(fleet::router())
         .route("/api", any(api_not_found))

@@ -219,11 +219,23 @@ fn Downloads(choice: Memo<ReportChoice>) -> impl IntoView {
             {button(K::RepReportCsv, |q| format!("/api/v1/reports/summary.csv?{q}"), "report.csv", CSV)}
             {button(K::RepReportXlsx, |q| format!("/api/v1/reports/summary.xlsx?{q}"), "report.xlsx", XLSX)}
             {button(K::RepRegisterXlsx, register_path, "complaints.xlsx", XLSX)}
+            {button(K::RepMajorsCsv, |q| majors_path(q, "csv"), "majors.csv", CSV)}
+            {button(K::RepMajorsXlsx, |q| majors_path(q, "xlsx"), "majors.xlsx", XLSX)}
             <button type="button" on:click=move |_| { let _ = web_sys::window().map(|w| w.print()); }>
                 {move || ctx.t(K::RepPrint)}</button>
             <span role="status">{move || busy.get()}</span>
         </div>
     }
+}
+
+/// The weekly 重大 report of the report's scope (it has no period: open complaints now).
+fn majors_path(q: &str, ext: &str) -> String {
+    let site = q
+        .split('&')
+        .find_map(|kv| kv.strip_prefix("site="))
+        .map(|v| format!("?site={v}"))
+        .unwrap_or_default();
+    format!("/api/v1/reports/majors.{ext}{site}")
 }
 
 /// The register of the report's scope and months (capture time in China).
@@ -297,7 +309,7 @@ fn ReportBody(r: Report) -> impl IntoView {
     ];
     let recurring = r.recurring.clone();
     view! {
-        <section class="report-section">
+        <section class="report-section report-overview">
             <h3>{move || ctx.t(K::RepOverview)}</h3>
             <div class="kpis">{kpis}</div>
             {too_wide.then(|| view! { <p class="hint">{move || ctx.t(K::RepDurationsTooWide)}</p> })}

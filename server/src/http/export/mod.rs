@@ -4,6 +4,7 @@
 //! and a frozen header.
 
 pub mod csv;
+pub mod majors;
 pub mod register;
 pub mod report;
 

@@ -28,6 +28,9 @@ pub enum FileType {
     Xlsx,
 }
 
+/// Rows of one Excel sheet (header included).
+pub const XLSX_MAX_ROWS: u32 = 1_048_576;
+
 /// Rows read per page.
 pub const PAGE: u32 = 1000;
 
@@ -233,6 +236,12 @@ pub async fn xlsx(mut reader: Reader) -> Result<Response> {
         let mut row = 1u32;
         while let Some(page) = handle.block_on(reader.next())? {
             for (c, overdue) in &page {
+                if row >= XLSX_MAX_ROWS {
+                    return Err(Error::BadRequest(format!(
+                        "the register has more rows than one Excel sheet holds ({XLSX_MAX_ROWS} \
+                         with the header): export it as CSV, or narrow it with from/to"
+                    )));
+                }
                 for (col, text) in texts(c, *overdue).iter().enumerate() {
                     let col = col as u16;
                     let time = match col {
