@@ -1,4 +1,4 @@
-//! `AttachmentStore`: attachment bytes by SHA-256 in an `object_store` (local files today).
+//! `AttachmentStore`: attachment bytes by SHA-256 in an `object_store` (local files, S3, memory).
 
 use crate::error::{Error, Result};
 use bytes::Bytes;
@@ -36,6 +36,26 @@ impl AttachmentStore {
             .map_err(|e| failed("opening", e))?
             .with_fsync(true);
         Ok(AttachmentStore::new(Arc::new(fs)))
+    }
+
+    /// The store a URL names (`SITELINE_OBJECT_STORE_URL`): `file:///srv/siteline/attachments`,
+    /// `s3://bucket/prefix` (S3 or a compatible store, configured by `options`: the usual
+    /// `AWS_*` settings with lowercase keys, e.g. `aws_endpoint`, `aws_region`), or `memory://`
+    /// (one process, tests and demos); its path is the prefix objects go under. A scheme this
+    /// build has no client for is a clear error at start.
+    pub fn from_url(url: &str, options: &[(String, String)]) -> Result<AttachmentStore> {
+        let parsed = url::Url::parse(url)
+            .map_err(|e| Error::Internal(format!("SITELINE_OBJECT_STORE_URL {url:?}: {e}")))?;
+        let (store, prefix) = object_store::parse_url_opts(&parsed, options.iter().cloned())
+            .map_err(|e| Error::Internal(format!("SITELINE_OBJECT_STORE_URL {url:?}: {e}")))?;
+        let store: Arc<dyn ObjectStore> = Arc::from(store);
+        if prefix.as_ref().is_empty() {
+            Ok(AttachmentStore::new(store))
+        } else {
+            Ok(AttachmentStore::new(Arc::new(
+                object_store::prefix::PrefixStore::new(store, prefix),
+            )))
+        }
     }
 
     /// Any object store (e.g. S3 with a bucket prefix).

@@ -15,7 +15,9 @@ Admin commands (on the data directory of SITELINE_DATA / --data):
   siteline-server user passwd NAME
   siteline-server site add CODE NAME
   siteline-server site list
-A new password comes from SITELINE_NEW_PASSWORD, or is generated and printed once.";
+  siteline-server migrate --from DATA_DIR --to postgres://USER@HOST:PORT/DB
+A new password comes from SITELINE_NEW_PASSWORD, or is generated and printed once. With
+SITELINE_DATABASE_URL set, the user and site commands act on that PostgreSQL database.";
 
 /// Whether the arguments are an admin command (`user …` or `site …`).
 pub fn is_command(args: &[String]) -> bool {

@@ -47,6 +47,17 @@ pub struct Config {
     /// `SITELINE_FLEET_SILENT_HOURS`: a tablet holding unsynced records that has not synced
     /// for longer is flagged on the fleet page (default a shift, 12).
     pub fleet_silent_hours: u64,
+    /// `SITELINE_DATABASE_URL` / `--database-url`: a `postgres://…` database instead of the
+    /// data directory's SQLite file (several servers may share it).
+    pub database_url: Option<String>,
+    /// `SITELINE_DATABASE_POOL`: this process's PostgreSQL connections (default 10).
+    pub database_pool: u32,
+    /// `SITELINE_OBJECT_STORE_URL`: where attachment bytes go instead of `DATA/attachments`
+    /// (`file:///path`, `s3://bucket/prefix`, `memory://`).
+    pub object_store_url: Option<String>,
+    /// The object store's settings: the environment's `AWS_*` variables, keys lowercased
+    /// (`aws_access_key_id`, `aws_secret_access_key`, `aws_region`, `aws_endpoint`, …).
+    pub object_store_options: Vec<(String, String)>,
 }
 
 impl Config {
@@ -66,6 +77,10 @@ impl Config {
             max_import_bytes: DEFAULT_MAX_IMPORT_BYTES,
             max_capture_age_days: DEFAULT_MAX_CAPTURE_AGE_DAYS,
             fleet_silent_hours: siteline_model::fleet::DEFAULT_SILENT_HOURS,
+            database_url: None,
+            database_pool: 10,
+            object_store_url: None,
+            object_store_options: Vec::new(),
         }
     }
 
@@ -83,6 +98,17 @@ impl Config {
             c.dist_dir = v.into();
         }
         c.admin_password = env("SITELINE_ADMIN_PASSWORD");
+        c.database_url = env("SITELINE_DATABASE_URL");
+        c.object_store_url = env("SITELINE_OBJECT_STORE_URL");
+        c.object_store_options = std::env::vars()
+            .filter(|(k, _)| k.starts_with("AWS_"))
+            .map(|(k, v)| (k.to_ascii_lowercase(), v))
+            .collect();
+        if let Some(v) = env("SITELINE_DATABASE_POOL") {
+            c.database_pool = v.trim().parse().ok().filter(|n| *n > 0).ok_or_else(|| {
+                format!("SITELINE_DATABASE_POOL: not a number of connections: {v}")
+            })?;
+        }
         if let Some(v) = env("SITELINE_TOKEN_TTL_SECS") {
             c.token_ttl_secs = v
                 .trim()
@@ -141,6 +167,7 @@ impl Config {
                 "--addr" => c.addr = parse_addr(&value("--addr")?)?,
                 "--data" => c.data_dir = value("--data")?.into(),
                 "--dist" => c.dist_dir = value("--dist")?.into(),
+                "--database-url" => c.database_url = Some(value("--database-url")?),
                 other => return Err(format!("unknown argument: {other}\n\n{USAGE}")),
             }
         }
@@ -190,6 +217,7 @@ pub fn validate_site_code(code: &str) -> Result<(), String> {
 
 pub const USAGE: &str = "\
 Usage: siteline-server [--demo] [--addr HOST:PORT] [--data DIR] [--dist DIR]
+                       [--database-url postgres://USER@HOST:PORT/DB]
 
 Environment:
   SITELINE_ADDR            listen address (default 127.0.0.1:8080)
@@ -205,6 +233,14 @@ Environment:
                            largest photo accepted, in bytes (default 10485760 = 10 MiB)
   SITELINE_MAX_IMPORT_BYTES
                            largest import archive accepted, in bytes (default 209715200 = 200 MiB)
+  SITELINE_DATABASE_URL    postgres://… to use PostgreSQL instead of DATA/siteline.db
+                           (upload chunks are staged in the database; attachments stay in
+                           DATA unless SITELINE_OBJECT_STORE_URL says otherwise)
+  SITELINE_DATABASE_POOL   PostgreSQL connections of this process (default 10)
+  SITELINE_OBJECT_STORE_URL
+                           attachment bytes in s3://BUCKET/PREFIX (with the usual AWS_*
+                           variables; AWS_ENDPOINT for S3-compatible stores), file:///PATH or
+                           memory:// instead of DATA/attachments
   RUST_LOG                 log filter (default siteline_server=info)
 
 Flags:

@@ -8,7 +8,11 @@ use tokio::task::JoinHandle;
 
 /// Escalates every complaint due as of the workflow clock's now; answers how many.
 pub async fn run_once(state: &AppState) -> Result<u64> {
-    let n = state.store.escalate_unresolved(state.clock.now()).await?;
+    let sites = state.store.list_sites().await?;
+    let n = state
+        .store
+        .escalate_unresolved(&sites, state.clock.now())
+        .await?;
     if n > 0 {
         tracing::info!(escalated = n, "unresolved complaints escalated to major");
     }

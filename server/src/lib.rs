@@ -11,6 +11,8 @@ pub mod error;
 pub mod escalation;
 pub mod fuzz;
 pub mod http;
+pub mod ingest;
+pub mod migrate;
 pub mod ratelimit;
 pub mod rules;
 pub mod secrets;
@@ -28,7 +30,7 @@ pub use bootstrap::CreatedUser;
 pub use clock::ServerClock;
 pub use config::Config;
 pub use error::{Error, Result};
-use store::{SqliteStore, Store};
+use store::{PgStore, SqliteStore, Store};
 
 /// Shared by every handler.
 #[derive(Clone)]
@@ -42,7 +44,9 @@ pub struct AppState {
     /// Attachment bytes, upload staging and limits.
     pub attachments: Arc<Attachments>,
     /// Failed sign-ins per username and client address.
-    pub logins: Arc<ratelimit::LoginLimiter>,
+    /// Failed sign-ins: in the process (SQLite), in the database (PostgreSQL, shared by every
+    /// server).
+    pub logins: Arc<dyn ratelimit::LoginLimits>,
 }
 
 /// A ready-to-serve app and what its first start created.
@@ -66,24 +70,42 @@ pub async fn build(config: Config) -> Result<Built> {
         .await
         .map_err(|e| io(&format!("creating {}", config.data_dir.display()), e))?;
     let attachments = Attachments::new(
-        blobs::AttachmentStore::local(&config.attachments_dir())?,
+        match &config.object_store_url {
+            Some(url) => blobs::AttachmentStore::from_url(url, &config.object_store_options)?,
+            None => blobs::AttachmentStore::local(&config.attachments_dir())?,
+        },
         staging::Staging::open(&config.uploads_dir())?,
         config.max_attachment_bytes,
     );
-    let store = SqliteStore::open(&config.db_path()).await?;
-    let created_users = bootstrap::bootstrap(&store, &config, now()).await?;
+    let (store, logins, created_users): (Arc<dyn Store>, Arc<dyn ratelimit::LoginLimits>, _) =
+        match &config.database_url {
+            Some(url) => {
+                let pg = PgStore::open(url, config.database_pool).await?;
+                let created = pg
+                    .while_starting(bootstrap::bootstrap(&pg, &config, now()))
+                    .await?;
+                let pg = Arc::new(pg);
+                (pg.clone(), pg, created)
+            }
+            None => {
+                let lite = SqliteStore::open(&config.db_path()).await?;
+                let created = bootstrap::bootstrap(&lite, &config, now()).await?;
+                let limits = Arc::new(ratelimit::LoginLimiter::default());
+                (Arc::new(lite), limits, created)
+            }
+        };
     let site_code = store
         .default_site_code()
         .await?
         .ok_or_else(|| Error::Internal("no site in the database".into()))?;
     let clock = ServerClock::new(config.now_offset_secs.saturating_mul(1000));
     let state = AppState {
-        store: Arc::new(store),
+        store,
         config: Arc::new(config),
         site_code: site_code.into(),
         clock: Arc::new(clock),
         attachments: Arc::new(attachments),
-        logins: Arc::new(ratelimit::LoginLimiter::default()),
+        logins,
     };
     Ok(Built {
         router: app(state.clone()),

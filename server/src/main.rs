@@ -16,6 +16,9 @@ async fn main() -> ExitCode {
     if cli::is_command(&args) {
         return admin_command(args).await;
     }
+    if args.first().map(String::as_str) == Some("migrate") {
+        return migrate_command(&args[1..]).await;
+    }
     let config = match Config::from_env_and_args(args) {
         Ok(c) => c,
         Err(e) => {
@@ -83,6 +86,34 @@ async fn admin_command(args: Vec<String>) -> ExitCode {
         Err(e) => {
             eprintln!("siteline-server: {e}");
             ExitCode::from(2)
+        }
+    }
+}
+
+/// `siteline-server migrate --from DIR --to postgres://…`: the SQLite data directory's database
+/// copied into PostgreSQL (idempotent; counts checked).
+async fn migrate_command(args: &[String]) -> ExitCode {
+    let value = |name: &str| {
+        args.iter()
+            .position(|a| a == name)
+            .and_then(|i| args.get(i + 1))
+            .cloned()
+    };
+    let (Some(from), Some(to)) = (value("--from"), value("--to")) else {
+        eprintln!("usage: siteline-server migrate --from DATA_DIR --to postgres://USER@HOST/DB");
+        return ExitCode::from(2);
+    };
+    match siteline_server::migrate::migrate(std::path::Path::new(&from), &to).await {
+        Ok(counts) => {
+            for (table, rows, written) in counts {
+                println!("{table}: {rows} rows ({written} copied now)");
+            }
+            println!("done: run the server with --data {from} --database-url <the same URL>");
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("siteline-server migrate: {e}");
+            ExitCode::FAILURE
         }
     }
 }

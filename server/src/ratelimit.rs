@@ -1,8 +1,33 @@
 //! Login throttling: failed sign-ins counted per username and per client address in a sliding
 //! window; past the limit a key answers 429 `rate_limited` with `Retry-After` until it cools.
 
+use crate::error::Result;
+use async_trait::async_trait;
 use std::collections::{HashMap, VecDeque};
 use std::sync::Mutex;
+
+/// Where failed sign-ins are counted: in the process (one server, [`LoginLimiter`]) or in the
+/// database (several servers on PostgreSQL), with the same limits either way.
+#[async_trait]
+pub trait LoginLimits: Send + Sync {
+    /// Seconds until the first of `keys` that is over the limit may try again, if any is.
+    async fn blocked(&self, keys: &[String], now_ms: i64) -> Result<Option<u64>>;
+    /// Counts a failed attempt against every key.
+    async fn failed(&self, keys: &[String], now_ms: i64) -> Result<()>;
+    /// A success forgets the username's failures (not the address's).
+    async fn succeeded(&self, user_key: &str) -> Result<()>;
+}
+
+/// The wait a key owes, given its failures in the window and the oldest of them: `None` while
+/// it is under its limit. One rule for every place failures are counted.
+pub fn wait_secs(key: &str, failures: usize, oldest_ms: i64, now_ms: i64) -> Option<u64> {
+    (failures >= limit_of(key)).then(|| {
+        let wait = oldest_ms + WINDOW_MS - now_ms;
+        u64::try_from(wait.max(1_000))
+            .unwrap_or(1_000)
+            .div_ceil(1000)
+    })
+}
 
 /// Failures a username may have within [`WINDOW_MS`].
 pub const MAX_FAILURES: usize = 5;
@@ -36,13 +61,7 @@ impl LoginLimiter {
             .filter_map(|k| {
                 let q = map.get_mut(k)?;
                 prune(q, now_ms);
-                (q.len() >= limit_of(k)).then(|| {
-                    let oldest = q.front().copied().unwrap_or(now_ms);
-                    let wait = oldest + WINDOW_MS - now_ms;
-                    u64::try_from(wait.max(1_000))
-                        .unwrap_or(1_000)
-                        .div_ceil(1000)
-                })
+                wait_secs(k, q.len(), q.front().copied().unwrap_or(now_ms), now_ms)
             })
             .max()
     }
@@ -67,6 +86,21 @@ impl LoginLimiter {
     pub fn succeeded(&self, user_key: &str) {
         let mut map = self.failures.lock().unwrap_or_else(|p| p.into_inner());
         map.remove(user_key);
+    }
+}
+
+#[async_trait]
+impl LoginLimits for LoginLimiter {
+    async fn blocked(&self, keys: &[String], now_ms: i64) -> Result<Option<u64>> {
+        Ok(LoginLimiter::blocked(self, keys, now_ms))
+    }
+    async fn failed(&self, keys: &[String], now_ms: i64) -> Result<()> {
+        LoginLimiter::failed(self, keys, now_ms);
+        Ok(())
+    }
+    async fn succeeded(&self, user_key: &str) -> Result<()> {
+        LoginLimiter::succeeded(self, user_key);
+        Ok(())
     }
 }
 

@@ -1,13 +1,7 @@
-//! Staging files: the bytes of resumable uploads under way, and import archives being read.
+//! Staging files: import archives being read (upload chunks are staged in the database).
 
 use crate::error::{Error, Result};
-use bytes::Bytes;
 use std::path::{Path, PathBuf};
-use tokio::io::AsyncWriteExt;
-use tokio::sync::{Mutex, MutexGuard};
-
-/// Locks serialising writes to one upload (striped by id: few, fixed, never cleaned up).
-const LOCK_STRIPES: usize = 16;
 
 /// Prefix of import archives being read (leftovers of a crash are removed at start).
 const IMPORT_PREFIX: &str = "import-";
@@ -15,7 +9,6 @@ const IMPORT_PREFIX: &str = "import-";
 #[derive(Debug)]
 pub struct Staging {
     dir: PathBuf,
-    locks: Vec<Mutex<()>>,
 }
 
 fn io(what: &str, path: &Path, e: std::io::Error) -> Error {
@@ -27,7 +20,7 @@ pub fn new_id() -> String {
     hex::encode(rand::random::<[u8; 16]>())
 }
 
-/// Upload ids are made by [`new_id`]; anything else never becomes a path.
+/// Upload ids are made by [`new_id`]; anything else is refused before it reaches the store.
 pub fn is_upload_id(id: &str) -> bool {
     id.len() == 32
         && id
@@ -52,85 +45,20 @@ impl Drop for TempFile {
 }
 
 impl Staging {
-    /// Uses (creating) `dir`, removing import archives a crash left behind.
+    /// Uses (creating) `dir`, removing import archives a crash left behind and the upload files
+    /// of versions that staged uploads here.
     pub fn open(dir: &Path) -> Result<Staging> {
         std::fs::create_dir_all(dir).map_err(|e| io("creating", dir, e))?;
         let entries = std::fs::read_dir(dir).map_err(|e| io("reading", dir, e))?;
         for entry in entries.flatten() {
-            if entry
-                .file_name()
-                .to_string_lossy()
-                .starts_with(IMPORT_PREFIX)
-            {
+            let name = entry.file_name().to_string_lossy().into_owned();
+            if name.starts_with(IMPORT_PREFIX) || is_upload_id(&name) {
                 let _ = std::fs::remove_file(entry.path());
             }
         }
         Ok(Staging {
             dir: dir.to_path_buf(),
-            locks: (0..LOCK_STRIPES).map(|_| Mutex::new(())).collect(),
         })
-    }
-
-    fn path(&self, id: &str) -> Result<PathBuf> {
-        if !is_upload_id(id) {
-            return Err(Error::Internal(format!("not an upload id: {id:?}")));
-        }
-        Ok(self.dir.join(id))
-    }
-
-    /// Held while checking the offset of and appending to one upload.
-    pub async fn lock(&self, id: &str) -> MutexGuard<'_, ()> {
-        let stripe = id.bytes().fold(0usize, |a, b| a.wrapping_add(b as usize)) % LOCK_STRIPES;
-        self.locks[stripe].lock().await
-    }
-
-    /// Bytes received so far: the staged file's length (0 if none yet).
-    pub async fn received(&self, id: &str) -> Result<u64> {
-        let path = self.path(id)?;
-        match tokio::fs::metadata(&path).await {
-            Ok(m) => Ok(m.len()),
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(0),
-            Err(e) => Err(io("reading", &path, e)),
-        }
-    }
-
-    /// Appends a chunk and syncs it to disk; answers the new length. Call under [`Self::lock`].
-    pub async fn append(&self, id: &str, chunk: &[u8]) -> Result<u64> {
-        let path = self.path(id)?;
-        let mut f = tokio::fs::OpenOptions::new()
-            .create(true)
-            .append(true)
-            .open(&path)
-            .await
-            .map_err(|e| io("opening", &path, e))?;
-        f.write_all(chunk)
-            .await
-            .map_err(|e| io("writing", &path, e))?;
-        f.sync_data().await.map_err(|e| io("syncing", &path, e))?;
-        let len = f
-            .metadata()
-            .await
-            .map_err(|e| io("reading", &path, e))?
-            .len();
-        Ok(len)
-    }
-
-    pub async fn read(&self, id: &str) -> Result<Bytes> {
-        let path = self.path(id)?;
-        let bytes = tokio::fs::read(&path)
-            .await
-            .map_err(|e| io("reading", &path, e))?;
-        Ok(Bytes::from(bytes))
-    }
-
-    /// Forgets an upload's bytes (none staged is fine).
-    pub async fn remove(&self, id: &str) -> Result<()> {
-        let path = self.path(id)?;
-        match tokio::fs::remove_file(&path).await {
-            Ok(()) => Ok(()),
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
-            Err(e) => Err(io("removing", &path, e)),
-        }
     }
 
     /// A new empty file for an import archive, removed when the answer is dropped.
@@ -152,20 +80,17 @@ mod tests {
     use super::*;
 
     #[tokio::test]
-    async fn appends_count_and_leftover_imports_go() {
+    async fn leftovers_go_and_temp_files_are_removed_when_dropped() {
         let dir = tempfile::tempdir().expect("dir");
+        let legacy = new_id();
         std::fs::write(dir.path().join("import-old.zip"), b"x").expect("write");
+        std::fs::write(dir.path().join(&legacy), b"x").expect("write");
+        std::fs::write(dir.path().join("keep.txt"), b"x").expect("write");
         let s = Staging::open(dir.path()).expect("open");
         assert!(!dir.path().join("import-old.zip").exists());
-        let id = new_id();
-        assert!(is_upload_id(&id) && !is_upload_id("../x"));
-        assert_eq!(s.received(&id).await.expect("received"), 0);
-        assert_eq!(s.append(&id, b"abc").await.expect("append"), 3);
-        assert_eq!(s.append(&id, b"de").await.expect("append"), 5);
-        assert_eq!(&s.read(&id).await.expect("read")[..], b"abcde");
-        s.remove(&id).await.expect("remove");
-        s.remove(&id).await.expect("remove twice");
-        assert_eq!(s.received(&id).await.expect("received"), 0);
+        assert!(!dir.path().join(&legacy).exists());
+        assert!(dir.path().join("keep.txt").exists());
+        assert!(is_upload_id(&legacy) && !is_upload_id("../x"));
         let (temp, _file) = s.temp_file().await.expect("temp");
         let path = temp.path.clone();
         assert!(path.exists());

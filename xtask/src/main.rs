@@ -3,6 +3,7 @@
 mod bench;
 mod chaos;
 mod proc;
+mod standin;
 mod tasks;
 mod tools;
 
@@ -33,7 +34,9 @@ fn main() -> ExitCode {
         Err(e) => return fail(&e),
     };
     let result = match args.first().map(String::as_str) {
-        Some("setup") => tools::ensure_build_tools(&ctx).map(|_| ()),
+        Some("setup") => tools::ensure_build_tools(&ctx)
+            .and_then(|()| standin::ensure_s3_standin(&ctx))
+            .map(|_| ()),
         Some("run") => tasks::run(&ctx),
         Some("test") => tasks::test(&ctx),
         Some("bench") => bench::run(&ctx, &args[1..]),

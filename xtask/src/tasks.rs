@@ -64,15 +64,18 @@ fn exec(mut cmd: Command) -> Result<(), String> {
 
 /// `cargo xtask test`: the whole CI sequence, stopping at the first failing step.
 pub fn test(ctx: &Ctx) -> Result<(), String> {
-    let mut steps = Steps::new(6);
+    let mut steps = Steps::new(7);
     let mut tally = Tally::default();
     let mut browser = None;
+    let mut s3_standin = None;
     steps.step("check tools", || {
         tools::ensure_build_tools(ctx)?;
         browser = Some(tools::ensure_browser(ctx)?);
+        s3_standin = Some(crate::standin::ensure_s3_standin(ctx)?);
         Ok(())
     })?;
     let browser = browser.expect("set by the tools step");
+    let s3_standin = s3_standin.expect("set by the tools step");
 
     steps.step(
         "style (cargo fmt --check, cargo clippy -D warnings)",
@@ -118,8 +121,19 @@ pub fn test(ctx: &Ctx) -> Result<(), String> {
             "siteline-server",
             "-p",
             "xtask",
-        ]);
+        ])
+        .env("SITELINE_S3_STANDIN_PYTHONPATH", &s3_standin);
         ctx.run_tests(&mut cmd, "cargo test", &mut tally)
+    })?;
+
+    steps.step("server HTTP suite on PostgreSQL", || {
+        // The same 71 tests against PostgreSQL (SITELINE_TEST_POSTGRES, default the machine's
+        // 127.0.0.1:5432 `test` database; a database per server). No server: the step fails.
+        let mut cmd = ctx.cargo();
+        cmd.args(["test", "-p", "siteline-server", "--test", "http"])
+            .env("SITELINE_TEST_BACKEND", "postgres")
+            .env("SITELINE_S3_STANDIN_PYTHONPATH", &s3_standin);
+        ctx.run_tests(&mut cmd, "cargo test (http, postgres)", &mut tally)
     })?;
 
     steps.step("app tests in headless Chromium (wasm)", || {

@@ -127,7 +127,7 @@ async fn login(
         keys.push(format!("addr:{ip}"));
     }
     let now_ms = now().millis();
-    if let Some(retry_after_secs) = st.logins.blocked(&keys, now_ms) {
+    if let Some(retry_after_secs) = st.logins.blocked(&keys, now_ms).await? {
         tracing::warn!("sign-in throttled");
         return Err(Error::RateLimited { retry_after_secs });
     }
@@ -138,11 +138,11 @@ async fn login(
         // A disabled account answers like a wrong password (nothing to learn from it).
         Some(u) if ok && !u.info.disabled => u,
         _ => {
-            st.logins.failed(&keys, now_ms);
+            st.logins.failed(&keys, now_ms).await?;
             return Err(Error::InvalidCredentials);
         }
     };
-    st.logins.succeeded(&user_key);
+    st.logins.succeeded(&user_key).await?;
     let mut answer = issue_session(&st, user.id, user.info).await?;
     if let Some(device) = req.device_id {
         let key = secrets::new_token();
@@ -197,7 +197,7 @@ async fn device_login(
         keys.push(format!("addr:{ip}"));
     }
     let now_ms = now().millis();
-    if let Some(retry_after_secs) = st.logins.blocked(&keys, now_ms) {
+    if let Some(retry_after_secs) = st.logins.blocked(&keys, now_ms).await? {
         return Err(Error::RateLimited { retry_after_secs });
     }
     let found = st
@@ -207,10 +207,10 @@ async fn device_login(
         .filter(|u| u.info.username == username);
     let Some(user) = found else {
         tracing::warn!(user = %username, "device key refused");
-        st.logins.failed(&keys, now_ms);
+        st.logins.failed(&keys, now_ms).await?;
         return Err(Error::InvalidCredentials);
     };
-    st.logins.succeeded(&user_key);
+    st.logins.succeeded(&user_key).await?;
     let answer = issue_session(&st, user.id, user.info).await?;
     tracing::info!(user = %answer.user.username, "signed in with a device key");
     Ok(Json(answer))
@@ -235,7 +235,7 @@ async fn change_password(
 ) -> Result<StatusCode> {
     let key = vec![format!("user:{}", user.username())];
     let now_ms = now().millis();
-    if let Some(retry_after_secs) = st.logins.blocked(&key, now_ms) {
+    if let Some(retry_after_secs) = st.logins.blocked(&key, now_ms).await? {
         return Err(Error::RateLimited { retry_after_secs });
     }
     let record = st
@@ -244,7 +244,7 @@ async fn change_password(
         .await?
         .ok_or(Error::Unauthorized)?;
     if !secrets::verify_password_blocking(req.current, Some(record.password_hash)).await? {
-        st.logins.failed(&key, now_ms);
+        st.logins.failed(&key, now_ms).await?;
         return Err(Error::Validation("the current password is wrong".into()));
     }
     super::users::validate_password(&req.new)?;

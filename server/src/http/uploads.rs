@@ -13,7 +13,7 @@ use super::{read_body, ApiJson};
 use crate::attachments::parse_sha256;
 use crate::error::{Error, Result};
 use crate::staging::{is_upload_id, new_id};
-use crate::store::UploadRecord;
+use crate::store::{Appended, UploadRecord};
 use crate::visibility;
 use crate::AppState;
 use axum::body::Body;
@@ -61,11 +61,11 @@ pub struct ChunkQuery {
     pub offset: u64,
 }
 
-fn status_of(up: &UploadRecord, received: u64) -> UploadStatus {
+fn status_of(up: &UploadRecord) -> UploadStatus {
     UploadStatus {
         upload_id: Some(up.id.clone()),
         size: up.size,
-        received,
+        received: up.received,
         attachment: None,
     }
 }
@@ -79,10 +79,9 @@ async fn stored(st: &AppState, sha256: &str) -> Result<Option<AttachmentRef>> {
         .next())
 }
 
-/// Forgets an upload: its row first (so nothing points at missing bytes), then its bytes.
+/// Forgets an upload and its staged bytes.
 async fn discard(st: &AppState, up: &UploadRecord) -> Result<()> {
-    st.store.delete_upload(&up.id).await?;
-    st.attachments.staging.remove(&up.id).await
+    st.store.delete_upload(&up.id).await
 }
 
 /// Removes uploads started more than [`UPLOAD_TTL_MS`] before `now`; answers how many.
@@ -90,7 +89,6 @@ pub async fn purge_abandoned(st: &AppState, now: Timestamp) -> Result<usize> {
     let before = Timestamp(now.millis().saturating_sub(UPLOAD_TTL_MS));
     let old = st.store.uploads_created_before(before).await?;
     for up in &old {
-        let _guard = st.attachments.staging.lock(&up.id).await;
         discard(st, up).await?;
     }
     if !old.is_empty() {
@@ -133,11 +131,9 @@ async fn start(
     }
     if let Some(up) = st.store.find_upload(user.id, sha256).await? {
         if up.size == req.size {
-            let received = st.attachments.staging.received(&up.id).await?;
-            return Ok((StatusCode::OK, Json(status_of(&up, received))));
+            return Ok((StatusCode::OK, Json(status_of(&up))));
         }
         // Another size for the same hash: the earlier start was wrong; begin again.
-        let _guard = st.attachments.staging.lock(&up.id).await;
         discard(&st, &up).await?;
     }
     // Staging is bounded per user: abandoned uploads expire, finished ones free their room.
@@ -154,10 +150,11 @@ async fn start(
         user_id: user.id,
         sha256: sha256.to_string(),
         size: req.size,
+        received: 0,
         created_at: now,
     };
     match st.store.create_upload(&up).await {
-        Ok(()) => Ok((StatusCode::CREATED, Json(status_of(&up, 0)))),
+        Ok(()) => Ok((StatusCode::CREATED, Json(status_of(&up)))),
         Err(Error::Conflict(_)) => {
             // A concurrent start of the same file won: resume that one.
             let up = st
@@ -165,8 +162,7 @@ async fn start(
                 .find_upload(user.id, sha256)
                 .await?
                 .ok_or_else(|| Error::Internal("upload vanished while starting".into()))?;
-            let received = st.attachments.staging.received(&up.id).await?;
-            Ok((StatusCode::OK, Json(status_of(&up, received))))
+            Ok((StatusCode::OK, Json(status_of(&up))))
         }
         Err(e) => Err(e),
     }
@@ -211,40 +207,41 @@ async fn chunk(
     let Path((sha256, id)) = path?;
     let sha256 = parse_sha256(&sha256)?;
     let Query(q) = query?;
-    let staging = &st.attachments.staging;
     let Some(up) = find(&st, &user, sha256, &id).await? else {
         return finished_or_not_found(&st, sha256).await;
     };
-    // Refuse a wrong offset before reading the chunk, and again under the lock.
-    let received = staging.received(&up.id).await?;
-    if q.offset != received {
-        return Err(Error::OffsetMismatch { received });
+    // Refuse a wrong offset before reading the chunk; the store compares it again as it appends.
+    if q.offset != up.received {
+        return Err(Error::OffsetMismatch {
+            received: up.received,
+        });
     }
     let bytes = read_body(&headers, body, MAX_CHUNK_BYTES, "a chunk").await?;
-    let guard = staging.lock(&up.id).await;
-    let Some(up) = find(&st, &user, sha256, &id).await? else {
-        drop(guard);
-        return finished_or_not_found(&st, sha256).await;
-    };
-    let received = staging.received(&up.id).await?;
-    if q.offset != received {
-        return Err(Error::OffsetMismatch { received });
-    }
-    if received + bytes.len() as u64 > up.size {
+    if q.offset + bytes.len() as u64 > up.size {
         return Err(Error::BadRequest(format!(
             "the chunk goes past the declared size of {} bytes",
             up.size
         )));
     }
     let received = if bytes.is_empty() {
-        received
+        up.received
     } else {
-        staging.append(&up.id, &bytes).await?
+        match st.store.append_upload(&up.id, q.offset, &bytes).await? {
+            Appended::To(received) => received,
+            Appended::Mismatch { received } => return Err(Error::OffsetMismatch { received }),
+            Appended::Gone => return finished_or_not_found(&st, sha256).await,
+        }
     };
     if received < up.size {
-        return Ok((StatusCode::OK, Json(status_of(&up, received))).into_response());
+        let up = UploadRecord { received, ..up };
+        return Ok((StatusCode::OK, Json(status_of(&up))).into_response());
     }
-    let whole = staging.read(&up.id).await?;
+    let whole = st.store.upload_bytes(&up.id).await?;
+    if whole.len() as u64 != up.size {
+        // A concurrent request finished (and discarded) the upload meanwhile.
+        return finished_or_not_found(&st, sha256).await;
+    }
+    let whole = bytes::Bytes::from(whole);
     let ingested = st
         .attachments
         .ingest(

@@ -128,6 +128,29 @@ impl BatchStates {
     }
 }
 
+/// Full labels of every node of a location tree stored as `(id, parent, name)` rows in
+/// sibling order, depth-first.
+pub(crate) fn location_labels(rows: &[(i64, Option<i64>, String)]) -> Vec<String> {
+    let mut children: HashMap<Option<i64>, Vec<(i64, &str)>> = HashMap::new();
+    for (id, parent, name) in rows {
+        children.entry(*parent).or_default().push((*id, name));
+    }
+    let mut out = Vec::with_capacity(rows.len());
+    let mut stack: Vec<(i64, String)> = children
+        .get(&None)
+        .map(|v| v.iter().rev().map(|(id, n)| (*id, n.to_string())).collect())
+        .unwrap_or_default();
+    while let Some((id, label)) = stack.pop() {
+        if let Some(kids) = children.get(&Some(id)) {
+            for (kid, name) in kids.iter().rev() {
+                stack.push((*kid, format!("{label}{}{name}", super::LOCATION_SEPARATOR)));
+            }
+        }
+        out.push(label);
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

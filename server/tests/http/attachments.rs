@@ -235,3 +235,30 @@ async fn a_complaint_without_photos_lists_none() {
     assert_eq!(list[0]["attachment_count"], 0);
     assert_eq!(list[0]["thumbnail"], Value::Null);
 }
+
+#[tokio::test]
+async fn an_object_store_url_keeps_the_bytes_outside_the_data_directory() {
+    let s = start_with(|c| c.object_store_url = Some("memory:///siteline/photos".into())).await;
+    let token = s.user("zhang", "staff").await;
+    let photo = jpeg(3, 4000);
+    let sha = sha256_hex(&photo);
+    assert_eq!(
+        s.put_attachment(&token, &sha, &photo).await.status,
+        StatusCode::CREATED
+    );
+    let c = created_with("zhang", device(), t2026(), |n| {
+        n.attachments = vec![attachment_ref(&photo, "image/jpeg")]
+    });
+    s.push(&token, std::slice::from_ref(&c)).await;
+    let r = s.get_attachment(&token, &sha).await;
+    assert_eq!(r.bytes, photo, "served from the object store");
+    assert!(
+        s.stored_files().is_empty(),
+        "nothing under DATA/attachments"
+    );
+    assert_eq!(
+        s.put_attachment(&token, &sha, &photo).await.status,
+        StatusCode::OK,
+        "the store knows it has it"
+    );
+}

@@ -40,6 +40,7 @@ pub async fn start_with(tweak: impl FnOnce(&mut Config)) -> TestServer {
     cfg.admin_password = Some(ADMIN_PW.into());
     // Fixtures are captured on fixed 2026 dates; the capture window is tested on its own.
     cfg.max_capture_age_days = 36_500;
+    cfg.database_url = crate::backend::backend_url().await;
     tweak(&mut cfg);
     let Built {
         router,
@@ -83,6 +84,19 @@ impl TestServer {
         assert_eq!(res.status(), StatusCode::OK, "login {username}");
         let body: Value = res.json().await.expect("login json");
         body["token"].as_str().expect("token").to_string()
+    }
+
+    /// A login attempt's status and body, whatever it is.
+    pub async fn login_raw(&self, username: &str, password: &str) -> (StatusCode, Value) {
+        let res = self
+            .http
+            .post(self.url("/api/v1/auth/login"))
+            .json(&json!({ "username": username, "password": password }))
+            .send()
+            .await
+            .expect("login request");
+        let status = res.status();
+        (status, res.json().await.unwrap_or(Value::Null))
     }
 
     pub async fn admin(&self) -> String {

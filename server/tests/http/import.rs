@@ -121,26 +121,19 @@ async fn a_supervisor_imports_a_staff_export_once_however_often_sent() {
     assert_eq!(list.as_array().map(Vec::len), Some(2));
 
     // Who imported what is recorded.
-    let db = s.dir.path().join("data").join("siteline.db");
-    let pool = sqlx::SqlitePool::connect(&format!("sqlite://{}", db.display()))
-        .await
-        .expect("db");
-    let rows: Vec<(String, String, String)> = sqlx::query_as(
-        "SELECT event_id, imported_by, device_id FROM event_imports ORDER BY event_id",
-    )
-    .fetch_all(&pool)
-    .await
-    .expect("imports");
+    let rows: Vec<Vec<String>> = s
+        .db_strings("SELECT event_id, imported_by, device_id FROM event_imports ORDER BY event_id")
+        .await;
     let mut expected: Vec<String> = [&a, &events[1], &b]
         .iter()
         .map(|e| e.id.to_string())
         .collect();
     expected.sort();
     assert_eq!(
-        rows.iter().map(|r| r.0.clone()).collect::<Vec<_>>(),
+        rows.iter().map(|r| r[0].clone()).collect::<Vec<_>>(),
         expected
     );
-    assert!(rows.iter().all(|r| r.1 == "li" && r.2 == d.to_string()));
+    assert!(rows.iter().all(|r| r[1] == "li" && r[2] == d.to_string()));
     assert!(
         after
             .iter()

@@ -118,6 +118,17 @@ async fn cell(w: &World, row: &str, u: usize) -> String {
             let q = "/api/v1/reports/summary.csv?site=B&from=2026-01&to=2027-01";
             status(s.get(t, q).await.0)
         }
+        "GET majors (B)" => status(s.get(t, "/api/v1/reports/majors?site=B").await.0),
+        "GET majors.xlsx" => {
+            let res = s
+                .http
+                .get(s.url("/api/v1/reports/majors.xlsx"))
+                .bearer_auth(t)
+                .send()
+                .await
+                .expect("export");
+            status(res.status())
+        }
         "GET complaints.csv" => {
             let res = s
                 .http
@@ -231,6 +242,14 @@ async fn every_endpoint_by_every_role_and_site() {
         (
             "GET reports.csv (B)",
             ["200", "403", "403", "404", "200", "403", "403"],
+        ),
+        (
+            "GET majors (B)",
+            ["200", "403", "403", "404", "200", "403", "403"],
+        ),
+        (
+            "GET majors.xlsx",
+            ["200", "403", "403", "200", "200", "403", "403"],
         ),
         (
             "GET complaints.csv",

@@ -5,7 +5,12 @@ use reqwest::{Method, StatusCode};
 use serde_json::{json, Value};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
-async fn start_upload(s: &TestServer, token: &str, sha: &str, size: usize) -> (StatusCode, Value) {
+pub(crate) async fn start_upload(
+    s: &TestServer,
+    token: &str,
+    sha: &str,
+    size: usize,
+) -> (StatusCode, Value) {
     s.send(
         Method::POST,
         token,
@@ -15,7 +20,7 @@ async fn start_upload(s: &TestServer, token: &str, sha: &str, size: usize) -> (S
     .await
 }
 
-async fn send_chunk(
+pub(crate) async fn send_chunk(
     s: &TestServer,
     token: &str,
     sha: &str,
@@ -180,13 +185,17 @@ async fn uploads_belong_to_their_user_and_expire_after_a_day() {
     assert_eq!(status, StatusCode::CREATED);
     assert_ne!(body["upload_id"], json!(id));
 
-    let staged = s.dir.path().join("data").join("uploads").join(&id);
-    assert!(staged.is_file());
+    // The chunk is staged in the database (any server process can take the next one).
+    let staged = format!("SELECT upload_id FROM upload_chunks WHERE upload_id = '{id}'");
+    assert_eq!(s.db_strings(&staged).await, [[id.clone()]]);
     s.state.clock.advance(25 * 3_600_000);
     // Any start removes abandoned uploads.
     let other = jpeg(13, 10);
     start_upload(&s, &wang, &sha256_hex(&other), other.len()).await;
-    assert!(!staged.exists(), "abandoned bytes removed");
+    assert!(
+        s.db_strings(&staged).await.is_empty(),
+        "abandoned bytes removed"
+    );
     let r = send_chunk(&s, &zhang, &sha, &id, 100, &photo[100..]).await;
     assert_eq!(r.status, StatusCode::NOT_FOUND, "expired");
     let (status, body) = start_upload(&s, &zhang, &sha, photo.len()).await;

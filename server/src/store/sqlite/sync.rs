@@ -1,56 +1,15 @@
-//! SQLite sync: stored events, the projection row of a complaint, pull; the push is in sqlite_push.rs.
+//! SQLite sync: stored events, the projection row of a complaint, re-folding stale rows; the
+//! push and escalation rules are the ingest core's (`crate::ingest`, steps in steps.rs).
 
-use super::shared::{resolve_site, FOLD_VERSION};
-use super::{sqlite_attach, sqlite_sites};
-use crate::error::{Error, Result};
-use siteline_model::report::ReportFacts;
+use super::steps::SqliteTx;
+use super::{attach, sites};
+use crate::error::Result;
+use crate::ingest::{self, ProjectionRow, Sites};
+pub(super) use crate::store::rows::{internal, parse_event, to_u64};
+use crate::store::shared::FOLD_VERSION;
 use siteline_model::sync::SyncedEvent;
-use siteline_model::timelimit::Clock;
-use siteline_model::{fold_in_order, Complaint, ComplaintId, Event, EventKind, Timestamp};
+use siteline_model::{ComplaintId, Timestamp};
 use sqlx::{SqliteConnection, SqlitePool};
-use std::collections::HashMap;
-
-pub(super) fn internal(what: &str, e: impl std::fmt::Display) -> Error {
-    Error::Internal(format!("{what}: {e}"))
-}
-
-pub(super) fn parse_event(body: &str) -> Result<Event> {
-    serde_json::from_str(body).map_err(|e| internal("stored event does not parse", e))
-}
-
-pub(super) fn to_u64(v: i64) -> u64 {
-    u64::try_from(v).unwrap_or(0)
-}
-
-/// Inserts one server event of a projected complaint (it takes the complaint's site) unless its
-/// id is stored; returns the new seq, or `None` if it was there.
-pub(super) async fn insert_event(
-    conn: &mut SqliteConnection,
-    ev: &Event,
-    now: Timestamp,
-) -> Result<Option<i64>> {
-    let body = serde_json::to_string(ev).map_err(|e| internal("event does not serialize", e))?;
-    Ok(sqlx::query_scalar(
-        "INSERT INTO events
-           (id, complaint_id, kind, author, device_id, lamport, captured_at, received_at, body,
-            site_code)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9,
-                 (SELECT site_code FROM complaints WHERE id = ?2))
-         ON CONFLICT (id) DO NOTHING
-         RETURNING seq",
-    )
-    .bind(ev.id.to_string())
-    .bind(ev.complaint_id.to_string())
-    .bind(ev.kind.code())
-    .bind(&ev.author)
-    .bind(ev.device_id.to_string())
-    .bind(i64::try_from(ev.lamport).unwrap_or(i64::MAX))
-    .bind(ev.captured_at.millis())
-    .bind(now.millis())
-    .bind(body)
-    .fetch_optional(&mut *conn)
-    .await?)
-}
 
 /// The stored events of one complaint in seq order.
 pub(super) async fn complaint_events(
@@ -74,57 +33,16 @@ pub(super) async fn complaint_events(
         .collect()
 }
 
-/// Re-folds one complaint from all its stored events and upserts its projection row.
-pub(super) async fn refresh_projection(
-    conn: &mut SqliteConnection,
-    id: ComplaintId,
-    sites: &[String],
-    default_site: &str,
-    clocks: &HashMap<String, Clock>,
-) -> Result<Option<Complaint>> {
-    let events = complaint_events(conn, id).await?;
-    let Some(state) = fold_in_order(events.iter().map(|e| &e.event)) else {
-        return Ok(None); // Its `Created` has not arrived yet.
-    };
-    let received_at = events
-        .iter()
-        .find(|e| matches!(e.event.kind, EventKind::Created(_)))
-        .map_or(Timestamp(0), |e| e.received_at);
-    let p = Projection {
-        sites,
-        default_site,
-        clocks,
-    };
-    write_projection(conn, &state, received_at, true, &p).await?;
-    Ok(Some(state))
-}
-
-/// What a projection row needs besides the complaint: sites and their clocks.
-pub(super) struct Projection<'a> {
-    pub sites: &'a [String],
-    pub default_site: &'a str,
-    pub clocks: &'a HashMap<String, Clock>,
-}
-
-/// Upserts the projection row of a folded complaint (`received_at`: receipt of its `Created`)
-/// and its attachment references; `had_rows` false = nothing was stored of it before this push.
+/// Upserts the projection row of a folded complaint and its attachment references;
+/// `had_rows` false = nothing was stored of it before this push.
 pub(super) async fn write_projection(
     conn: &mut SqliteConnection,
-    state: &Complaint,
-    received_at: Timestamp,
+    row: &ProjectionRow<'_>,
     had_rows: bool,
-    p: &Projection<'_>,
 ) -> Result<()> {
+    let state = row.state;
     let id = state.id;
-    let (sites, default_site, clocks) = (p.sites, p.default_site, p.clocks);
-    let state_json =
-        serde_json::to_string(&state).map_err(|e| internal("state does not serialize", e))?;
-    let phone = state.complainant.phone.as_deref().filter(|p| !p.is_empty());
-    let site = resolve_site(&state.site, sites, default_site);
-    let facts = match clocks.get(site) {
-        Some(clock) => ReportFacts::of(state, clock),
-        None => ReportFacts::of(state, &Clock::china()),
-    };
+    let (site, facts) = (row.site, &row.facts);
     sqlx::query(
         "INSERT INTO complaints (id, site_code, number, provisional_number, status, severity, category,
            channel, location, description, created_by, captured_at, received_at, updated_at, state_json,
@@ -160,14 +78,14 @@ pub(super) async fn write_projection(
     .bind(&state.description)
     .bind(&state.created_by)
     .bind(state.captured_at.millis())
-    .bind(received_at.millis())
+    .bind(row.received_at.millis())
     .bind(state.updated_at.millis())
-    .bind(state_json)
+    .bind(&row.state_json)
     .bind(&state.department)
     .bind(state.nature.code())
-    .bind(phone)
-    .bind(state.location.trim())
-    .bind(FOLD_VERSION)
+    .bind(row.phone)
+    .bind(row.location_key)
+    .bind(row.fold_version)
     .bind(&facts.category_top)
     .bind(i64::from(facts.month))
     .bind(state.replied_at.map(Timestamp::millis))
@@ -181,10 +99,10 @@ pub(super) async fn write_projection(
     .execute(&mut *conn)
     .await?;
     if had_rows || !state.attachments.is_empty() {
-        sqlite_attach::set_complaint_attachments(conn, id, state).await?;
+        attach::set_complaint_attachments(conn, id, state).await?;
     }
     // A department reads the complaint from the moment it first had it: its history up to now
-    // reaches that department's handlers at the complaint's last seq (see sqlite_pull).
+    // reaches that department's handlers at the complaint's last seq (see pull.rs).
     for department in &state.departments {
         sqlx::query(
             "INSERT OR IGNORE INTO complaint_departments
@@ -215,17 +133,22 @@ pub(super) async fn refresh_stale_projections(pool: &SqlitePool) -> Result<u64> 
         .fetch_all(&mut *tx)
         .await?;
     if !ids.is_empty() {
-        let sites = sqlite_sites::known_sites(&mut tx).await?;
-        let clocks = sqlite_sites::clocks(&mut tx).await?;
+        let known = sites::known_sites(&mut tx).await?;
+        let clocks = sites::clocks(&mut tx).await?;
         let default_site: String = sqlx::query_scalar(
             "SELECT code FROM sites ORDER BY is_default DESC, created_at, code LIMIT 1",
         )
         .fetch_optional(&mut *tx)
         .await?
         .unwrap_or_default();
+        let sites = Sites {
+            known: &known,
+            default_site: &default_site,
+            clocks: &clocks,
+        };
         for id in &ids {
             let cid: ComplaintId = id.parse().map_err(|e| internal("stored complaint id", e))?;
-            refresh_projection(&mut tx, cid, &sites, &default_site, &clocks).await?;
+            ingest::refresh(&mut SqliteTx(&mut tx), cid, &sites).await?;
         }
     }
     sqlx::query("UPDATE projection_meta SET fold_version = ? WHERE id = 1")

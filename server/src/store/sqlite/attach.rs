@@ -1,18 +1,14 @@
-//! SQLite attachments: which bytes are stored, which complaints reference them, uploads, imports.
+//! SQLite attachments: which bytes are stored, which complaints reference them, imports.
 
-use super::sqlite_query::row_from;
-use super::sqlite_sync::to_u64;
-use super::{ComplaintRow, ImportInfo, UploadRecord};
-use crate::error::{Error, Result};
+use super::query::row_from;
+use crate::error::Result;
+use crate::store::rows::{to_i64, to_u64};
+use crate::store::{ComplaintRow, ImportInfo};
 use siteline_model::{AttachmentRef, Complaint, ComplaintId, EventId, Timestamp};
 use sqlx::{QueryBuilder, Sqlite, SqliteConnection, SqlitePool};
 
 /// Most hashes asked about in one query (SQLite's bound-parameter limit is far above).
 const HASHES_PER_QUERY: usize = 500;
-
-fn to_i64(v: u64) -> i64 {
-    i64::try_from(v).unwrap_or(i64::MAX)
-}
 
 pub(super) async fn stored_attachments(
     pool: &SqlitePool,
@@ -121,93 +117,4 @@ pub(super) async fn record_import(
     .execute(&mut *conn)
     .await?;
     Ok(())
-}
-
-type UploadRow = (String, i64, String, i64, i64);
-
-const UPLOAD_COLUMNS: &str = "id, user_id, sha256, size, created_at";
-
-fn upload_from((id, user_id, sha256, size, created_at): UploadRow) -> UploadRecord {
-    UploadRecord {
-        id,
-        user_id,
-        sha256,
-        size: to_u64(size),
-        created_at: Timestamp(created_at),
-    }
-}
-
-pub(super) async fn find_upload(
-    pool: &SqlitePool,
-    user_id: i64,
-    sha256: &str,
-) -> Result<Option<UploadRecord>> {
-    let row: Option<UploadRow> = sqlx::query_as(&format!(
-        "SELECT {UPLOAD_COLUMNS} FROM uploads WHERE user_id = ? AND sha256 = ?"
-    ))
-    .bind(user_id)
-    .bind(sha256)
-    .fetch_optional(pool)
-    .await?;
-    Ok(row.map(upload_from))
-}
-
-pub(super) async fn uploads_of(pool: &SqlitePool, user_id: i64) -> Result<(u64, u64)> {
-    let (n, bytes): (i64, i64) =
-        sqlx::query_as("SELECT COUNT(*), coalesce(SUM(size), 0) FROM uploads WHERE user_id = ?")
-            .bind(user_id)
-            .fetch_one(pool)
-            .await?;
-    Ok((n.max(0) as u64, bytes.max(0) as u64))
-}
-
-pub(super) async fn get_upload(pool: &SqlitePool, id: &str) -> Result<Option<UploadRecord>> {
-    let row: Option<UploadRow> = sqlx::query_as(&format!(
-        "SELECT {UPLOAD_COLUMNS} FROM uploads WHERE id = ?"
-    ))
-    .bind(id)
-    .fetch_optional(pool)
-    .await?;
-    Ok(row.map(upload_from))
-}
-
-pub(super) async fn create_upload(pool: &SqlitePool, u: &UploadRecord) -> Result<()> {
-    let res = sqlx::query(
-        "INSERT INTO uploads (id, user_id, sha256, size, created_at) VALUES (?, ?, ?, ?, ?)",
-    )
-    .bind(&u.id)
-    .bind(u.user_id)
-    .bind(&u.sha256)
-    .bind(to_i64(u.size))
-    .bind(u.created_at.millis())
-    .execute(pool)
-    .await;
-    match res {
-        Ok(_) => Ok(()),
-        Err(sqlx::Error::Database(e)) if e.is_unique_violation() => Err(Error::Conflict(
-            "an upload of this file is already under way".into(),
-        )),
-        Err(e) => Err(e.into()),
-    }
-}
-
-pub(super) async fn delete_upload(pool: &SqlitePool, id: &str) -> Result<()> {
-    sqlx::query("DELETE FROM uploads WHERE id = ?")
-        .bind(id)
-        .execute(pool)
-        .await?;
-    Ok(())
-}
-
-pub(super) async fn uploads_created_before(
-    pool: &SqlitePool,
-    before: Timestamp,
-) -> Result<Vec<UploadRecord>> {
-    let rows: Vec<UploadRow> = sqlx::query_as(&format!(
-        "SELECT {UPLOAD_COLUMNS} FROM uploads WHERE created_at < ? ORDER BY created_at"
-    ))
-    .bind(before.millis())
-    .fetch_all(pool)
-    .await?;
-    Ok(rows.into_iter().map(upload_from).collect())
 }

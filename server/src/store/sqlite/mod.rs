@@ -1,15 +1,28 @@
-//! SQLite implementation of [`Store`]: WAL, foreign keys on, busy timeout, embedded migrations.
+//! The SQLite backend of [`Store`] (the embedded default): WAL, foreign keys on, busy timeout,
+//! its own migrations (`migrations/sqlite`); SQL only — the rules are the ingest core's.
 
-use super::{
-    sqlite_attach, sqlite_escalate, sqlite_fleet, sqlite_pull, sqlite_push, sqlite_query,
-    sqlite_report, sqlite_shares, sqlite_sites, sqlite_sync, sqlite_users,
-};
-use super::{
-    ComplaintFilter, ComplaintRow, ImportInfo, LocationNode, NewShare, NewUser, PushGate,
-    ReadScope, ReportQuery, Session, ShareRecord, Store, StoredComplaint, UploadRecord, UserRecord,
+mod attach;
+mod fleet;
+mod pull;
+mod query;
+mod report;
+mod shares;
+mod sites;
+mod steps;
+mod sync;
+#[cfg(test)]
+mod tests;
+mod uploads;
+mod users;
+
+use crate::error::Result;
+use crate::ingest;
+use crate::store::{
+    AttachmentStore, ComplaintFilter, ComplaintRow, ComplaintStore, FleetRow, FleetStore,
+    ImportInfo, LocationNode, NewShare, NewUser, PushGate, ReadScope, ReportQuery, Session,
+    ShareRecord, ShareStore, SiteStore, Store, StoredComplaint, SyncStore, UserRecord, UserStore,
     UserUpdate,
 };
-use crate::error::Result;
 use async_trait::async_trait;
 use siteline_model::api::{CustomCategory, SiteDay, SiteInfo, UserInfo};
 use siteline_model::calendar::WorkingHours;
@@ -20,6 +33,7 @@ use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, S
 use sqlx::SqlitePool;
 use std::path::Path;
 use std::time::Duration;
+use steps::SqliteTx;
 
 /// The SQLite store. Write transactions start with `BEGIN IMMEDIATE`, so writers serialize.
 #[derive(Clone, Debug)]
@@ -42,7 +56,7 @@ impl SqliteStore {
             .connect_with(options)
             .await?;
         sqlx::migrate!("migrations/sqlite").run(&pool).await?;
-        let refolded = sqlite_sync::refresh_stale_projections(&pool).await?;
+        let refolded = sync::refresh_stale_projections(&pool).await?;
         if refolded > 0 {
             tracing::info!(
                 complaints = refolded,
@@ -58,12 +72,61 @@ impl SqliteStore {
 }
 
 #[async_trait]
+impl SyncStore for SqliteStore {
+    async fn push(
+        &self,
+        events: &[Event],
+        sites: &[SiteInfo],
+        default_site: &str,
+        gate: &dyn PushGate,
+        import: Option<&ImportInfo>,
+        now: Timestamp,
+    ) -> Result<Vec<PushResult>> {
+        // IMMEDIATE takes the write lock up front: concurrent pushes serialize (busy_timeout
+        // waits) instead of failing to upgrade a read transaction, and seqs commit in order.
+        // The gate sees the state as of this lock.
+        let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
+        let results = ingest::push(
+            &mut SqliteTx(&mut tx),
+            events,
+            sites,
+            default_site,
+            gate,
+            import,
+            now,
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(results)
+    }
+
+    async fn pull(
+        &self,
+        after: u64,
+        limit: u32,
+        scope: &ReadScope,
+    ) -> Result<(Vec<SyncedEvent>, bool, u64)> {
+        pull::pull(&self.pool, after, limit, scope).await
+    }
+
+    async fn escalate_unresolved(&self, sites: &[SiteInfo], now: Timestamp) -> Result<u64> {
+        let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
+        let n = ingest::escalate_unresolved(&mut SqliteTx(&mut tx), sites, now).await?;
+        tx.commit().await?;
+        Ok(n)
+    }
+}
+
+#[async_trait]
 impl Store for SqliteStore {
     async fn ping(&self) -> Result<()> {
         sqlx::query("SELECT 1").execute(&self.pool).await?;
         Ok(())
     }
+}
 
+#[async_trait]
+impl UserStore for SqliteStore {
     async fn count_users(&self) -> Result<u64> {
         let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM users")
             .fetch_one(&self.pool)
@@ -72,15 +135,15 @@ impl Store for SqliteStore {
     }
 
     async fn create_user(&self, user: NewUser, now: Timestamp) -> Result<UserRecord> {
-        sqlite_users::create_user(&self.pool, user, now).await
+        users::create_user(&self.pool, user, now).await
     }
 
     async fn list_users(&self) -> Result<Vec<UserInfo>> {
-        sqlite_users::list_users(&self.pool).await
+        users::list_users(&self.pool).await
     }
 
     async fn find_user(&self, username: &str) -> Result<Option<UserRecord>> {
-        sqlite_users::find_user(&self.pool, username).await
+        users::find_user(&self.pool, username).await
     }
 
     async fn update_user(
@@ -89,7 +152,7 @@ impl Store for SqliteStore {
         update: &UserUpdate,
         keep_session: Option<&str>,
     ) -> Result<Option<UserRecord>> {
-        sqlite_users::update_user(&self.pool, username, update, keep_session).await
+        users::update_user(&self.pool, username, update, keep_session).await
     }
 
     async fn create_session(
@@ -119,8 +182,7 @@ impl Store for SqliteStore {
         now: Timestamp,
         expires_at: Timestamp,
     ) -> Result<()> {
-        sqlite_users::create_device_key(&self.pool, key_hash, user_id, device_id, now, expires_at)
-            .await
+        users::create_device_key(&self.pool, key_hash, user_id, device_id, now, expires_at).await
     }
 
     async fn find_device_key(
@@ -129,11 +191,11 @@ impl Store for SqliteStore {
         device_id: DeviceId,
         now: Timestamp,
     ) -> Result<Option<UserRecord>> {
-        sqlite_users::find_device_key(&self.pool, key_hash, device_id, now).await
+        users::find_device_key(&self.pool, key_hash, device_id, now).await
     }
 
     async fn find_session(&self, token_hash: &str) -> Result<Option<Session>> {
-        sqlite_users::find_session(&self.pool, token_hash).await
+        users::find_session(&self.pool, token_hash).await
     }
 
     async fn delete_session(&self, token_hash: &str) -> Result<()> {
@@ -151,7 +213,10 @@ impl Store for SqliteStore {
             .await?;
         Ok(done.rows_affected())
     }
+}
 
+#[async_trait]
+impl SiteStore for SqliteStore {
     async fn count_sites(&self) -> Result<u64> {
         let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM sites")
             .fetch_one(&self.pool)
@@ -167,7 +232,7 @@ impl Store for SqliteStore {
         locations: &[LocationNode],
         now: Timestamp,
     ) -> Result<()> {
-        sqlite_sites::create_site(&self.pool, code, name, is_default, locations, now).await
+        sites::create_site(&self.pool, code, name, is_default, locations, now).await
     }
 
     async fn default_site_code(&self) -> Result<Option<String>> {
@@ -180,12 +245,12 @@ impl Store for SqliteStore {
 
     async fn list_sites(&self) -> Result<Vec<SiteInfo>> {
         let mut conn = self.pool.acquire().await?;
-        sqlite_sites::list_sites(&mut conn, None).await
+        sites::list_sites(&mut conn, None).await
     }
 
     async fn get_site(&self, code: &str) -> Result<Option<SiteInfo>> {
         let mut conn = self.pool.acquire().await?;
-        Ok(sqlite_sites::list_sites(&mut conn, Some(code))
+        Ok(sites::list_sites(&mut conn, Some(code))
             .await?
             .into_iter()
             .next())
@@ -197,105 +262,92 @@ impl Store for SqliteStore {
         policy: Option<&Policy>,
         hours: Option<&WorkingHours>,
     ) -> Result<()> {
-        sqlite_sites::set_policy(&self.pool, code, policy, hours).await
+        sites::set_policy(&self.pool, code, policy, hours).await
     }
 
     async fn set_site_day(&self, code: &str, day: &SiteDay) -> Result<()> {
-        sqlite_sites::set_day(&self.pool, code, day).await
+        sites::set_day(&self.pool, code, day).await
     }
 
     async fn delete_site_day(&self, code: &str, date: &str) -> Result<()> {
-        sqlite_sites::delete_day(&self.pool, code, date).await
+        sites::delete_day(&self.pool, code, date).await
     }
 
     async fn add_site_category(&self, code: &str, category: &CustomCategory) -> Result<()> {
-        sqlite_sites::add_category(&self.pool, code, category).await
+        sites::add_category(&self.pool, code, category).await
     }
+}
 
-    async fn push(
-        &self,
-        events: &[Event],
-        sites: &[SiteInfo],
-        default_site: &str,
-        gate: &dyn PushGate,
-        import: Option<&ImportInfo>,
-        now: Timestamp,
-    ) -> Result<Vec<PushResult>> {
-        sqlite_push::push(&self.pool, events, sites, default_site, gate, import, now).await
-    }
-
-    async fn pull(
-        &self,
-        after: u64,
-        limit: u32,
-        scope: &ReadScope,
-    ) -> Result<(Vec<SyncedEvent>, bool, u64)> {
-        sqlite_pull::pull(&self.pool, after, limit, scope).await
-    }
-
-    async fn escalate_unresolved(&self, now: Timestamp) -> Result<u64> {
-        sqlite_escalate::escalate_unresolved(&self.pool, now).await
-    }
-
+#[async_trait]
+impl ComplaintStore for SqliteStore {
     async fn list_complaints(&self, filter: &ComplaintFilter) -> Result<Vec<ComplaintRow>> {
-        sqlite_query::list_complaints(&self.pool, filter).await
+        query::list_complaints(&self.pool, filter).await
     }
 
     async fn get_complaint(&self, id: ComplaintId) -> Result<Option<StoredComplaint>> {
-        sqlite_query::get_complaint(&self.pool, id).await
+        query::get_complaint(&self.pool, id).await
     }
 
     async fn complaint_rows(&self, ids: &[ComplaintId]) -> Result<Vec<ComplaintRow>> {
-        sqlite_query::complaint_rows(&self.pool, ids).await
+        query::complaint_rows(&self.pool, ids).await
     }
 
+    async fn report(&self, query: &ReportQuery) -> Result<siteline_model::report::Report> {
+        report::report(&self.pool, query).await
+    }
+}
+
+#[async_trait]
+impl FleetStore for SqliteStore {
     async fn record_device_report(
         &self,
         user_id: i64,
         report: &siteline_model::fleet::DeviceReport,
         now: Timestamp,
     ) -> Result<()> {
-        sqlite_fleet::record(&self.pool, user_id, report, now).await
+        fleet::record(&self.pool, user_id, report, now).await
     }
 
-    async fn fleet(&self, sites: Option<&[String]>, limit: u32) -> Result<Vec<super::FleetRow>> {
-        sqlite_fleet::list(&self.pool, sites, limit).await
+    async fn fleet(&self, sites: Option<&[String]>, limit: u32) -> Result<Vec<FleetRow>> {
+        fleet::list(&self.pool, sites, limit).await
     }
+}
 
+#[async_trait]
+impl ShareStore for SqliteStore {
     async fn create_share(&self, share: &NewShare) -> Result<()> {
-        sqlite_shares::create(&self.pool, share).await
+        shares::create(&self.pool, share).await
     }
 
     async fn list_shares(&self, created_by: Option<i64>, limit: u32) -> Result<Vec<ShareRecord>> {
-        sqlite_shares::list(&self.pool, created_by, limit).await
+        shares::list(&self.pool, created_by, limit).await
     }
 
     async fn get_share(&self, id: &str) -> Result<Option<ShareRecord>> {
-        sqlite_shares::get(&self.pool, "s.id", id).await
+        shares::get(&self.pool, "s.id", id).await
     }
 
     async fn find_share_by_token(&self, token_hash: &str) -> Result<Option<ShareRecord>> {
-        sqlite_shares::get(&self.pool, "s.token_hash", token_hash).await
+        shares::get(&self.pool, "s.token_hash", token_hash).await
     }
 
     async fn revoke_share(&self, id: &str, now: Timestamp) -> Result<bool> {
-        sqlite_shares::revoke(&self.pool, id, now).await
+        shares::revoke(&self.pool, id, now).await
     }
 
     async fn record_share_open(&self, id: &str, now: Timestamp) -> Result<()> {
-        sqlite_shares::opened(&self.pool, id, now).await
+        shares::opened(&self.pool, id, now).await
     }
 
     async fn count_live_shares(&self, created_by: i64, now: Timestamp) -> Result<u64> {
-        sqlite_shares::count_live(&self.pool, created_by, now).await
+        shares::count_live(&self.pool, created_by, now).await
     }
+}
 
-    async fn report(&self, query: &ReportQuery) -> Result<siteline_model::report::Report> {
-        sqlite_report::report(&self.pool, query).await
-    }
-
+#[async_trait]
+impl AttachmentStore for SqliteStore {
     async fn stored_attachments(&self, hashes: &[String]) -> Result<Vec<AttachmentRef>> {
-        sqlite_attach::stored_attachments(&self.pool, hashes).await
+        attach::stored_attachments(&self.pool, hashes).await
     }
 
     async fn record_attachment(
@@ -304,38 +356,10 @@ impl Store for SqliteStore {
         stored_by: &str,
         now: Timestamp,
     ) -> Result<bool> {
-        sqlite_attach::record_attachment(&self.pool, attachment, stored_by, now).await
+        attach::record_attachment(&self.pool, attachment, stored_by, now).await
     }
 
     async fn complaints_with_attachment(&self, sha256: &str) -> Result<Vec<ComplaintRow>> {
-        sqlite_attach::complaints_with_attachment(&self.pool, sha256).await
-    }
-
-    async fn find_upload(&self, user_id: i64, sha256: &str) -> Result<Option<UploadRecord>> {
-        sqlite_attach::find_upload(&self.pool, user_id, sha256).await
-    }
-
-    async fn get_upload(&self, id: &str) -> Result<Option<UploadRecord>> {
-        sqlite_attach::get_upload(&self.pool, id).await
-    }
-
-    async fn uploads_of(&self, user_id: i64) -> Result<(u64, u64)> {
-        sqlite_attach::uploads_of(&self.pool, user_id).await
-    }
-
-    async fn create_upload(&self, upload: &UploadRecord) -> Result<()> {
-        sqlite_attach::create_upload(&self.pool, upload).await
-    }
-
-    async fn delete_upload(&self, id: &str) -> Result<()> {
-        sqlite_attach::delete_upload(&self.pool, id).await
-    }
-
-    async fn uploads_created_before(&self, before: Timestamp) -> Result<Vec<UploadRecord>> {
-        sqlite_attach::uploads_created_before(&self.pool, before).await
+        attach::complaints_with_attachment(&self.pool, sha256).await
     }
 }
-
-#[cfg(test)]
-#[path = "sqlite_tests.rs"]
-mod tests;

@@ -1,32 +1,11 @@
 //! SQLite: the tablets' sync-health reports (rows mapped by name).
 
 use crate::error::Result;
+use crate::store::rows::DeviceReportRow;
+use crate::store::FleetRow;
 use siteline_model::fleet::DeviceReport;
-use siteline_model::{DeviceId, Timestamp};
+use siteline_model::Timestamp;
 use sqlx::SqlitePool;
-
-/// A stored report with its user.
-#[derive(Clone, Debug)]
-pub struct FleetRow {
-    pub report: DeviceReport,
-    pub username: String,
-    pub display_name: String,
-    pub last_seen: Timestamp,
-}
-
-#[derive(sqlx::FromRow)]
-struct Row {
-    device_id: String,
-    username: String,
-    display_name: String,
-    app_version: String,
-    last_seen: i64,
-    pending_records: i64,
-    oldest_pending_at: Option<i64>,
-    storage_used: Option<i64>,
-    storage_quota: Option<i64>,
-    persisted: Option<bool>,
-}
 
 pub(super) async fn record(
     pool: &SqlitePool,
@@ -86,26 +65,9 @@ pub(super) async fn list(
     }
     q.push(" ORDER BY d.last_seen DESC LIMIT ")
         .push_bind(i64::from(limit));
-    let rows: Vec<Row> = q.build_query_as().fetch_all(pool).await?;
+    let rows: Vec<DeviceReportRow> = q.build_query_as().fetch_all(pool).await?;
     Ok(rows
         .into_iter()
-        .filter_map(|r| {
-            let device_id: DeviceId = r.device_id.parse().ok()?;
-            let small = |v: Option<i64>| v.and_then(|v| u64::try_from(v).ok());
-            Some(FleetRow {
-                report: DeviceReport {
-                    device_id,
-                    app_version: r.app_version,
-                    pending_records: u32::try_from(r.pending_records).unwrap_or(u32::MAX),
-                    oldest_pending_at: r.oldest_pending_at.map(Timestamp),
-                    storage_used: small(r.storage_used),
-                    storage_quota: small(r.storage_quota),
-                    persisted: r.persisted,
-                },
-                username: r.username,
-                display_name: r.display_name,
-                last_seen: Timestamp(r.last_seen),
-            })
-        })
+        .filter_map(DeviceReportRow::fleet_row)
         .collect())
 }

@@ -1,10 +1,9 @@
 //! SQLite reports: tallies from the trigger-kept `report_cells` roll-up, plus what depends on "now".
 
-use super::ReportQuery;
 use crate::error::Result;
-use siteline_model::report::{
-    roll_up, Bucket, Durations, Recurring, Report, Tally, DURATIONS_LIMIT,
-};
+use crate::store::rows::sorted_buckets;
+use crate::store::ReportQuery;
+use siteline_model::report::{roll_up, Durations, Recurring, Report, Tally, DURATIONS_LIMIT};
 use sqlx::sqlite::SqliteRow;
 use sqlx::{QueryBuilder, Row, Sqlite, SqlitePool};
 use std::collections::HashMap;
@@ -49,7 +48,7 @@ fn push_range<'a>(q: &mut QueryBuilder<'a, Sqlite>, rq: &'a ReportQuery) {
         q.push(" AND site_code = ").push_bind(site.as_str());
     }
     if let Some(sites) = &rq.scope_sites {
-        super::sqlite_query::push_sites(q, sites);
+        super::query::push_sites(q, sites);
     }
 }
 
@@ -126,17 +125,6 @@ async fn recurring(pool: &SqlitePool, rq: &ReportQuery, site: &str) -> Result<Ve
         .collect()
 }
 
-fn sorted(map: HashMap<String, Tally>) -> Vec<Bucket> {
-    // A cell whose complaints all moved elsewhere (e.g. to another department) holds zeros.
-    let mut out: Vec<Bucket> = map
-        .into_iter()
-        .filter(|(_, t)| t.count > 0)
-        .map(|(key, tally)| Bucket { key, tally })
-        .collect();
-    out.sort_by(|a, b| b.tally.count.cmp(&a.tally.count).then(a.key.cmp(&b.key)));
-    out
-}
-
 pub(super) async fn report(pool: &SqlitePool, rq: &ReportQuery) -> Result<Report> {
     let mut by: HashMap<String, HashMap<String, Tally>> = HashMap::new();
     for (dim, key, t) in cells(pool, rq, "dim <> 'all'", "key").await? {
@@ -181,7 +169,7 @@ pub(super) async fn report(pool: &SqlitePool, rq: &ReportQuery) -> Result<Report
     } else {
         None
     };
-    let mut take = |dim: &str| sorted(by.remove(dim).unwrap_or_default());
+    let mut take = |dim: &str| sorted_buckets(by.remove(dim).unwrap_or_default());
     Ok(Report {
         from: rq.from,
         to: rq.to,
@@ -194,7 +182,7 @@ pub(super) async fn report(pool: &SqlitePool, rq: &ReportQuery) -> Result<Report
         by_severity: take("severity"),
         by_channel: take("channel"),
         by_status: take("status"),
-        by_site: sorted(sites),
+        by_site: sorted_buckets(sites),
         by_period: roll_up(&months, rq.period),
         recurring,
         durations,

@@ -1,62 +1,14 @@
 //! SQLite: shared report links (rows mapped by name; the token only as its hash).
 
-use super::{NewShare, ShareRecord};
 use crate::error::{Error, Result};
-use siteline_model::report::Period;
+use crate::store::rows::ShareRow;
+use crate::store::{NewShare, ShareRecord};
 use siteline_model::Timestamp;
 use sqlx::SqlitePool;
-
-#[derive(sqlx::FromRow)]
-struct ShareRow {
-    id: String,
-    created_by: i64,
-    created_by_name: String,
-    site_code: Option<String>,
-    scope_sites: Option<String>,
-    from_month: i64,
-    to_month: i64,
-    period: String,
-    label: String,
-    created_at: i64,
-    expires_at: i64,
-    revoked_at: Option<i64>,
-    open_count: i64,
-    last_opened_at: Option<i64>,
-}
 
 const COLUMNS: &str = "s.id, s.created_by, u.username AS created_by_name, s.site_code, \
      s.scope_sites, s.from_month, s.to_month, s.period, s.label, s.created_at, s.expires_at, \
      s.revoked_at, s.open_count, s.last_opened_at";
-
-impl TryFrom<ShareRow> for ShareRecord {
-    type Error = Error;
-    fn try_from(r: ShareRow) -> Result<ShareRecord> {
-        let scope_sites = r
-            .scope_sites
-            .map(|j| serde_json::from_str::<Vec<String>>(&j))
-            .transpose()
-            .map_err(|e| Error::Internal(format!("share {}: scope_sites: {e}", r.id)))?;
-        let period = Period::parse(&r.period)
-            .ok_or_else(|| Error::Internal(format!("share {}: period {}", r.id, r.period)))?;
-        let month = |m: i64| u32::try_from(m).map_err(|_| Error::Internal("bad month".into()));
-        Ok(ShareRecord {
-            from_month: month(r.from_month)?,
-            to_month: month(r.to_month)?,
-            id: r.id,
-            created_by: r.created_by,
-            created_by_name: r.created_by_name,
-            site: r.site_code,
-            scope_sites,
-            period,
-            label: r.label,
-            created_at: Timestamp(r.created_at),
-            expires_at: Timestamp(r.expires_at),
-            revoked_at: r.revoked_at.map(Timestamp),
-            open_count: u64::try_from(r.open_count).unwrap_or(0),
-            last_opened_at: r.last_opened_at.map(Timestamp),
-        })
-    }
-}
 
 pub(super) async fn create(pool: &SqlitePool, share: &NewShare) -> Result<()> {
     let s = &share.record;

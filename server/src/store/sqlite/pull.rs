@@ -5,31 +5,23 @@
 //! last seq then). Positions only grow, so a cursor handed out never passes an event that
 //! commits later. Events at one position (one complaint's history) are never split by a page.
 
-use super::sqlite_sync::{parse_event, to_u64};
-use super::ReadScope;
 use crate::error::Result;
+use crate::store::rows::{pull_page, PullItem};
+use crate::store::ReadScope;
 use siteline_model::sync::SyncedEvent;
-use siteline_model::Timestamp;
 use sqlx::SqlitePool;
-
-/// One event with its pull position.
-struct Item {
-    pos: i64,
-    seq: i64,
-    received_at: i64,
-    body: String,
-}
 
 /// `(seq, received_at, body)` of an event row.
 type Row = (i64, i64, String);
 
-fn items(rows: Vec<Row>, pos: Option<i64>) -> impl Iterator<Item = Item> {
-    rows.into_iter().map(move |(seq, received_at, body)| Item {
-        pos: pos.unwrap_or(seq),
-        seq,
-        received_at,
-        body,
-    })
+fn items(rows: Vec<Row>, pos: Option<i64>) -> impl Iterator<Item = PullItem> {
+    rows.into_iter()
+        .map(move |(seq, received_at, body)| PullItem {
+            pos: pos.unwrap_or(seq),
+            seq,
+            received_at,
+            body,
+        })
 }
 
 /// The events after `after` that `scope` may read, at most `limit` (more to finish a
@@ -42,7 +34,7 @@ pub(super) async fn pull(
 ) -> Result<(Vec<SyncedEvent>, bool, u64)> {
     let after_i = i64::try_from(after).unwrap_or(i64::MAX);
     let fetch = i64::from(limit) + 1;
-    let mut all: Vec<Item> = Vec::new();
+    let mut all: Vec<PullItem> = Vec::new();
     // Whether some query may have left rows out.
     let mut capped = false;
     match scope {
@@ -117,26 +109,5 @@ pub(super) async fn pull(
             }
         }
     }
-    all.sort_by_key(|i| (i.pos, i.seq));
-    let mut take = all.len().min(limit as usize);
-    // Never split the events at one position.
-    if let Some(last) = take.checked_sub(1).map(|i| all[i].pos) {
-        while take < all.len() && all[take].pos == last {
-            take += 1;
-        }
-    }
-    let has_more = capped || take < all.len();
-    all.truncate(take);
-    let cursor = all.last().map_or(after, |i| to_u64(i.pos));
-    let events = all
-        .into_iter()
-        .map(|i| {
-            Ok(SyncedEvent {
-                seq: to_u64(i.seq),
-                received_at: Timestamp(i.received_at),
-                event: parse_event(&i.body)?,
-            })
-        })
-        .collect::<Result<Vec<_>>>()?;
-    Ok((events, has_more, cursor))
+    pull_page(all, after, limit, capped)
 }

@@ -1,7 +1,7 @@
 //! SQLite users and sessions: accounts with their sites, edits that revoke sessions, bearer sessions.
 
-use super::{NewUser, Session, UserRecord, UserUpdate};
 use crate::error::{Error, Result};
+use crate::store::{NewUser, Session, UserRecord, UserUpdate};
 use siteline_model::api::UserInfo;
 use siteline_model::{DeviceId, Role, Timestamp};
 use sqlx::{SqliteConnection, SqlitePool};
@@ -39,7 +39,7 @@ const USER_COLUMNS: &str =
 fn user_from_row(
     (id, username, display_name, role, department, password_hash, disabled, sites): UserRow,
 ) -> Result<UserRecord> {
-    let role = super::parse_code("role", &role, Role::parse)?;
+    let role = crate::store::parse_code("role", &role, Role::parse)?;
     let sites = sites
         .unwrap_or_default()
         .split(',')

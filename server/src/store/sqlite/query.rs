@@ -1,9 +1,9 @@
 //! SQLite reads of the projection: filtered register listing and one complaint with its events.
 
-use super::shared::summary_of;
-use super::sqlite_sync::{complaint_events, internal};
-use super::{ComplaintFilter, ComplaintRow, ReadScope, StoredComplaint};
+use super::sync::{complaint_events, internal};
 use crate::error::Result;
+use crate::store::shared::summary_of;
+use crate::store::{ComplaintFilter, ComplaintRow, ReadScope, StoredComplaint};
 use siteline_model::{Complaint, ComplaintId, Timestamp};
 use sqlx::{QueryBuilder, Sqlite, SqlitePool};
 

@@ -1,17 +1,14 @@
 //! SQLite sites: creation with the location tree, listing with policy/hours/days/categories, edits.
 
-use super::{LocationNode, LOCATION_SEPARATOR};
 use crate::error::{Error, Result};
+use crate::store::rows::{internal, SiteParts};
+use crate::store::LocationNode;
 use siteline_model::api::{CustomCategory, SiteDay, SiteInfo};
 use siteline_model::calendar::{DayKind, WorkingHours};
 use siteline_model::timelimit::{Clock, Policy};
 use siteline_model::Timestamp;
 use sqlx::{SqliteConnection, SqlitePool};
 use std::collections::HashMap;
-
-fn internal(what: &str, e: impl std::fmt::Display) -> Error {
-    Error::Internal(format!("{what}: {e}"))
-}
 
 fn no_site(code: &str) -> Error {
     Error::NotFound(format!("no site {code}"))
@@ -121,27 +118,21 @@ pub(super) async fn list_sites(
             en,
         });
     }
-    let mut out = Vec::with_capacity(sites.len());
-    for (code, name, policy_json, hours_json) in sites {
-        let policy: Policy = match policy_json {
-            Some(j) => serde_json::from_str(&j).map_err(|e| internal("stored policy", e))?,
-            None => Policy::default(),
-        };
-        let hours: WorkingHours = match hours_json {
-            Some(j) => serde_json::from_str(&j).map_err(|e| internal("stored hours", e))?,
-            None => WorkingHours::default(),
-        };
-        out.push(SiteInfo {
-            locations: location_labels(&locations.remove(&code).unwrap_or_default()),
-            days: days.remove(&code).unwrap_or_default(),
-            categories: categories.remove(&code).unwrap_or_default(),
-            code,
-            name,
-            policy,
-            hours,
-        });
-    }
-    Ok(out)
+    sites
+        .into_iter()
+        .map(|(code, name, policy_json, hours_json)| {
+            SiteParts {
+                locations: locations.remove(&code).unwrap_or_default(),
+                days: days.remove(&code).unwrap_or_default(),
+                categories: categories.remove(&code).unwrap_or_default(),
+                code,
+                name,
+                policy_json,
+                hours_json,
+            }
+            .site()
+        })
+        .collect()
 }
 
 /// Clocks (policy, calendar with own days, hours) of every site, by code.
@@ -257,31 +248,9 @@ pub(super) async fn add_category(pool: &SqlitePool, code: &str, c: &CustomCatego
     Ok(())
 }
 
-/// Full labels of every node of a location tree, depth-first in sibling order.
-fn location_labels(rows: &[(i64, Option<i64>, String)]) -> Vec<String> {
-    let mut children: HashMap<Option<i64>, Vec<(i64, &str)>> = HashMap::new();
-    for (id, parent, name) in rows {
-        children.entry(*parent).or_default().push((*id, name));
-    }
-    let mut out = Vec::with_capacity(rows.len());
-    let mut stack: Vec<(i64, String)> = children
-        .get(&None)
-        .map(|v| v.iter().rev().map(|(id, n)| (*id, n.to_string())).collect())
-        .unwrap_or_default();
-    while let Some((id, label)) = stack.pop() {
-        if let Some(kids) = children.get(&Some(id)) {
-            for (kid, name) in kids.iter().rev() {
-                stack.push((*kid, format!("{label}{LOCATION_SEPARATOR}{name}")));
-            }
-        }
-        out.push(label);
-    }
-    out
-}
-
 #[cfg(test)]
 mod tests {
-    use super::location_labels;
+    use crate::store::shared::location_labels;
 
     #[test]
     fn labels_follow_the_tree() {

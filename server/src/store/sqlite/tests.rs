@@ -1,14 +1,14 @@
 //! Upgrading a v1 database: users rebuilt with ids and sessions kept, foreign keys intact, re-fold.
 
 use super::SqliteStore;
-use crate::store::{NewUser, Store};
+use crate::store::{ComplaintStore, NewUser, UserStore};
 use siteline_model::{
     ComplaintId, DeviceId, Event, EventId, EventKind, NewComplaint, Role, Timestamp,
 };
 use sqlx::sqlite::SqliteConnectOptions;
 use sqlx::SqlitePool;
 
-const V1: &str = include_str!("../../migrations/sqlite/0001_init.sql");
+const V1: &str = include_str!("../../../migrations/sqlite/0001_init.sql");
 
 async fn v1_database(dir: &std::path::Path) -> (std::path::PathBuf, ComplaintId) {
     let migrations = dir.join("v1");

@@ -1,0 +1,304 @@
+//! PostgreSQL sites: creation with the location tree, listing with policy, hours, own days and
+//! categories (four queries whatever the number of sites), edits.
+
+use super::PgStore;
+use crate::error::{Error, Result};
+use crate::store::rows::{internal, SiteParts};
+use crate::store::{LocationNode, SiteStore};
+use async_trait::async_trait;
+use siteline_model::api::{CustomCategory, SiteDay, SiteInfo};
+use siteline_model::calendar::{DayKind, WorkingHours};
+use siteline_model::timelimit::Policy;
+use siteline_model::Timestamp;
+use sqlx::{FromRow, PgConnection};
+use std::collections::HashMap;
+
+fn no_site(code: &str) -> Error {
+    Error::NotFound(format!("no site {code}"))
+}
+
+fn kind_code(kind: DayKind) -> &'static str {
+    match kind {
+        DayKind::Off => "off",
+        DayKind::Work => "work",
+    }
+}
+
+#[derive(FromRow)]
+struct SiteRow {
+    code: String,
+    name: String,
+    policy_json: Option<String>,
+    hours_json: Option<String>,
+}
+
+#[derive(FromRow)]
+struct LocationRow {
+    site_code: String,
+    id: i64,
+    parent_id: Option<i64>,
+    name: String,
+}
+
+#[derive(FromRow)]
+struct DayRow {
+    site_code: String,
+    date: String,
+    kind: String,
+}
+
+#[derive(FromRow)]
+struct CategoryRow {
+    site_code: String,
+    code: String,
+    parent: String,
+    zh: String,
+    en: String,
+}
+
+/// Every site (or only `only`), default first.
+async fn list(conn: &mut PgConnection, only: Option<&str>) -> Result<Vec<SiteInfo>> {
+    let sites: Vec<SiteRow> = sqlx::query_as(
+        "SELECT code, name, policy_json, hours_json FROM sites
+         WHERE $1::text IS NULL OR code = $1 ORDER BY is_default DESC, code",
+    )
+    .bind(only)
+    .fetch_all(&mut *conn)
+    .await?;
+    let mut locations: HashMap<String, Vec<(i64, Option<i64>, String)>> = HashMap::new();
+    let rows: Vec<LocationRow> = sqlx::query_as(
+        "SELECT site_code, id, parent_id, name FROM locations
+         WHERE $1::text IS NULL OR site_code = $1 ORDER BY site_code, sort, id",
+    )
+    .bind(only)
+    .fetch_all(&mut *conn)
+    .await?;
+    for r in rows {
+        locations
+            .entry(r.site_code)
+            .or_default()
+            .push((r.id, r.parent_id, r.name));
+    }
+    let mut days: HashMap<String, Vec<SiteDay>> = HashMap::new();
+    let rows: Vec<DayRow> = sqlx::query_as(
+        "SELECT site_code, date, kind FROM site_days
+         WHERE $1::text IS NULL OR site_code = $1 ORDER BY site_code, date",
+    )
+    .bind(only)
+    .fetch_all(&mut *conn)
+    .await?;
+    for r in rows {
+        let kind = match r.kind.as_str() {
+            "off" => DayKind::Off,
+            "work" => DayKind::Work,
+            other => return Err(internal("stored day kind", other)),
+        };
+        days.entry(r.site_code)
+            .or_default()
+            .push(SiteDay { date: r.date, kind });
+    }
+    let mut categories: HashMap<String, Vec<CustomCategory>> = HashMap::new();
+    let rows: Vec<CategoryRow> = sqlx::query_as(
+        "SELECT site_code, code, parent, zh, en FROM site_categories
+         WHERE $1::text IS NULL OR site_code = $1 ORDER BY site_code, ord",
+    )
+    .bind(only)
+    .fetch_all(&mut *conn)
+    .await?;
+    for r in rows {
+        categories
+            .entry(r.site_code)
+            .or_default()
+            .push(CustomCategory {
+                code: r.code,
+                parent: r.parent,
+                zh: r.zh,
+                en: r.en,
+            });
+    }
+    sites
+        .into_iter()
+        .map(|s| {
+            SiteParts {
+                locations: locations.remove(&s.code).unwrap_or_default(),
+                days: days.remove(&s.code).unwrap_or_default(),
+                categories: categories.remove(&s.code).unwrap_or_default(),
+                code: s.code,
+                name: s.name,
+                policy_json: s.policy_json,
+                hours_json: s.hours_json,
+            }
+            .site()
+        })
+        .collect()
+}
+
+async fn require_site(conn: &mut PgConnection, code: &str) -> Result<()> {
+    let found: Option<i32> = sqlx::query_scalar("SELECT 1 FROM sites WHERE code = $1")
+        .bind(code)
+        .fetch_optional(&mut *conn)
+        .await?;
+    found.map(|_| ()).ok_or_else(|| no_site(code))
+}
+
+#[async_trait]
+impl SiteStore for PgStore {
+    async fn count_sites(&self) -> Result<u64> {
+        let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM sites")
+            .fetch_one(&self.pool)
+            .await?;
+        Ok(n.max(0) as u64)
+    }
+
+    async fn create_site(
+        &self,
+        code: &str,
+        name: &str,
+        is_default: bool,
+        locations: &[LocationNode],
+        now: Timestamp,
+    ) -> Result<()> {
+        let mut tx = self.pool.begin().await?;
+        sqlx::query(
+            "INSERT INTO sites (code, name, is_default, created_at) VALUES ($1, $2, $3, $4)",
+        )
+        .bind(code)
+        .bind(name)
+        .bind(is_default)
+        .bind(now.millis())
+        .execute(&mut *tx)
+        .await?;
+        // Depth-first, keeping sibling order in `sort`.
+        let mut stack: Vec<(Option<i64>, i32, &LocationNode)> = locations
+            .iter()
+            .enumerate()
+            .rev()
+            .map(|(i, n)| (None, i32::try_from(i).unwrap_or(i32::MAX), n))
+            .collect();
+        while let Some((parent, sort, node)) = stack.pop() {
+            let id: i64 = sqlx::query_scalar(
+                "INSERT INTO locations (site_code, parent_id, name, sort) VALUES ($1, $2, $3, $4)
+                 RETURNING id",
+            )
+            .bind(code)
+            .bind(parent)
+            .bind(&node.name)
+            .bind(sort)
+            .fetch_one(&mut *tx)
+            .await?;
+            for (i, child) in node.children.iter().enumerate().rev() {
+                stack.push((Some(id), i32::try_from(i).unwrap_or(i32::MAX), child));
+            }
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn default_site_code(&self) -> Result<Option<String>> {
+        Ok(sqlx::query_scalar(
+            "SELECT code FROM sites ORDER BY is_default DESC, created_at, code LIMIT 1",
+        )
+        .fetch_optional(&self.pool)
+        .await?)
+    }
+
+    async fn list_sites(&self) -> Result<Vec<SiteInfo>> {
+        let mut conn = self.pool.acquire().await?;
+        list(&mut conn, None).await
+    }
+
+    async fn get_site(&self, code: &str) -> Result<Option<SiteInfo>> {
+        let mut conn = self.pool.acquire().await?;
+        Ok(list(&mut conn, Some(code)).await?.into_iter().next())
+    }
+
+    async fn set_site_policy(
+        &self,
+        code: &str,
+        policy: Option<&Policy>,
+        hours: Option<&WorkingHours>,
+    ) -> Result<()> {
+        let policy = policy
+            .map(serde_json::to_string)
+            .transpose()
+            .map_err(|e| internal("policy does not serialize", e))?;
+        let hours = hours
+            .map(serde_json::to_string)
+            .transpose()
+            .map_err(|e| internal("hours do not serialize", e))?;
+        let done = sqlx::query(
+            "UPDATE sites SET policy_json = coalesce($1, policy_json),
+               hours_json = coalesce($2, hours_json) WHERE code = $3",
+        )
+        .bind(policy)
+        .bind(hours)
+        .bind(code)
+        .execute(&self.pool)
+        .await?;
+        if done.rows_affected() == 0 {
+            return Err(no_site(code));
+        }
+        Ok(())
+    }
+
+    async fn set_site_day(&self, code: &str, day: &SiteDay) -> Result<()> {
+        let mut tx = self.pool.begin().await?;
+        require_site(&mut tx, code).await?;
+        sqlx::query(
+            "INSERT INTO site_days (site_code, date, kind) VALUES ($1, $2, $3)
+             ON CONFLICT (site_code, date) DO UPDATE SET kind = EXCLUDED.kind",
+        )
+        .bind(code)
+        .bind(&day.date)
+        .bind(kind_code(day.kind))
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn delete_site_day(&self, code: &str, date: &str) -> Result<()> {
+        let mut tx = self.pool.begin().await?;
+        require_site(&mut tx, code).await?;
+        let done = sqlx::query("DELETE FROM site_days WHERE site_code = $1 AND date = $2")
+            .bind(code)
+            .bind(date)
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        if done.rows_affected() == 0 {
+            return Err(Error::NotFound(format!(
+                "site {code} has no own day {date}"
+            )));
+        }
+        Ok(())
+    }
+
+    async fn add_site_category(&self, code: &str, c: &CustomCategory) -> Result<()> {
+        let mut tx = self.pool.begin().await?;
+        require_site(&mut tx, code).await?;
+        let res = sqlx::query(
+            "INSERT INTO site_categories (site_code, code, parent, zh, en)
+             VALUES ($1, $2, $3, $4, $5)",
+        )
+        .bind(code)
+        .bind(&c.code)
+        .bind(&c.parent)
+        .bind(&c.zh)
+        .bind(&c.en)
+        .execute(&mut *tx)
+        .await;
+        match res {
+            Ok(_) => {}
+            Err(sqlx::Error::Database(e)) if e.is_unique_violation() => {
+                return Err(Error::Conflict(format!(
+                    "site {code} already has category {}",
+                    c.code
+                )))
+            }
+            Err(e) => return Err(e.into()),
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+}
