@@ -136,12 +136,16 @@ pub struct Api {
 }
 
 impl Api {
-    pub fn new(base: &str, traffic: Arc<Traffic>) -> Result<Api, String> {
-        let http = reqwest::Client::builder()
+    /// Without `keep_alive` every request opens its own connection (behind the round-robin
+    /// proxy, consecutive requests then reach different processes).
+    pub fn new(base: &str, traffic: Arc<Traffic>, keep_alive: bool) -> Result<Api, String> {
+        let mut builder = reqwest::Client::builder()
             .timeout(Duration::from_secs(20))
-            .connect_timeout(Duration::from_secs(2))
-            .build()
-            .map_err(|e| format!("http client: {e}"))?;
+            .connect_timeout(Duration::from_secs(2));
+        if !keep_alive {
+            builder = builder.pool_max_idle_per_host(0);
+        }
+        let http = builder.build().map_err(|e| format!("http client: {e}"))?;
         Ok(Api {
             http,
             base: base.to_string(),

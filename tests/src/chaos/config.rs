@@ -7,12 +7,17 @@ use std::time::Duration;
 pub const DEFAULT_SERVER_CMD: &str = "{bin} --addr {addr} --data {data}";
 
 pub const USAGE: &str = "\
-usage: chaos [--big] [--devices N] [--ops N] [--kills N] [--seed N] [--server-cmd CMD]
+usage: chaos [--big] [--postgres] [--processes N] [--devices N] [--ops N] [--kills N] [--seed N]
+             [--server-cmd CMD]
 
   --big            20 devices x 500 operations, 10 kills (default: 5 x 60, 3 kills)
   --devices N      simulated devices
   --ops N          local operations (creations and actions) per device
   --kills N        times the server is SIGKILLed and restarted during the run
+  --postgres       3 server processes on one new PostgreSQL database (SITELINE_TEST_POSTGRES,
+                   default postgres://postgres@127.0.0.1:5432/test) and one attachment store,
+                   behind a round-robin proxy; each kill hits one process
+  --processes N    server processes with --postgres (default 3)
   --seed N         seed of every random choice (printed by each run, for replays)
   --server-cmd CMD how to start a server; placeholders {bin} {addr} {port} {data} {dist};
                    leading KEY=VALUE words are environment variables
@@ -28,6 +33,9 @@ pub struct ChaosConfig {
     pub ops: usize,
     pub kills: usize,
     pub seed: u64,
+    /// Server processes on one PostgreSQL database (with `postgres`), else 1 on SQLite.
+    pub processes: usize,
+    pub postgres: bool,
     /// Template of the server command line (see [`ServerCommand`]).
     pub server_cmd: String,
     /// Pause between two local operations on a device.
@@ -53,6 +61,8 @@ impl ChaosConfig {
             ops: 60,
             kills: 3,
             seed,
+            processes: 1,
+            postgres: false,
             server_cmd: DEFAULT_SERVER_CMD.into(),
             op_pause_ms: (10, 90),
             sync_pause_ms: (30, 250),
@@ -77,6 +87,15 @@ impl ChaosConfig {
         }
     }
 
+    /// The scale-out run: `processes` servers on PostgreSQL behind the proxy.
+    pub fn on_postgres(self, processes: usize) -> ChaosConfig {
+        ChaosConfig {
+            processes,
+            postgres: true,
+            ..self
+        }
+    }
+
     /// Parses the command line (without the program name). `--big` is applied first, the
     /// other flags override it whatever their order. Without `--seed` the seed comes from the clock.
     pub fn from_args(args: &[String]) -> Result<ChaosConfig, String> {
@@ -85,6 +104,7 @@ impl ChaosConfig {
         } else {
             ChaosConfig::small(clock_seed())
         };
+        let mut processes = None;
         let mut it = args.iter();
         while let Some(arg) = it.next() {
             let (flag, inline) = match arg.split_once('=') {
@@ -99,6 +119,8 @@ impl ChaosConfig {
             };
             match flag {
                 "--big" => {}
+                "--postgres" => c.postgres = true,
+                "--processes" => processes = Some(number(flag, &value()?)?),
                 "--devices" => c.devices = number(flag, &value()?)?,
                 "--ops" => c.ops = number(flag, &value()?)?,
                 "--kills" => c.kills = number(flag, &value()?)?,
@@ -107,6 +129,14 @@ impl ChaosConfig {
                 "--help" | "-h" => return Err(USAGE.to_string()),
                 other => return Err(format!("unknown argument: {other}\n\n{USAGE}")),
             }
+        }
+        if c.postgres {
+            c.processes = processes.unwrap_or(3);
+        } else if processes.is_some_and(|n| n > 1) {
+            return Err("--processes needs --postgres (SQLite serves one process)".into());
+        }
+        if c.processes == 0 {
+            return Err("--processes must be at least 1".into());
         }
         if c.devices == 0 {
             return Err("--devices must be at least 1".into());
@@ -253,6 +283,12 @@ mod tests {
         assert!(ChaosConfig::from_args(&args("--ops x")).is_err());
         assert!(ChaosConfig::from_args(&args("--what")).is_err());
         assert!(ChaosConfig::from_args(&args("--devices 0")).is_err());
+        let c = ChaosConfig::from_args(&args("--big --postgres")).expect("parses");
+        assert_eq!((c.processes, c.postgres, c.devices), (3, true, 20));
+        let c = ChaosConfig::from_args(&args("--processes 2 --postgres")).expect("parses");
+        assert_eq!((c.processes, c.postgres), (2, true));
+        assert!(ChaosConfig::from_args(&args("--processes 2")).is_err());
+        assert_eq!(ChaosConfig::from_args(&[]).expect("parses").processes, 1);
     }
 
     #[test]

@@ -1,8 +1,9 @@
-//! The killer: SIGKILLs the server with a push or pull in flight, keeps it down, restarts it.
+//! The killer: SIGKILLs a server process with a push or pull in flight, keeps it down, restarts
+//! it (with several processes, one at a time, in turn; the others keep serving).
 
 use super::client::Api;
+use super::cluster::Cluster;
 use super::rng::Rng;
-use super::server::ChaosServer;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering::SeqCst};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -13,6 +14,8 @@ const PROGRESS_POLL: Duration = Duration::from_millis(10);
 /// One kill, as it landed.
 #[derive(Clone, Copy, Debug)]
 pub struct Kill {
+    /// Which process (0 with one).
+    pub process: usize,
     /// Since the start of the operation phase.
     pub at: Duration,
     pub pushes_in_flight: usize,
@@ -32,10 +35,11 @@ pub struct Aim {
     pub aim_timeout: Duration,
 }
 
-/// Kills and restarts the server `aim.kills` times; even kills wait for a push in flight, odd
-/// ones for a pull (each at most `aim_timeout`, then it shoots anyway).
+/// Kills and restarts a server process `aim.kills` times (process `k % n` for kill `k`); even
+/// kills wait for a push in flight, odd ones for a pull, and for a connection open to the
+/// victim (each at most `aim_timeout`, then it shoots anyway).
 pub async fn run(
-    server: &mut ChaosServer,
+    cluster: &mut Cluster,
     api: &Api,
     aim: &Aim,
     mut rng: Rng,
@@ -50,6 +54,7 @@ pub async fn run(
             tokio::time::sleep(PROGRESS_POLL).await;
         }
         let want_push = k % 2 == 0;
+        let victim = k % cluster.servers.len();
         let aimed = Instant::now();
         loop {
             let busy = if want_push {
@@ -57,7 +62,7 @@ pub async fn run(
             } else {
                 traffic.pull_in_flight.load(SeqCst)
             };
-            if busy > 0 || aimed.elapsed() >= aim.aim_timeout {
+            if (busy > 0 && cluster.active(victim) > 0) || aimed.elapsed() >= aim.aim_timeout {
                 break;
             }
             tokio::time::sleep(POLL).await;
@@ -72,12 +77,13 @@ pub async fn run(
         let pushes_in_flight = traffic.push_in_flight.load(SeqCst);
         let pulls_in_flight = traffic.pull_in_flight.load(SeqCst);
         traffic.killing();
-        server.kill();
+        cluster.kill(victim);
         let at = t0.elapsed();
         let downtime = Duration::from_millis(rng.range(aim.downtime_ms));
         tokio::time::sleep(downtime).await;
-        let restart = server.start(api).await?;
+        let restart = cluster.start(victim).await?;
         kills.push(Kill {
+            process: victim,
             at,
             pushes_in_flight,
             pulls_in_flight,

@@ -2,10 +2,12 @@
 
 mod adversary;
 mod client;
+mod cluster;
 pub mod config;
 mod device;
 mod killer;
 mod outbox;
+mod proxy;
 mod report;
 mod rng;
 mod server;
@@ -20,17 +22,18 @@ pub use report::ChaosReport;
 
 use adversary::Adversary;
 use client::{Api, Traffic};
+use cluster::Cluster;
 use device::{users_for, Device, User};
 use rng::Rng;
 use serde_json::{json, Value};
-use server::ChaosServer;
 use siteline_model::api::LoginResponse;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering::SeqCst};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 use sync::{lock, LoopStats, LoopTiming, SharedDevice};
 
-/// Runs the chaos scenario of `config` against a fresh server (a fresh data dir).
+/// Runs the chaos scenario of `config` against a fresh server (a fresh data dir), or against
+/// several processes on a fresh PostgreSQL database behind a round-robin proxy.
 ///
 /// Phases: (1) start the server command, create each device's users; (2) every device runs an
 /// operation task (creations and legal actions, `ops` of them, paced) and a sync task (push per
@@ -42,45 +45,37 @@ use sync::{lock, LoopStats, LoopTiming, SharedDevice};
 /// checks fail is an `Ok` report that has not [`passed`](ChaosReport::passed).
 pub async fn run(config: &ChaosConfig) -> Result<ChaosReport, String> {
     let started = Instant::now();
-    let mut server = ChaosServer::new(&config.server_cmd)?;
+    let mut cluster = Cluster::new(config).await?;
     let traffic = Arc::new(Traffic::default());
-    let api = Api::new(&server.base_url(), traffic)?;
-    let result = match server.start(&api).await {
-        Ok(_) => run_on(config, &mut server, &api, started).await,
+    let api = Api::new(&cluster.base_url(), traffic, !cluster.proxied())?;
+    let result = match cluster.start_all().await {
+        Ok(_) => run_on(config, &mut cluster, &api, started).await,
         Err(e) => Err(e),
     };
     match result {
         Ok(mut report) => {
             if !report.passed() {
-                let tail = server.log_tail(20);
-                let (data, logs) = server.keep_dirs();
-                report.kept = Some(format!(
-                    "data {} · log {}/server.log; log tail:\n{tail}",
-                    data.display(),
-                    logs.display()
-                ));
+                let tail = cluster.log_tail(20);
+                let places = cluster.keep();
+                report.kept = Some(format!("{places}; log tail:\n{tail}"));
             }
             Ok(report)
         }
         Err(e) => {
-            let (data, logs) = server.keep_dirs();
-            Err(format!(
-                "{e}\n(seed {}; data kept in {}, server log in {})",
-                config.seed,
-                data.display(),
-                logs.display()
-            ))
+            let places = cluster.keep();
+            Err(format!("{e}\n(seed {}; kept: {places})", config.seed))
         }
     }
 }
 
 async fn run_on(
     config: &ChaosConfig,
-    server: &mut ChaosServer,
+    cluster: &mut Cluster,
     api: &Api,
     started: Instant,
 ) -> Result<ChaosReport, String> {
-    let admin = login(api, "admin", &server.admin_password).await?;
+    let admin_password = cluster.admin_password().to_string();
+    let admin = login(api, "admin", &admin_password).await?;
     let mut shared: Vec<SharedDevice> = Vec::new();
     let mut user_count = 0;
     for i in 0..config.devices {
@@ -142,7 +137,7 @@ async fn run_on(
         Ok(())
     };
     let (kills, worked) = tokio::join!(
-        killer::run(server, api, &aim, Rng::new(config.seed, 0)),
+        killer::run(cluster, api, &aim, Rng::new(config.seed, 0)),
         work
     );
     stop.store(true, SeqCst);
@@ -160,8 +155,8 @@ async fn run_on(
     // Phase 3: the server stays up; every forgery is tried once more; everyone syncs until
     // nothing moves.
     let phase = Instant::now();
-    if !server.is_running() {
-        server.start(api).await?;
+    if !cluster.is_running() {
+        cluster.start_all().await?;
     }
     let untried = adversary.final_round(&shared, api).await;
     let rounds = settle(&shared, api, config.settle_timeout).await?;
@@ -214,7 +209,9 @@ async fn run_on(
     }
     Ok(ChaosReport {
         seed: config.seed,
-        server_command: server.command_line(),
+        processes: cluster.servers.len(),
+        postgres: config.postgres,
+        server_command: cluster.command_line(),
         devices: config.devices,
         users: user_count,
         ops_per_device: config.ops,
@@ -230,7 +227,7 @@ async fn run_on(
         stored_before_kill: verdict.stored_before_kill,
         kills,
         kills_planned: config.kills,
-        server_starts: server.starts,
+        server_starts: cluster.starts(),
         pushes: t.pushes.load(SeqCst),
         pulls: t.pulls.load(SeqCst),
         cut_push: t.cut_push.load(SeqCst),

@@ -8,6 +8,9 @@ use std::time::Duration;
 #[derive(Clone, Debug, Default)]
 pub struct ChaosReport {
     pub seed: u64,
+    /// Server processes, and whether on PostgreSQL (behind the proxy).
+    pub processes: usize,
+    pub postgres: bool,
     pub server_command: String,
     pub devices: usize,
     pub users: usize,
@@ -99,8 +102,13 @@ impl ChaosReport {
 
     /// The flags that replay this run's choices.
     pub fn replay_args(&self) -> String {
+        let scale_out = if self.postgres {
+            format!(" --postgres --processes {}", self.processes)
+        } else {
+            String::new()
+        };
         format!(
-            "--seed {} --devices {} --ops {} --kills {}",
+            "--seed {} --devices {} --ops {} --kills {}{scale_out}",
             self.seed, self.devices, self.ops_per_device, self.kills_planned
         )
     }

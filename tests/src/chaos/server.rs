@@ -1,13 +1,14 @@
 //! Server control: start the server command on a fixed port and data dir, SIGKILL it, restart it.
 
-use super::client::Api;
+use super::client::{Api, Traffic};
 use super::config::{default_server_bin, Placeholders, ServerCommand};
-use crate::procs::{log_tail, random_secret};
+use crate::procs::log_tail;
 use std::fs::OpenOptions;
 use std::io::Write;
 use std::os::unix::process::CommandExt;
 use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 use tempfile::TempDir;
 
@@ -21,6 +22,10 @@ pub struct ChaosServer {
     vars: Placeholders,
     pub port: u16,
     pub admin_password: String,
+    /// More environment for the process (the cluster's database and object store).
+    env: Vec<(String, String)>,
+    /// Asks this process (not the proxy) whether it is up.
+    health: Api,
     data: TempDir,
     _dist: TempDir,
     logs: TempDir,
@@ -31,7 +36,11 @@ pub struct ChaosServer {
 
 impl ChaosServer {
     /// Prepares a port and fresh directories for `template` (not started yet).
-    pub fn new(template: &str) -> Result<ChaosServer, String> {
+    pub fn new(
+        template: &str,
+        admin_password: &str,
+        env: Vec<(String, String)>,
+    ) -> Result<ChaosServer, String> {
         let cmd = ServerCommand::parse(template)?;
         let bin = if cmd.needs_bin() {
             default_server_bin()?
@@ -56,11 +65,18 @@ impl ChaosServer {
             data: data.path().display().to_string(),
             dist: dist.path().display().to_string(),
         };
+        let health = Api::new(
+            &format!("http://127.0.0.1:{port}"),
+            Arc::new(Traffic::default()),
+            true,
+        )?;
         Ok(ChaosServer {
             cmd,
             vars,
             port,
-            admin_password: random_secret(),
+            admin_password: admin_password.to_string(),
+            env,
+            health,
             data,
             _dist: dist,
             logs,
@@ -110,11 +126,11 @@ impl ChaosServer {
 
     /// Starts the server and waits for `GET /api/health`; retries a start that exits at once
     /// (e.g. the port not yet released after a kill).
-    pub async fn start(&mut self, api: &Api) -> Result<Duration, String> {
+    pub async fn start(&mut self) -> Result<Duration, String> {
         let t0 = Instant::now();
         let mut last = String::new();
         for attempt in 1..=START_ATTEMPTS {
-            match self.start_once(api).await {
+            match self.start_once().await {
                 Ok(()) => {
                     self.starts += 1;
                     return Ok(t0.elapsed());
@@ -134,7 +150,7 @@ impl ChaosServer {
         ))
     }
 
-    async fn start_once(&mut self, api: &Api) -> Result<(), String> {
+    async fn start_once(&mut self) -> Result<(), String> {
         if self.is_running() {
             return Err("already running".into());
         }
@@ -153,6 +169,7 @@ impl ChaosServer {
             .env("SITELINE_DATA", &self.vars.data)
             .env("SITELINE_DIST", &self.vars.dist)
             .env("SITELINE_ADMIN_PASSWORD", &self.admin_password)
+            .envs(self.env.iter().map(|(k, v)| (k.as_str(), v.as_str())))
             .envs(r.env.iter().map(|(k, v)| (k.as_str(), v.as_str())))
             .stdin(Stdio::null())
             .stdout(log)
@@ -168,7 +185,7 @@ impl ChaosServer {
                     return Err(format!("exited during start-up ({status})"));
                 }
             }
-            if api.healthy().await {
+            if self.health.healthy().await {
                 return Ok(());
             }
             if t0.elapsed() > START_TIMEOUT {
