@@ -1,4 +1,5 @@
-//! `cargo xtask bench`: every benchmark in one run, figures printed and merged into target/bench/results.json.
+//! `cargo xtask bench`: every benchmark in one run, figures printed and merged into
+//! target/bench/results.json (`--postgres`: ingest and scale on PostgreSQL, results_postgres.json).
 
 use crate::proc::Ctx;
 use crate::tools;
@@ -11,17 +12,22 @@ const PARTS: [&str; 5] = ["model", "ingest", "scale", "size", "device"];
 struct Opts {
     quick: bool,
     only: Option<String>,
+    /// Ingest and scale on PostgreSQL (the machine's 127.0.0.1:5432, or
+    /// `SITELINE_TEST_POSTGRES`) instead of SQLite; with no `--only`, just those two parts.
+    postgres: bool,
 }
 
 fn parse(args: &[String]) -> Result<Opts, String> {
     let mut o = Opts {
         quick: false,
         only: None,
+        postgres: false,
     };
     let mut it = args.iter();
     while let Some(a) = it.next() {
         match a.as_str() {
             "--quick" => o.quick = true,
+            "--postgres" => o.postgres = true,
             "--only" => {
                 let part = it.next().ok_or("--only needs a part")?;
                 if !PARTS.contains(&part.as_str()) {
@@ -46,7 +52,11 @@ pub fn run(ctx: &Ctx, args: &[String]) -> Result<(), String> {
     let o = parse(args)?;
     let out = ctx.target_dir().join("bench");
     std::fs::create_dir_all(&out).map_err(|e| format!("{}: {e}", out.display()))?;
-    let wants = |part: &str| o.only.as_deref().is_none_or(|p| p == part);
+    let wants = |part: &str| match o.only.as_deref() {
+        Some(p) => p == part,
+        None => !o.postgres || matches!(part, "ingest" | "scale"),
+    };
+    let suffix = if o.postgres { "_postgres" } else { "" };
     let mut results = Map::new();
     let started = Instant::now();
 
@@ -61,16 +71,28 @@ pub fn run(ctx: &Ctx, args: &[String]) -> Result<(), String> {
         results.insert("model".into(), json!("see the criterion output above"));
     }
     if wants("ingest") {
-        println!("\n== server ingest: HTTP push vs raw SQLite ==");
-        let file = out.join("ingest.json");
+        let raw = if o.postgres { "PostgreSQL" } else { "SQLite" };
+        println!("\n== server ingest: HTTP push vs raw {raw} ==");
+        let file = out.join(format!("ingest{suffix}.json"));
+        if o.postgres {
+            // The 1-vs-2-processes part runs the release binary.
+            ctx.run(
+                ctx.cargo()
+                    .args(["build", "--release", "-p", "siteline-server"]),
+                "cargo build --release (server)",
+            )?;
+        }
         let mut cmd = ctx.cargo();
-        cmd.args(["bench", "-p", "siteline-server", "--bench", "ingest"])
+        cmd.args(["bench", "-p", "siteline-server", "--bench", "ingest", "--"])
             .env("SITELINE_BENCH_JSON", &file);
         if o.quick {
-            cmd.args(["--", "--events", "4000"]);
+            cmd.args(["--events", "4000"]);
+        }
+        if o.postgres {
+            cmd.arg("--postgres");
         }
         ctx.run(&mut cmd, "ingest bench")?;
-        results.insert("ingest".into(), read_json(&file));
+        results.insert(format!("ingest{suffix}"), read_json(&file));
     }
     if wants("scale") || wants("device") {
         ctx.run(
@@ -81,15 +103,18 @@ pub fn run(ctx: &Ctx, args: &[String]) -> Result<(), String> {
     }
     if wants("scale") {
         println!("\n== server queries at scale ==");
-        let file = out.join("scale.json");
+        let file = out.join(format!("scale{suffix}.json"));
         let mut cmd = ctx.cargo();
         cmd.args(["bench", "-p", "siteline-server", "--bench", "scale", "--"])
             .env("SITELINE_BENCH_JSON", &file);
         if o.quick {
             cmd.args(["--complaints", "20000", "--sites", "5", "--rounds", "10"]);
         }
+        if o.postgres {
+            cmd.arg("--postgres");
+        }
         ctx.run(&mut cmd, "scale bench")?;
-        results.insert("scale".into(), read_json(&file));
+        results.insert(format!("scale{suffix}"), read_json(&file));
     }
     if wants("size") || wants("device") {
         tools::ensure_build_tools(ctx)?;
@@ -145,7 +170,7 @@ pub fn run(ctx: &Ctx, args: &[String]) -> Result<(), String> {
         "seconds": started.elapsed().as_secs(),
         "results": Value::Object(results),
     });
-    let path = out.join("results.json");
+    let path = out.join(format!("results{suffix}.json"));
     let text = serde_json::to_string_pretty(&summary).map_err(|e| e.to_string())?;
     std::fs::write(&path, text).map_err(|e| format!("{}: {e}", path.display()))?;
     println!(

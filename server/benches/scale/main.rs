@@ -1,12 +1,13 @@
 //! Server queries at scale: the board (register list) and reports over 1,000,000 complaints, p50/p95, RSS.
 //!
 //! `cargo bench -p siteline-server --bench scale -- [--complaints N] [--sites N] [--years N]
-//!  [--rounds N] [--server BIN] [--json FILE]`. The data set is generated once through the
+//!  [--rounds N] [--server BIN] [--json FILE] [--postgres]`. The data set is generated once through the
 //! server's own push path into `target/bench-data/scale-<N>-<sites>-<years>-v<gen>/` and reused;
 //! the measured server is the release binary (`--server`, default `target/release/siteline-server`)
-//! started on it as a separate process, so its RSS is its own.
+//! started on it as a separate process, so its RSS is its own. With `--postgres` the data set is
+//! copied into PostgreSQL (`postgres.rs`) and the server runs on that database instead.
 
-#[path = "support/scale_gen.rs"]
+mod postgres;
 mod scale_gen;
 
 use scale_gen::{generate, site_code, Rng, Spec, ADMIN_PW, GEN_VERSION};
@@ -23,6 +24,7 @@ struct Args {
     rounds: usize,
     server: PathBuf,
     json: Option<PathBuf>,
+    postgres: bool,
 }
 
 fn target_dir() -> PathBuf {
@@ -39,6 +41,7 @@ fn parse_args() -> Result<Args, String> {
         rounds: 40,
         server: target_dir().join("release/siteline-server"),
         json: std::env::var_os("SITELINE_BENCH_JSON").map(PathBuf::from),
+        postgres: false,
     };
     let mut it = std::env::args().skip(1);
     while let Some(flag) = it.next() {
@@ -51,6 +54,7 @@ fn parse_args() -> Result<Args, String> {
             "--rounds" => a.rounds = num(val()?)? as usize,
             "--server" => a.server = PathBuf::from(val()?),
             "--json" => a.json = Some(PathBuf::from(val()?)),
+            "--postgres" => a.postgres = true,
             "--bench" => {}
             other => return Err(format!("unknown argument {other}")),
         }
@@ -83,13 +87,21 @@ impl Drop for Server {
     }
 }
 
-async fn start_server(bin: &Path, data: &Path) -> Result<(Server, String), String> {
+async fn start_server(
+    bin: &Path,
+    data: &Path,
+    database_url: Option<&str>,
+) -> Result<(Server, String), String> {
     let port = std::net::TcpListener::bind("127.0.0.1:0")
         .and_then(|l| l.local_addr())
         .map_err(|e| e.to_string())?
         .port();
     let base = format!("http://127.0.0.1:{port}");
-    let child = Command::new(bin)
+    let mut cmd = Command::new(bin);
+    if let Some(url) = database_url {
+        cmd.env("SITELINE_DATABASE_URL", url);
+    }
+    let child = cmd
         .args(["--addr", &format!("127.0.0.1:{port}"), "--data"])
         .arg(data)
         .env("SITELINE_ESCALATION_INTERVAL_SECS", "0")
@@ -221,8 +233,19 @@ async fn run() -> Result<(), String> {
         .map(|m| m.len())
         .unwrap_or(0);
 
+    let (database_url, copy_s) = if a.postgres {
+        let name = format!(
+            "siteline_bench_scale_{}_{}_{}_v{GEN_VERSION}",
+            a.complaints, a.sites, a.years
+        );
+        let (url, secs) = postgres::load(&a.server, &dir, &name).await?;
+        (Some(url), Some(secs))
+    } else {
+        (None, None)
+    };
+    let backend = if a.postgres { "PostgreSQL" } else { "SQLite" };
     let t = Instant::now();
-    let (server, base) = start_server(&a.server, &dir).await?;
+    let (server, base) = start_server(&a.server, &dir, database_url.as_deref()).await?;
     let startup_s = t.elapsed().as_secs_f64();
     let pid = server.0.id();
     let http = reqwest::Client::new();
@@ -368,7 +391,10 @@ async fn run() -> Result<(), String> {
     );
     drop(server);
 
-    println!("\nServer queries at scale: {} complaints, {} sites, {} years (db {:.0} MB; server start {startup_s:.1} s)", a.complaints, a.sites, a.years, db_bytes as f64 / 1e6);
+    println!("\nServer queries at scale on {backend}: {} complaints, {} sites, {} years (SQLite db {:.0} MB; server start {startup_s:.1} s)", a.complaints, a.sites, a.years, db_bytes as f64 / 1e6);
+    if let Some(secs) = copy_s {
+        println!("copied into PostgreSQL by `siteline-server migrate` in {secs:.1} s");
+    }
     println!("{:<42} {:>9} {:>9}  answer", "query", "p50 ms", "p95 ms");
     for (name, p50, p95, size) in &rows {
         println!("{name:<42} {p50:>9.1} {p95:>9.1}  {size}");
@@ -379,8 +405,14 @@ async fn run() -> Result<(), String> {
         hwm as f64 / 1024.0
     );
     if let Some(path) = a.json {
+        let key = if a.postgres {
+            "scale_postgres"
+        } else {
+            "scale"
+        };
         let out = json!({
-            "scale": {
+            key: {
+                "backend": backend, "copy_secs": copy_s,
                 "complaints": a.complaints, "sites": a.sites, "years": a.years,
                 "db_mb": db_bytes as f64 / 1e6, "rounds": a.rounds,
                 "queries": rows.iter().map(|(n, p50, p95, s)| json!({"query": n, "p50_ms": p50, "p95_ms": p95, "answer": s})).collect::<Vec<_>>(),

@@ -1,0 +1,53 @@
+//! `--postgres`: the generated SQLite data set copied into PostgreSQL by the server's own
+//! `migrate` command (idempotent: a second run finds every row there), one database per data
+//! set on `SITELINE_TEST_POSTGRES` (default 127.0.0.1:5432), so the same queries are timed on it.
+
+use siteline_server::store::postgres::scratch;
+use std::path::Path;
+use std::process::Command;
+use std::time::Instant;
+
+/// The database for the data set `name`, created if missing; its URL.
+async fn database(name: &str) -> Result<String, String> {
+    let base = scratch::test_server_url();
+    let admin = sqlx::PgPool::connect(&base)
+        .await
+        .map_err(|e| format!("PostgreSQL at {base}: {e}"))?;
+    let exists: Option<i32> = sqlx::query_scalar("SELECT 1 FROM pg_database WHERE datname = $1")
+        .bind(name)
+        .fetch_optional(&admin)
+        .await
+        .map_err(|e| e.to_string())?;
+    if exists.is_none() {
+        sqlx::query(&format!("CREATE DATABASE {name}"))
+            .execute(&admin)
+            .await
+            .map_err(|e| e.to_string())?;
+    }
+    admin.close().await;
+    let i = base
+        .rfind('/')
+        .ok_or("SITELINE_TEST_POSTGRES must end in /<database>")?;
+    Ok(format!("{}/{name}", &base[..i]))
+}
+
+/// Copies the data set in `dir` into its PostgreSQL database with `bin migrate`; answers the
+/// URL and the seconds the copy (or the check that it is complete) took.
+pub async fn load(bin: &Path, dir: &Path, name: &str) -> Result<(String, f64), String> {
+    let url = database(name).await?;
+    eprintln!("copying {} into PostgreSQL ({url})", dir.display());
+    let t = Instant::now();
+    let status = Command::new(bin)
+        .arg("migrate")
+        .arg("--from")
+        .arg(dir)
+        .arg("--to")
+        .arg(&url)
+        .env("RUST_LOG", "warn")
+        .status()
+        .map_err(|e| format!("{} migrate: {e}", bin.display()))?;
+    if !status.success() {
+        return Err(format!("{} migrate failed: {status}", bin.display()));
+    }
+    Ok((url, t.elapsed().as_secs_f64()))
+}
