@@ -68,6 +68,31 @@ impl ChaosReport {
         self.problems.is_empty()
     }
 
+    /// The checks every suite run makes of its report (panics with the report when one fails):
+    /// passed, every planned kill landed and one with a request in flight, every operation
+    /// done, one number per complaint, and each kind of action written.
+    pub fn assert_complete(&self, devices: usize, ops: usize) {
+        assert!(self.passed(), "chaos run failed:\n{self}");
+        assert_eq!(self.kills.len(), self.kills_planned, "{self}");
+        assert!(
+            self.kills
+                .iter()
+                .any(|k| k.pushes_in_flight > 0 || k.pulls_in_flight > 0),
+            "no kill landed with a request in flight:\n{self}"
+        );
+        assert_eq!(self.ops_done, devices * ops, "{self}");
+        assert!(
+            self.complaints > 0 && self.numbers == self.complaints,
+            "{self}"
+        );
+        for kind in ["created", "dispatched", "accepted", "handled", "replied"] {
+            assert!(
+                self.written.get(kind).copied().unwrap_or(0) > 0,
+                "no {kind} events were written:\n{self}"
+            );
+        }
+    }
+
     pub fn events_written(&self) -> usize {
         self.written.values().sum()
     }
