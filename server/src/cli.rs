@@ -62,7 +62,9 @@ pub async fn run(
     args: &[String],
     password: Option<String>,
 ) -> Result<String, String> {
-    let e = |e: crate::Error| e.to_string();
+    fn e(e: impl std::fmt::Display) -> String {
+        e.to_string()
+    }
     let word = |n: usize| args.get(n).map(String::as_str).unwrap_or("");
     match (word(0), word(1)) {
         ("user", "add") => {

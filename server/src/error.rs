@@ -68,6 +68,20 @@ pub enum Error {
     Internal(String),
 }
 
+impl From<crate::store::error::StoreError> for Error {
+    fn from(e: crate::store::error::StoreError) -> Error {
+        use crate::store::error::StoreError as S;
+        match e {
+            S::Conflict(m) => Error::Conflict(m),
+            S::NotFound(m) => Error::NotFound(m),
+            S::Invalid(m) => Error::Validation(m),
+            S::Internal(m) => Error::Internal(m),
+            S::Database(e) => Error::Database(e),
+            S::Migrate(e) => Error::Migrate(e),
+        }
+    }
+}
+
 impl Error {
     pub fn status(&self) -> StatusCode {
         match self {

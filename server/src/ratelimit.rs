@@ -1,7 +1,7 @@
 //! Login throttling: failed sign-ins counted per username and per client address in a sliding
 //! window; past the limit a key answers 429 `rate_limited` with `Retry-After` until it cools.
 
-use crate::error::Result;
+use crate::store::error::Result;
 use async_trait::async_trait;
 use std::collections::{HashMap, VecDeque};
 use std::sync::Mutex;

@@ -147,7 +147,7 @@ async fn report_for(st: &AppState, user: &AuthUser, raw: Option<&str>) -> Result
     if user.role() != Role::Admin {
         query.scope_sites = Some(user.info.sites.clone());
     }
-    st.store.report(&query).await
+    Ok(st.store.report(&query).await?)
 }
 
 #[cfg(test)]

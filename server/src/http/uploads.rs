@@ -13,6 +13,7 @@ use super::{read_body, ApiJson};
 use crate::attachments::parse_sha256;
 use crate::error::{Error, Result};
 use crate::staging::{is_upload_id, new_id};
+use crate::store::error::StoreError;
 use crate::store::{Appended, UploadRecord};
 use crate::visibility;
 use crate::AppState;
@@ -81,7 +82,7 @@ async fn stored(st: &AppState, sha256: &str) -> Result<Option<AttachmentRef>> {
 
 /// Forgets an upload and its staged bytes.
 async fn discard(st: &AppState, up: &UploadRecord) -> Result<()> {
-    st.store.delete_upload(&up.id).await
+    Ok(st.store.delete_upload(&up.id).await?)
 }
 
 /// Removes uploads started more than [`UPLOAD_TTL_MS`] before `now`; answers how many.
@@ -155,7 +156,7 @@ async fn start(
     };
     match st.store.create_upload(&up).await {
         Ok(()) => Ok((StatusCode::CREATED, Json(status_of(&up)))),
-        Err(Error::Conflict(_)) => {
+        Err(StoreError::Conflict(_)) => {
             // A concurrent start of the same file won: resume that one.
             let up = st
                 .store
@@ -164,7 +165,7 @@ async fn start(
                 .ok_or_else(|| Error::Internal("upload vanished while starting".into()))?;
             Ok((StatusCode::OK, Json(status_of(&up))))
         }
-        Err(e) => Err(e),
+        Err(e) => Err(e.into()),
     }
 }
 

@@ -3,7 +3,7 @@
 
 use super::projection::{refresh, Sites};
 use super::tx::{IngestTx, RepeatQuery};
-use crate::error::{Error, Result};
+use crate::store::error::{Result, StoreError};
 use crate::store::{escalation_event, RULE_REPEAT, RULE_UNRESOLVED};
 use siteline_model::api::SiteInfo;
 use siteline_model::timelimit::Clock;
@@ -30,7 +30,7 @@ async fn write_escalation(
     }
     let site_of = HashMap::from([(cid, site.to_string())]);
     if tx.insert_events(&[&ev], now, &site_of).await?.len() != 1 {
-        return Err(Error::Internal("server event id collided".into()));
+        return Err(StoreError::Internal("server event id collided".into()));
     }
     Ok(true)
 }

@@ -3,7 +3,7 @@
 
 use super::projection::Sites;
 use super::tx::{IngestTx, NumberRow};
-use crate::error::{Error, Result};
+use crate::store::error::{Result, StoreError};
 use crate::store::{number_event, resolve_site};
 use siteline_model::numbering::canonical;
 use siteline_model::time::CHINA_OFFSET_MINUTES;
@@ -69,7 +69,7 @@ pub async fn assign(
     tx.insert_numbers(&rows).await?;
     let server_events: Vec<&Event> = out.iter().collect();
     if tx.insert_events(&server_events, now, site_of).await?.len() != out.len() {
-        return Err(Error::Internal("server event id collided".into()));
+        return Err(StoreError::Internal("server event id collided".into()));
     }
     Ok(out)
 }

@@ -1,7 +1,7 @@
 //! What a complaint's projection row holds besides its folded state: its site, the receipt of
 //! its `Created`, the derived keys and the report facts — decided here once for every backend.
 
-use crate::error::{Error, Result};
+use crate::store::error::{Result, StoreError};
 use crate::store::{resolve_site, FOLD_VERSION};
 use siteline_model::report::ReportFacts;
 use siteline_model::timelimit::Clock;
@@ -51,7 +51,7 @@ impl<'a> ProjectionRow<'a> {
         Ok(ProjectionRow {
             state,
             state_json: serde_json::to_string(state)
-                .map_err(|e| Error::Internal(format!("state does not serialize: {e}")))?,
+                .map_err(|e| StoreError::Internal(format!("state does not serialize: {e}")))?,
             site,
             received_at,
             phone: state.complainant.phone.as_deref().filter(|p| !p.is_empty()),

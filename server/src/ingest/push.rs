@@ -5,7 +5,7 @@
 use super::projection::{ProjectionRow, Sites};
 use super::tx::{IngestTx, StoredEvent};
 use super::{escalate, numbers};
-use crate::error::{Error, Result};
+use crate::store::error::{Result, StoreError};
 use crate::store::{BatchStates, ImportInfo, PushGate};
 use siteline_model::api::SiteInfo;
 use siteline_model::sync::PushResult;
@@ -144,7 +144,9 @@ pub async fn push(
         .collect();
     let seqs = tx.insert_events(&to_store, now, &site_of).await?;
     if seqs.len() != to_store.len() {
-        return Err(Error::Internal("an event appeared during the push".into()));
+        return Err(StoreError::Internal(
+            "an event appeared during the push".into(),
+        ));
     }
     if let Some(import) = import {
         for ev in &to_store {
@@ -154,13 +156,13 @@ pub async fn push(
     let results = answers
         .into_iter()
         .map(
-            |a| match a.ok_or_else(|| Error::Internal("event left unanswered".into()))? {
+            |a| match a.ok_or_else(|| StoreError::Internal("event left unanswered".into()))? {
                 Answer::Now(answer) => Ok(answer),
                 Answer::Stored(i) => {
                     let seq = to_store
                         .get(i)
                         .and_then(|ev| seqs.get(&ev.id))
-                        .ok_or_else(|| Error::Internal("stored event has no seq".into()))?;
+                        .ok_or_else(|| StoreError::Internal("stored event has no seq".into()))?;
                     Ok(PushResult::Accepted {
                         seq: *seq,
                         received_at: now,

@@ -2,7 +2,7 @@
 //! nothing else): the rules that decide what the steps do live in the ingest core.
 
 use super::projection::ProjectionRow;
-use crate::error::Result;
+use crate::store::error::Result;
 use crate::store::ImportInfo;
 use async_trait::async_trait;
 use siteline_model::sync::SyncedEvent;

@@ -2,13 +2,14 @@
 
 #[cfg(test)]
 mod conformance;
+pub mod error;
 pub mod postgres;
 mod rows;
 mod shared;
 pub mod sqlite;
 mod traits;
 
-use crate::error::Result;
+use crate::store::error::Result;
 use siteline_model::api::{ComplaintSummary, CustomCategory, SiteDay, SiteInfo, UserInfo};
 use siteline_model::calendar::WorkingHours;
 use siteline_model::sync::{PushResult, SyncedEvent};

@@ -3,7 +3,7 @@
 //! the order of report buckets.
 
 use super::{FleetRow, ShareRecord, UploadRecord};
-use crate::error::{Error, Result};
+use crate::store::error::{Result, StoreError};
 use siteline_model::api::{CustomCategory, SiteDay, SiteInfo};
 use siteline_model::calendar::WorkingHours;
 use siteline_model::fleet::DeviceReport;
@@ -14,8 +14,8 @@ use siteline_model::{DeviceId, Timestamp};
 use std::collections::HashMap;
 
 /// An internal error about stored data (`what` went wrong, and why).
-pub(crate) fn internal(what: &str, e: impl std::fmt::Display) -> Error {
-    Error::Internal(format!("{what}: {e}"))
+pub(crate) fn internal(what: &str, e: impl std::fmt::Display) -> StoreError {
+    StoreError::Internal(format!("{what}: {e}"))
 }
 
 /// A stored event's JSON body.
@@ -58,16 +58,16 @@ pub(crate) struct ShareRow {
 }
 
 impl TryFrom<ShareRow> for ShareRecord {
-    type Error = Error;
+    type Error = StoreError;
     fn try_from(r: ShareRow) -> Result<ShareRecord> {
         let scope_sites = r
             .scope_sites
             .map(|j| serde_json::from_str::<Vec<String>>(&j))
             .transpose()
-            .map_err(|e| Error::Internal(format!("share {}: scope_sites: {e}", r.id)))?;
+            .map_err(|e| StoreError::Internal(format!("share {}: scope_sites: {e}", r.id)))?;
         let period = Period::parse(&r.period)
-            .ok_or_else(|| Error::Internal(format!("share {}: period {}", r.id, r.period)))?;
-        let month = |m: i64| u32::try_from(m).map_err(|_| Error::Internal("bad month".into()));
+            .ok_or_else(|| StoreError::Internal(format!("share {}: period {}", r.id, r.period)))?;
+        let month = |m: i64| u32::try_from(m).map_err(|_| StoreError::Internal("bad month".into()));
         Ok(ShareRecord {
             from_month: month(r.from_month)?,
             to_month: month(r.to_month)?,
@@ -164,7 +164,8 @@ pub(crate) struct SiteParts {
 
 impl SiteParts {
     pub(crate) fn site(self) -> Result<SiteInfo> {
-        let bad = |what: &str, e: serde_json::Error| Error::Internal(format!("stored {what}: {e}"));
+        let bad =
+            |what: &str, e: serde_json::Error| StoreError::Internal(format!("stored {what}: {e}"));
         let policy: Policy = match self.policy_json {
             Some(j) => serde_json::from_str(&j).map_err(|e| bad("policy", e))?,
             None => Policy::default(),
@@ -220,8 +221,9 @@ pub(crate) fn pull_page(
             Ok(SyncedEvent {
                 seq: u64::try_from(i.seq).unwrap_or(0),
                 received_at: Timestamp(i.received_at),
-                event: serde_json::from_str(&i.body)
-                    .map_err(|e| Error::Internal(format!("stored event does not parse: {e}")))?,
+                event: serde_json::from_str(&i.body).map_err(|e| {
+                    StoreError::Internal(format!("stored event does not parse: {e}"))
+                })?,
             })
         })
         .collect::<Result<Vec<_>>>()?;

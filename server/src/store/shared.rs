@@ -1,6 +1,6 @@
 //! Storage-independent pieces every `Store` implementation shares: server events, batch folding.
 
-use crate::error::{Error, Result};
+use crate::store::error::{Result, StoreError};
 use siteline_model::api::ComplaintSummary;
 use siteline_model::{
     fold_in_order, Complaint, ComplaintId, DeviceId, Event, EventId, EventKind, Severity, Timestamp,
@@ -41,7 +41,7 @@ pub fn summary_of(state: &Complaint, received_at: Timestamp) -> ComplaintSummary
 
 /// Parses an enum code stored in a text column.
 pub(crate) fn parse_code<T>(what: &str, code: &str, parse: fn(&str) -> Option<T>) -> Result<T> {
-    parse(code).ok_or_else(|| Error::Internal(format!("stored {what} is unknown: {code}")))
+    parse(code).ok_or_else(|| StoreError::Internal(format!("stored {what} is unknown: {code}")))
 }
 
 /// The site a complaint belongs to: the one it names if the server knows it, else the default.

@@ -1,7 +1,7 @@
 //! Users, sessions, device keys and sites on every backend: creation and conflicts, the site
 //! tree and settings as listed, edits that revoke sessions, expiry and purging.
 
-use crate::error::Error;
+use crate::store::error::StoreError;
 use crate::store::{LocationNode, NewUser, SiteStore, UserStore, UserUpdate};
 use siteline_model::api::{CustomCategory, SiteDay};
 use siteline_model::calendar::DayKind;
@@ -76,7 +76,7 @@ async fn sites_as_listed<S: SiteStore + ?Sized>(s: &S) {
     s.delete_site_day("B", "2026-10-11").await.expect("deleted");
     assert!(matches!(
         s.delete_site_day("B", "2026-10-11").await,
-        Err(Error::NotFound(_))
+        Err(StoreError::NotFound(_))
     ));
     let cat = CustomCategory {
         code: "custom.pets".into(),
@@ -87,11 +87,11 @@ async fn sites_as_listed<S: SiteStore + ?Sized>(s: &S) {
     s.add_site_category("B", &cat).await.expect("category");
     assert!(matches!(
         s.add_site_category("B", &cat).await,
-        Err(Error::Conflict(_))
+        Err(StoreError::Conflict(_))
     ));
     assert!(matches!(
         s.set_site_policy("NOPE", Some(&policy), None).await,
-        Err(Error::NotFound(_))
+        Err(StoreError::NotFound(_))
     ));
     let b = s.get_site("B").await.expect("get").expect("B");
     assert_eq!(b.policy.notice_minutes, 45);
@@ -115,12 +115,12 @@ async fn users_sessions_and_keys<S: UserStore + SiteStore + ?Sized>(s: &S) {
     assert!(matches!(
         s.create_user(user("zhang", Role::Staff, None, &[]), NOW)
             .await,
-        Err(Error::Conflict(_))
+        Err(StoreError::Conflict(_))
     ));
     assert!(matches!(
         s.create_user(user("wang", Role::Staff, None, &["NOPE"]), NOW)
             .await,
-        Err(Error::Validation(_))
+        Err(StoreError::Invalid(_))
     ));
     assert!(
         s.find_user("wang").await.expect("find").is_none(),
@@ -180,7 +180,7 @@ async fn users_sessions_and_keys<S: UserStore + SiteStore + ?Sized>(s: &S) {
     };
     assert!(matches!(
         s.update_user("li", &bad, None).await,
-        Err(Error::Validation(_))
+        Err(StoreError::Invalid(_))
     ));
     assert!(s
         .update_user("nobody", &UserUpdate::default(), None)

@@ -2,7 +2,7 @@
 //! upload stands (of racing appends of one chunk exactly one is stored), bytes in order, gone
 //! with their upload.
 
-use crate::error::Error;
+use crate::store::error::StoreError;
 use crate::store::{Appended, UploadRecord, UploadStore};
 use siteline_model::Timestamp;
 use std::sync::Arc;
@@ -24,7 +24,7 @@ async fn uploads<S: UploadStore + ?Sized + 'static>(s: Arc<S>) {
     let up = upload('1', 7, 10, NOW);
     s.create_upload(&up).await.expect("create");
     let again = s.create_upload(&upload('2', 7, 10, NOW)).await;
-    assert!(matches!(again, Err(Error::Conflict(_))), "{again:?}");
+    assert!(matches!(again, Err(StoreError::Conflict(_))), "{again:?}");
     assert_eq!(s.uploads_of(7).await.expect("of"), (1, 10));
     assert_eq!(
         s.find_upload(7, &up.sha256).await.expect("find"),

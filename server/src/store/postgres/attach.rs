@@ -2,7 +2,7 @@
 
 use super::query::Row;
 use super::PgStore;
-use crate::error::Result;
+use crate::store::error::Result;
 use crate::store::rows::{to_i64, to_u64};
 use crate::store::{AttachmentStore, ComplaintRow};
 use async_trait::async_trait;

@@ -1,7 +1,7 @@
 //! PostgreSQL: the tablets' sync-health reports (rows mapped by name).
 
 use super::PgStore;
-use crate::error::Result;
+use crate::store::error::Result;
 use crate::store::rows::DeviceReportRow;
 use crate::store::{FleetRow, FleetStore};
 use async_trait::async_trait;

@@ -2,8 +2,8 @@
 //! (the rule itself is `ratelimit::wait_secs`).
 
 use super::PgStore;
-use crate::error::Result;
 use crate::ratelimit::{wait_secs, LoginLimits, WINDOW_MS};
+use crate::store::error::Result;
 use async_trait::async_trait;
 use sqlx::FromRow;
 

@@ -19,8 +19,8 @@ use super::{
     ComplaintFilter, ComplaintRow, ComplaintStore, ImportInfo, PushGate, ReadScope, ReportQuery,
     Store, StoredComplaint, SyncStore,
 };
-use crate::error::Result;
 use crate::ingest;
+use crate::store::error::{Result, StoreError};
 use async_trait::async_trait;
 use siteline_model::api::SiteInfo;
 use siteline_model::sync::{PushResult, SyncedEvent};
@@ -68,21 +68,24 @@ impl PgStore {
 
     /// Holds the start lock while `f` runs (the first start's users and site): servers started
     /// together on an empty database bootstrap one after the other, so only one creates them.
-    pub async fn while_starting<T, F>(&self, f: F) -> Result<T>
+    pub async fn while_starting<T, E, F>(&self, f: F) -> std::result::Result<T, E>
     where
-        F: std::future::Future<Output = Result<T>>,
+        F: std::future::Future<Output = std::result::Result<T, E>>,
+        E: From<StoreError>,
     {
-        let mut conn = self.pool.acquire().await?;
+        let mut conn = self.pool.acquire().await.map_err(StoreError::from)?;
         sqlx::query("SELECT pg_advisory_lock($1)")
             .bind(START_LOCK)
             .execute(&mut *conn)
-            .await?;
+            .await
+            .map_err(StoreError::from)?;
         let out = f.await;
         // A session lock: released explicitly, or the pooled connection would keep it.
         sqlx::query("SELECT pg_advisory_unlock($1)")
             .bind(START_LOCK)
             .execute(&mut *conn)
-            .await?;
+            .await
+            .map_err(StoreError::from)?;
         out
     }
 }

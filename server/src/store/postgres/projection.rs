@@ -1,8 +1,8 @@
 //! PostgreSQL: upserting a complaint's projection row (as the ingest core built it), its
 //! attachment references and the departments it ever had.
 
-use crate::error::Result;
 use crate::ingest::ProjectionRow;
+use crate::store::error::Result;
 use siteline_model::Timestamp;
 use sqlx::PgConnection;
 

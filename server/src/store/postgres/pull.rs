@@ -3,7 +3,7 @@
 //! moment (`since_seq`). Seqs commit in order (the ingest lock), so no cursor passes an event
 //! that commits later.
 
-use crate::error::Result;
+use crate::store::error::Result;
 use crate::store::rows::{pull_page, PullItem};
 use crate::store::ReadScope;
 use siteline_model::sync::SyncedEvent;

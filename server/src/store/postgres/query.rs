@@ -2,7 +2,7 @@
 //! events (one snapshot).
 
 use super::PgStore;
-use crate::error::{Error, Result};
+use crate::store::error::{Result, StoreError};
 use crate::store::shared::summary_of;
 use crate::store::{ComplaintFilter, ComplaintRow, ReadScope, StoredComplaint};
 use siteline_model::sync::SyncedEvent;
@@ -19,7 +19,7 @@ pub(super) struct Row {
 impl Row {
     pub(super) fn complaint_row(self) -> Result<ComplaintRow> {
         let state: Complaint = serde_json::from_str(&self.state_json)
-            .map_err(|e| Error::Internal(format!("stored state does not parse: {e}")))?;
+            .map_err(|e| StoreError::Internal(format!("stored state does not parse: {e}")))?;
         Ok(ComplaintRow {
             summary: summary_of(&state, Timestamp(self.received_at)),
             site_code: self.site_code,
@@ -54,8 +54,9 @@ async fn events_of(conn: &mut PgConnection, id: ComplaintId) -> Result<Vec<Synce
             Ok(SyncedEvent {
                 seq: u64::try_from(r.seq).unwrap_or(0),
                 received_at: Timestamp(r.received_at),
-                event: serde_json::from_str(&r.body)
-                    .map_err(|e| Error::Internal(format!("stored event does not parse: {e}")))?,
+                event: serde_json::from_str(&r.body).map_err(|e| {
+                    StoreError::Internal(format!("stored event does not parse: {e}"))
+                })?,
             })
         })
         .collect()

@@ -5,7 +5,7 @@
 
 use super::query::push_sites;
 use super::PgStore;
-use crate::error::{Error, Result};
+use crate::store::error::{Result, StoreError};
 use crate::store::rows::sorted_buckets;
 use crate::store::ReportQuery;
 use futures_util::TryStreamExt;
@@ -64,7 +64,7 @@ impl PgStore {
         let mut rows = q.build_query_as::<FactRow>().fetch(&self.pool);
         while let Some(r) = rows.try_next().await? {
             let c: Complaint = serde_json::from_str(&r.state_json)
-                .map_err(|e| Error::Internal(format!("stored state does not parse: {e}")))?;
+                .map_err(|e| StoreError::Internal(format!("stored state does not parse: {e}")))?;
             let month = u32::try_from(r.month).unwrap_or(0);
             let facts = ReportFacts {
                 category_top: r.category_top.clone(),

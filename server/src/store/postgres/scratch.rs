@@ -2,7 +2,7 @@
 //! a new database per test on the server at `SITELINE_TEST_POSTGRES` (default
 //! `postgres://postgres@127.0.0.1:5432/test`); databases left by earlier runs are dropped.
 
-use crate::error::{Error, Result};
+use crate::store::error::{Result, StoreError};
 use std::sync::atomic::{AtomicU64, Ordering};
 
 static NEXT: AtomicU64 = AtomicU64::new(1);
@@ -19,7 +19,7 @@ pub fn test_server_url() -> String {
 pub async fn scratch_database(base: &str, prefix: &str) -> Result<String> {
     let admin = sqlx::PgPool::connect(base)
         .await
-        .map_err(|e| Error::Internal(format!("PostgreSQL at {base}: {e}")))?;
+        .map_err(|e| StoreError::Internal(format!("PostgreSQL at {base}: {e}")))?;
     let mine = format!("{prefix}_{}_", std::process::id());
     let old: Vec<String> = sqlx::query_scalar(
         "SELECT datname FROM pg_database WHERE starts_with(datname, $1)
@@ -44,6 +44,6 @@ pub async fn scratch_database(base: &str, prefix: &str) -> Result<String> {
     admin.close().await;
     let i = base
         .rfind('/')
-        .ok_or_else(|| Error::Internal(format!("{base} must end in /<database>")))?;
+        .ok_or_else(|| StoreError::Internal(format!("{base} must end in /<database>")))?;
     Ok(format!("{}/{name}", &base[..i]))
 }

@@ -1,7 +1,7 @@
 //! PostgreSQL: shared report links (rows mapped by name; the token only as its hash).
 
 use super::PgStore;
-use crate::error::{Error, Result};
+use crate::store::error::{Result, StoreError};
 use crate::store::rows::ShareRow;
 use crate::store::{NewShare, ShareRecord, ShareStore};
 use async_trait::async_trait;
@@ -34,7 +34,7 @@ impl ShareStore for PgStore {
             .as_ref()
             .map(serde_json::to_string)
             .transpose()
-            .map_err(|e| Error::Internal(e.to_string()))?;
+            .map_err(|e| StoreError::Internal(e.to_string()))?;
         let month = |m: u32| i32::try_from(m).unwrap_or(i32::MAX);
         sqlx::query(
             "INSERT INTO shares (id, token_hash, created_by, site_code, scope_sites, from_month,

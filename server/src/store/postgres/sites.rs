@@ -2,7 +2,7 @@
 //! categories (four queries whatever the number of sites), edits.
 
 use super::PgStore;
-use crate::error::{Error, Result};
+use crate::store::error::{Result, StoreError};
 use crate::store::rows::{internal, SiteParts};
 use crate::store::{LocationNode, SiteStore};
 use async_trait::async_trait;
@@ -13,8 +13,8 @@ use siteline_model::Timestamp;
 use sqlx::{FromRow, PgConnection};
 use std::collections::HashMap;
 
-fn no_site(code: &str) -> Error {
-    Error::NotFound(format!("no site {code}"))
+fn no_site(code: &str) -> StoreError {
+    StoreError::NotFound(format!("no site {code}"))
 }
 
 fn kind_code(kind: DayKind) -> &'static str {
@@ -267,7 +267,7 @@ impl SiteStore for PgStore {
             .await?;
         tx.commit().await?;
         if done.rows_affected() == 0 {
-            return Err(Error::NotFound(format!(
+            return Err(StoreError::NotFound(format!(
                 "site {code} has no own day {date}"
             )));
         }
@@ -291,7 +291,7 @@ impl SiteStore for PgStore {
         match res {
             Ok(_) => {}
             Err(sqlx::Error::Database(e)) if e.is_unique_violation() => {
-                return Err(Error::Conflict(format!(
+                return Err(StoreError::Conflict(format!(
                     "site {code} already has category {}",
                     c.code
                 )))

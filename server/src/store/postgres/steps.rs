@@ -2,8 +2,8 @@
 //! The transaction holds the ingest advisory lock from its first statement to its commit, so
 //! event seqs are assigned and committed in one order across every server process.
 
-use crate::error::Result;
 use crate::ingest::{IngestTx, NumberRow, ProjectionRow, RepeatQuery, StoredEvent};
+use crate::store::error::Result;
 use crate::store::rows::{internal, parse_event, parse_state, to_i64, to_u64};
 use crate::store::ImportInfo;
 use async_trait::async_trait;

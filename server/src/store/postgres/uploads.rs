@@ -2,7 +2,7 @@
 //! may take the next chunk: the offset is compared and moved under the upload's row lock).
 
 use super::PgStore;
-use crate::error::{Error, Result};
+use crate::store::error::{Result, StoreError};
 use crate::store::rows::{to_i64, to_u64, UploadRow, UPLOAD_COLUMNS};
 use crate::store::{Appended, UploadRecord, UploadStore};
 use async_trait::async_trait;
@@ -55,7 +55,7 @@ impl UploadStore for PgStore {
         .await;
         match res {
             Ok(_) => Ok(()),
-            Err(sqlx::Error::Database(e)) if e.is_unique_violation() => Err(Error::Conflict(
+            Err(sqlx::Error::Database(e)) if e.is_unique_violation() => Err(StoreError::Conflict(
                 "an upload of this file is already under way".into(),
             )),
             Err(e) => Err(e.into()),

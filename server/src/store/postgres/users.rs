@@ -2,7 +2,7 @@
 //! sessions, bearer sessions, device keys.
 
 use super::PgStore;
-use crate::error::{Error, Result};
+use crate::store::error::{Result, StoreError};
 use crate::store::{NewUser, Session, UserRecord, UserStore, UserUpdate};
 use async_trait::async_trait;
 use siteline_model::api::UserInfo;
@@ -54,7 +54,7 @@ fn unique_violation(e: &sqlx::Error) -> bool {
     matches!(e, sqlx::Error::Database(d) if d.is_unique_violation())
 }
 
-/// Replaces the user's sites; `Error::Validation` names an unknown site.
+/// Replaces the user's sites; `StoreError::Invalid` names an unknown site.
 async fn set_sites(conn: &mut PgConnection, user_id: i64, sites: &[String]) -> Result<()> {
     sqlx::query("DELETE FROM user_sites WHERE user_id = $1")
         .bind(user_id)
@@ -66,7 +66,7 @@ async fn set_sites(conn: &mut PgConnection, user_id: i64, sites: &[String]) -> R
             .fetch_optional(&mut *conn)
             .await?;
         if known.is_none() {
-            return Err(Error::Validation(format!("unknown site: {site}")));
+            return Err(StoreError::Invalid(format!("unknown site: {site}")));
         }
         sqlx::query(
             "INSERT INTO user_sites (user_id, site_code) VALUES ($1, $2) ON CONFLICT DO NOTHING",
@@ -115,7 +115,7 @@ impl UserStore for PgStore {
         let id = match res {
             Ok(id) => id,
             Err(e) if unique_violation(&e) => {
-                return Err(Error::Conflict(format!(
+                return Err(StoreError::Conflict(format!(
                     "user {:?} already exists",
                     user.username
                 )))
@@ -125,7 +125,7 @@ impl UserStore for PgStore {
         set_sites(&mut tx, id, &user.sites).await?;
         let created = load(&mut tx, &user.username)
             .await?
-            .ok_or_else(|| Error::Internal("created user vanished".into()))?;
+            .ok_or_else(|| StoreError::Internal("created user vanished".into()))?;
         tx.commit().await?;
         Ok(created)
     }
@@ -171,7 +171,7 @@ impl UserStore for PgStore {
             None => before.info.department.clone(),
         };
         if role == Role::Handler && department.is_none() {
-            return Err(Error::Validation(
+            return Err(StoreError::Invalid(
                 "a handler needs a department (e.g. engineering)".into(),
             ));
         }

@@ -1,7 +1,7 @@
 //! SQLite attachments: which bytes are stored, which complaints reference them, imports.
 
 use super::query::row_from;
-use crate::error::Result;
+use crate::store::error::Result;
 use crate::store::rows::{to_i64, to_u64};
 use crate::store::{ComplaintRow, ImportInfo};
 use siteline_model::{AttachmentRef, Complaint, ComplaintId, EventId, Timestamp};

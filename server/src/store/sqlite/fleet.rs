@@ -1,6 +1,6 @@
 //! SQLite: the tablets' sync-health reports (rows mapped by name).
 
-use crate::error::Result;
+use crate::store::error::Result;
 use crate::store::rows::DeviceReportRow;
 use crate::store::FleetRow;
 use siteline_model::fleet::DeviceReport;

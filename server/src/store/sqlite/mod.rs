@@ -15,8 +15,8 @@ mod tests;
 mod uploads;
 mod users;
 
-use crate::error::Result;
 use crate::ingest;
+use crate::store::error::Result;
 use crate::store::{
     AttachmentStore, ComplaintFilter, ComplaintRow, ComplaintStore, FleetRow, FleetStore,
     ImportInfo, LocationNode, NewShare, NewUser, PushGate, ReadScope, ReportQuery, Session,

@@ -5,7 +5,7 @@
 //! last seq then). Positions only grow, so a cursor handed out never passes an event that
 //! commits later. Events at one position (one complaint's history) are never split by a page.
 
-use crate::error::Result;
+use crate::store::error::Result;
 use crate::store::rows::{pull_page, PullItem};
 use crate::store::ReadScope;
 use siteline_model::sync::SyncedEvent;

@@ -1,7 +1,7 @@
 //! SQLite reads of the projection: filtered register listing and one complaint with its events.
 
 use super::sync::{complaint_events, internal};
-use crate::error::Result;
+use crate::store::error::Result;
 use crate::store::shared::summary_of;
 use crate::store::{ComplaintFilter, ComplaintRow, ReadScope, StoredComplaint};
 use siteline_model::{Complaint, ComplaintId, Timestamp};

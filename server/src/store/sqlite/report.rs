@@ -1,6 +1,6 @@
 //! SQLite reports: tallies from the trigger-kept `report_cells` roll-up, plus what depends on "now".
 
-use crate::error::Result;
+use crate::store::error::Result;
 use crate::store::rows::sorted_buckets;
 use crate::store::ReportQuery;
 use siteline_model::report::{roll_up, Durations, Recurring, Report, Tally, DURATIONS_LIMIT};

@@ -1,6 +1,6 @@
 //! SQLite: shared report links (rows mapped by name; the token only as its hash).
 
-use crate::error::{Error, Result};
+use crate::store::error::{Result, StoreError};
 use crate::store::rows::ShareRow;
 use crate::store::{NewShare, ShareRecord};
 use siteline_model::Timestamp;
@@ -17,7 +17,7 @@ pub(super) async fn create(pool: &SqlitePool, share: &NewShare) -> Result<()> {
         .as_ref()
         .map(serde_json::to_string)
         .transpose()
-        .map_err(|e| Error::Internal(e.to_string()))?;
+        .map_err(|e| StoreError::Internal(e.to_string()))?;
     sqlx::query(
         "INSERT INTO shares (id, token_hash, created_by, site_code, scope_sites, from_month,
              to_month, period, label, created_at, expires_at)

@@ -1,6 +1,6 @@
 //! SQLite sites: creation with the location tree, listing with policy/hours/days/categories, edits.
 
-use crate::error::{Error, Result};
+use crate::store::error::{Result, StoreError};
 use crate::store::rows::{internal, SiteParts};
 use crate::store::LocationNode;
 use siteline_model::api::{CustomCategory, SiteDay, SiteInfo};
@@ -10,8 +10,8 @@ use siteline_model::Timestamp;
 use sqlx::{SqliteConnection, SqlitePool};
 use std::collections::HashMap;
 
-fn no_site(code: &str) -> Error {
-    Error::NotFound(format!("no site {code}"))
+fn no_site(code: &str) -> StoreError {
+    StoreError::NotFound(format!("no site {code}"))
 }
 
 pub(super) async fn create_site(
@@ -214,7 +214,7 @@ pub(super) async fn delete_day(pool: &SqlitePool, code: &str, date: &str) -> Res
         .await?;
     tx.commit().await?;
     if done.rows_affected() == 0 {
-        return Err(Error::NotFound(format!(
+        return Err(StoreError::NotFound(format!(
             "site {code} has no own day {date}"
         )));
     }
@@ -237,7 +237,7 @@ pub(super) async fn add_category(pool: &SqlitePool, code: &str, c: &CustomCatego
     match res {
         Ok(_) => {}
         Err(sqlx::Error::Database(e)) if e.is_unique_violation() => {
-            return Err(Error::Conflict(format!(
+            return Err(StoreError::Conflict(format!(
                 "site {code} already has category {}",
                 c.code
             )))

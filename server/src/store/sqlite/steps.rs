@@ -1,8 +1,8 @@
 //! SQLite's steps of an ingest transaction (`ingest::IngestTx`): SQL only, rows by name.
 
 use super::attach;
-use crate::error::Result;
 use crate::ingest::{IngestTx, NumberRow, ProjectionRow, RepeatQuery, StoredEvent};
+use crate::store::error::Result;
 use crate::store::rows::{internal, parse_event, parse_state, to_u64};
 use crate::store::ImportInfo;
 use async_trait::async_trait;

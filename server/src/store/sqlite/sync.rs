@@ -3,8 +3,8 @@
 
 use super::steps::SqliteTx;
 use super::{attach, sites};
-use crate::error::Result;
 use crate::ingest::{self, ProjectionRow, Sites};
+use crate::store::error::Result;
 pub(super) use crate::store::rows::{internal, parse_event, to_u64};
 use crate::store::shared::FOLD_VERSION;
 use siteline_model::sync::SyncedEvent;

@@ -1,7 +1,7 @@
 //! SQLite resumable uploads: the uploads under way and their staged chunks.
 
 use super::SqliteStore;
-use crate::error::{Error, Result};
+use crate::store::error::{Result, StoreError};
 use crate::store::rows::{to_i64, to_u64, UploadRow, UPLOAD_COLUMNS};
 use crate::store::{Appended, UploadRecord, UploadStore};
 use async_trait::async_trait;
@@ -54,7 +54,7 @@ impl UploadStore for SqliteStore {
         .await;
         match res {
             Ok(_) => Ok(()),
-            Err(sqlx::Error::Database(e)) if e.is_unique_violation() => Err(Error::Conflict(
+            Err(sqlx::Error::Database(e)) if e.is_unique_violation() => Err(StoreError::Conflict(
                 "an upload of this file is already under way".into(),
             )),
             Err(e) => Err(e.into()),

@@ -1,6 +1,6 @@
 //! SQLite users and sessions: accounts with their sites, edits that revoke sessions, bearer sessions.
 
-use crate::error::{Error, Result};
+use crate::store::error::{Result, StoreError};
 use crate::store::{NewUser, Session, UserRecord, UserUpdate};
 use siteline_model::api::UserInfo;
 use siteline_model::{DeviceId, Role, Timestamp};
@@ -64,7 +64,7 @@ fn unique_violation(e: &sqlx::Error) -> bool {
     matches!(e, sqlx::Error::Database(d) if d.is_unique_violation())
 }
 
-/// Replaces the user's sites; `Error::Validation` names an unknown site.
+/// Replaces the user's sites; `StoreError::Invalid` names an unknown site.
 async fn set_sites(conn: &mut SqliteConnection, user_id: i64, sites: &[String]) -> Result<()> {
     sqlx::query("DELETE FROM user_sites WHERE user_id = ?")
         .bind(user_id)
@@ -76,7 +76,7 @@ async fn set_sites(conn: &mut SqliteConnection, user_id: i64, sites: &[String]) 
             .fetch_optional(&mut *conn)
             .await?;
         if known.is_none() {
-            return Err(Error::Validation(format!("unknown site: {site}")));
+            return Err(StoreError::Invalid(format!("unknown site: {site}")));
         }
         sqlx::query("INSERT OR IGNORE INTO user_sites (user_id, site_code) VALUES (?, ?)")
             .bind(user_id)
@@ -118,7 +118,7 @@ pub(super) async fn create_user(
     let id = match res {
         Ok(id) => id,
         Err(e) if unique_violation(&e) => {
-            return Err(Error::Conflict(format!(
+            return Err(StoreError::Conflict(format!(
                 "user {:?} already exists",
                 user.username
             )))
@@ -128,7 +128,7 @@ pub(super) async fn create_user(
     set_sites(&mut tx, id, &user.sites).await?;
     let created = load(&mut tx, &user.username)
         .await?
-        .ok_or_else(|| Error::Internal("created user vanished".into()))?;
+        .ok_or_else(|| StoreError::Internal("created user vanished".into()))?;
     tx.commit().await?;
     Ok(created)
 }
@@ -167,7 +167,7 @@ pub(super) async fn update_user(
         None => before.info.department.clone(),
     };
     if role == Role::Handler && department.is_none() {
-        return Err(Error::Validation(
+        return Err(StoreError::Invalid(
             "a handler needs a department (e.g. engineering)".into(),
         ));
     }
