@@ -1,5 +1,6 @@
 //! The storage interface the HTTP layer needs; SQL dialects live only in the implementations.
 
+mod cells;
 #[cfg(test)]
 mod conformance;
 pub mod error;

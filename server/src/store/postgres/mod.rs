@@ -7,6 +7,8 @@ mod logins;
 mod projection;
 mod pull;
 mod query;
+#[cfg(test)]
+mod recount;
 mod report;
 pub mod scratch;
 mod shares;

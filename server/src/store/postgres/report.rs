@@ -1,34 +1,16 @@
-//! PostgreSQL reports: every complaint of the range read once, in a stream, and counted by the
-//! model's own row definition (`Tally::add`), so the figures are the model's by construction.
-//! (SQLite reads trigger-kept roll-ups instead; keeping PostgreSQL's roll-ups from the ingest
-//! core is the next step for reports at scale.)
+//! PostgreSQL reports: tallies from the trigger-kept `report_cells` roll-up (migration 0004)
+//! plus what depends on "now", as on SQLite. `report_by_rows` counts every complaint of the
+//! range with the model's own `Tally::add` instead: the reference the conformance suite holds
+//! both backends' roll-ups to.
 
 use super::query::push_sites;
 use super::PgStore;
-use crate::store::error::{Result, StoreError};
-use crate::store::rows::sorted_buckets;
+use crate::store::cells::{self, DurationRow, Overdue, SUMS};
+use crate::store::error::Result;
 use crate::store::ReportQuery;
-use futures_util::TryStreamExt;
-use siteline_model::report::{
-    minutes_between, roll_up, Durations, Recurring, Report, ReportFacts, Tally, DURATIONS_LIMIT,
-};
-use siteline_model::{Complaint, Status, Timestamp};
-use sqlx::{FromRow, Postgres, QueryBuilder};
-use std::collections::HashMap;
-
-#[derive(FromRow)]
-struct FactRow {
-    site_code: String,
-    month: i32,
-    category_top: String,
-    department: Option<String>,
-    state_json: String,
-    late: bool,
-    open_due_at: Option<i64>,
-    is_repeat: bool,
-    reply_work_min: Option<i64>,
-    close_work_min: Option<i64>,
-}
+use siteline_model::report::{Durations, Recurring, Report, Tally, DURATIONS_LIMIT};
+use sqlx::postgres::PgRow;
+use sqlx::{FromRow, Postgres, QueryBuilder, Row};
 
 #[derive(FromRow)]
 struct RecurringRow {
@@ -37,7 +19,7 @@ struct RecurringRow {
     n: i64,
 }
 
-fn range<'a>(q: &mut QueryBuilder<'a, Postgres>, rq: &'a ReportQuery) {
+pub(super) fn range<'a>(q: &mut QueryBuilder<'a, Postgres>, rq: &'a ReportQuery) {
     q.push(" WHERE month >= ")
         .push_bind(i32::try_from(rq.from_month).unwrap_or(i32::MAX))
         .push(" AND month < ")
@@ -50,91 +32,105 @@ fn range<'a>(q: &mut QueryBuilder<'a, Postgres>, rq: &'a ReportQuery) {
     }
 }
 
+/// Reads a tally from columns `at..at + 13` (sums of BIGINT are NUMERIC: cast back).
+fn tally(row: &PgRow, at: usize) -> Result<Tally> {
+    let mut sums = [None; 13];
+    for (i, s) in sums.iter_mut().enumerate() {
+        *s = row.try_get(at + i)?;
+    }
+    Ok(cells::tally(sums))
+}
+
+/// `SUM(x)` as BIGINT.
+fn sums_as_bigint() -> String {
+    SUMS.split(',')
+        .map(|s| format!("{}::bigint", s.trim()))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 impl PgStore {
-    pub(super) async fn report_of(&self, rq: &ReportQuery) -> Result<Report> {
+    /// Cells grouped by `group` (a column of `report_cells`) where `dims`: (dim, key, tally).
+    async fn cells(
+        &self,
+        rq: &ReportQuery,
+        dims: &str,
+        group: &str,
+    ) -> Result<Vec<(String, String, Tally)>> {
+        let mut q: QueryBuilder<Postgres> = QueryBuilder::new(format!(
+            "SELECT dim, {group}::text, {} FROM report_cells",
+            sums_as_bigint()
+        ));
+        range(&mut q, rq);
+        q.push(format!(" AND {dims} GROUP BY dim, {group}"));
+        q.build()
+            .fetch_all(&self.pool)
+            .await?
+            .iter()
+            .map(|row| Ok((row.try_get(0)?, row.try_get(1)?, tally(row, 2)?)))
+            .collect()
+    }
+
+    /// Open complaints whose running limit passed `now`.
+    async fn overdue_now(&self, rq: &ReportQuery) -> Result<Vec<Overdue>> {
         let mut q: QueryBuilder<Postgres> = QueryBuilder::new(
-            "SELECT site_code, month, category_top, department, state_json, late, open_due_at,
-                    is_repeat, reply_work_min, close_work_min FROM complaints",
+            "SELECT site_code, month::text, category_top, coalesce(department, ''), severity,
+               channel, status FROM complaints",
         );
         range(&mut q, rq);
-        let mut by: HashMap<&'static str, HashMap<String, Tally>> = HashMap::new();
-        let (mut sites, mut months) = (HashMap::new(), HashMap::<u32, Tally>::new());
-        let (mut reply, mut close) = (Vec::new(), Vec::new());
-        let mut total = Tally::default();
-        let mut rows = q.build_query_as::<FactRow>().fetch(&self.pool);
-        while let Some(r) = rows.try_next().await? {
-            let c: Complaint = serde_json::from_str(&r.state_json)
-                .map_err(|e| StoreError::Internal(format!("stored state does not parse: {e}")))?;
-            let month = u32::try_from(r.month).unwrap_or(0);
-            let facts = ReportFacts {
-                category_top: r.category_top.clone(),
-                month,
-                late: r.late,
-                open_due_at: r.open_due_at.map(Timestamp),
-                repeat: r.is_repeat,
-                reply_work_minutes: r.reply_work_min.and_then(|m| u64::try_from(m).ok()),
-                close_work_minutes: r.close_work_min.and_then(|m| u64::try_from(m).ok()),
-            };
-            let mut one = Tally::default();
-            one.add(&c, &facts, rq.now);
-            total.merge(&one);
-            let keys = [
-                ("category", r.category_top),
-                ("department", r.department.unwrap_or_default()),
-                ("severity", c.severity.code().to_string()),
-                ("channel", c.channel.code().to_string()),
-                ("status", c.status.code().to_string()),
-            ];
-            for (dim, key) in keys {
-                by.entry(dim)
-                    .or_default()
-                    .entry(key)
-                    .or_default()
-                    .merge(&one);
-            }
-            sites
-                .entry(r.site_code)
-                .or_insert_with(Tally::default)
-                .merge(&one);
-            months.entry(month).or_default().merge(&one);
-            if total.count <= DURATIONS_LIMIT {
-                if let Some(at) = c.replied_at {
-                    let work = facts.reply_work_minutes.unwrap_or(0);
-                    reply.push((minutes_between(c.captured_at, at), work));
-                }
-                if let (Status::Closed, Some(at)) = (c.status, c.closed_at) {
-                    let work = facts.close_work_minutes.unwrap_or(0);
-                    close.push((minutes_between(c.captured_at, at), work));
-                }
-            }
-        }
+        q.push(" AND open_due_at IS NOT NULL AND NOT late AND open_due_at < ")
+            .push_bind(rq.now.millis());
+        let rows: Vec<(String, String, String, String, String, String, String)> =
+            q.build_query_as().fetch_all(&self.pool).await?;
+        Ok(rows
+            .into_iter()
+            .map(|(a, b, c, d, e, f, g)| [a, b, c, d, e, f, g])
+            .collect())
+    }
+
+    /// Times to reply and to close of the range's complaints (clock and working minutes).
+    async fn durations(&self, rq: &ReportQuery) -> Result<Durations> {
+        let mut q: QueryBuilder<Postgres> = QueryBuilder::new(
+            "SELECT CASE WHEN replied_at IS NULL THEN NULL
+                         ELSE GREATEST(replied_at - captured_at, 0) / 60000 END,
+                    reply_work_min,
+                    CASE WHEN status = 'closed' AND closed_at IS NOT NULL
+                         THEN GREATEST(closed_at - captured_at, 0) / 60000 END,
+                    close_work_min
+             FROM complaints",
+        );
+        range(&mut q, rq);
+        let rows: Vec<DurationRow> = q.build_query_as().fetch_all(&self.pool).await?;
+        Ok(cells::durations(rows))
+    }
+
+    pub(super) async fn report_of(&self, rq: &ReportQuery) -> Result<Report> {
+        let by_dim = self.cells(rq, "dim <> 'all'", "key").await?;
+        let by_site = self.cells(rq, "dim = 'all'", "site_code").await?;
+        let by_month = self.cells(rq, "dim = 'all'", "month").await?;
+        let t = cells::tallies(
+            by_dim,
+            by_site.into_iter().map(|(_, site, t)| (site, t)).collect(),
+            by_month
+                .into_iter()
+                .map(|(_, m, t)| (m.parse().unwrap_or(0), t))
+                .collect(),
+            self.overdue_now(rq).await?,
+        );
         let recurring = match &rq.site {
             Some(site) => self.recurring(rq, site).await?,
             None => Vec::new(),
         };
-        let months: Vec<(u32, Tally)> = months.into_iter().collect();
-        let mut take = |dim: &str| sorted_buckets(by.remove(dim).unwrap_or_default());
-        Ok(Report {
-            from: rq.from,
-            to: rq.to,
-            site: rq.site.clone(),
-            period: rq.period,
-            generated_at: rq.now,
-            by_category: take("category"),
-            by_department: take("department"),
-            by_severity: take("severity"),
-            by_channel: take("channel"),
-            by_status: take("status"),
-            by_site: sorted_buckets(sites),
-            by_period: roll_up(&months, rq.period),
-            recurring,
-            durations: (total.count <= DURATIONS_LIMIT).then(|| Durations::of(&reply, &close)),
-            total,
-        })
+        let durations = if t.total.count <= DURATIONS_LIMIT {
+            Some(self.durations(rq).await?)
+        } else {
+            None
+        };
+        Ok(cells::report(rq, t, recurring, durations))
     }
 
     /// Places with a category that came back at least twice in the range.
-    async fn recurring(&self, rq: &ReportQuery, site: &str) -> Result<Vec<Recurring>> {
+    pub(super) async fn recurring(&self, rq: &ReportQuery, site: &str) -> Result<Vec<Recurring>> {
         let rows: Vec<RecurringRow> = sqlx::query_as(
             "SELECT location_key, category, COUNT(*) AS n FROM complaints
              WHERE site_code = $1 AND location_key <> '' AND month >= $2 AND month < $3

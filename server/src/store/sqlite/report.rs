@@ -1,18 +1,11 @@
 //! SQLite reports: tallies from the trigger-kept `report_cells` roll-up, plus what depends on "now".
 
+use crate::store::cells::{self, DurationRow, Overdue, SUMS};
 use crate::store::error::Result;
-use crate::store::rows::sorted_buckets;
 use crate::store::ReportQuery;
-use siteline_model::report::{roll_up, Durations, Recurring, Report, Tally, DURATIONS_LIMIT};
+use siteline_model::report::{Durations, Recurring, Report, Tally, DURATIONS_LIMIT};
 use sqlx::sqlite::SqliteRow;
 use sqlx::{QueryBuilder, Row, Sqlite, SqlitePool};
-use std::collections::HashMap;
-
-/// Sums of the cell counters, in `Tally` field order.
-const SUMS: &str =
-    "SUM(count), SUM(effective), SUM(closed), SUM(withdrawn_or_merged), SUM(on_time),
-    SUM(late), SUM(followed_up), SUM(satisfied), SUM(repeat), SUM(major), SUM(reply_minutes),
-    SUM(replied), SUM(close_minutes)";
 
 fn u(row: &SqliteRow, i: usize) -> Result<u64> {
     let v: Option<i64> = row.try_get(i)?;
@@ -21,21 +14,11 @@ fn u(row: &SqliteRow, i: usize) -> Result<u64> {
 
 /// Reads a tally from columns `at..at + 13`.
 fn tally(row: &SqliteRow, at: usize) -> Result<Tally> {
-    Ok(Tally {
-        count: u(row, at)?,
-        effective: u(row, at + 1)?,
-        closed: u(row, at + 2)?,
-        withdrawn_or_merged: u(row, at + 3)?,
-        on_time: u(row, at + 4)?,
-        late: u(row, at + 5)?,
-        followed_up: u(row, at + 6)?,
-        satisfied: u(row, at + 7)?,
-        repeat: u(row, at + 8)?,
-        major: u(row, at + 9)?,
-        reply_minutes: u(row, at + 10)?,
-        replied: u(row, at + 11)?,
-        close_minutes: u(row, at + 12)?,
-    })
+    let mut sums = [None; 13];
+    for (i, s) in sums.iter_mut().enumerate() {
+        *s = row.try_get(at + i)?;
+    }
+    Ok(cells::tally(sums))
 }
 
 /// `WHERE` of the month range and the site, if one.
@@ -73,7 +56,7 @@ async fn cells(
 }
 
 /// Open complaints whose running limit passed `now`: one more late in each of their buckets.
-async fn overdue_now(pool: &SqlitePool, rq: &ReportQuery) -> Result<Vec<[String; 7]>> {
+async fn overdue_now(pool: &SqlitePool, rq: &ReportQuery) -> Result<Vec<Overdue>> {
     let mut q: QueryBuilder<Sqlite> = QueryBuilder::new(
         "SELECT site_code, CAST(month AS TEXT), category_top, coalesce(department, ''), severity,
            channel, status FROM complaints",
@@ -126,72 +109,29 @@ async fn recurring(pool: &SqlitePool, rq: &ReportQuery, site: &str) -> Result<Ve
 }
 
 pub(super) async fn report(pool: &SqlitePool, rq: &ReportQuery) -> Result<Report> {
-    let mut by: HashMap<String, HashMap<String, Tally>> = HashMap::new();
-    for (dim, key, t) in cells(pool, rq, "dim <> 'all'", "key").await? {
-        by.entry(dim).or_default().insert(key, t);
-    }
-    let mut sites: HashMap<String, Tally> = HashMap::new();
-    for (_, site, t) in cells(pool, rq, "dim = 'all'", "site_code").await? {
-        sites.insert(site, t);
-    }
-    let mut months: HashMap<String, Tally> = HashMap::new();
-    for (_, month, t) in cells(pool, rq, "dim = 'all'", "month").await? {
-        months.insert(month, t);
-    }
-    for [site, month, category, department, severity, channel, status] in
-        overdue_now(pool, rq).await?
-    {
-        let bump = |map: &mut HashMap<String, Tally>, key: String| {
-            map.entry(key).or_default().late += 1;
-        };
-        bump(&mut sites, site);
-        bump(&mut months, month);
-        bump(by.entry("category".into()).or_default(), category);
-        bump(by.entry("department".into()).or_default(), department);
-        bump(by.entry("severity".into()).or_default(), severity);
-        bump(by.entry("channel".into()).or_default(), channel);
-        bump(by.entry("status".into()).or_default(), status);
-    }
-    let mut total = Tally::default();
-    for t in sites.values() {
-        total.merge(t);
-    }
-    let months: Vec<(u32, Tally)> = months
-        .into_iter()
-        .map(|(m, t)| (m.parse().unwrap_or(0), t))
-        .collect();
+    let by_dim = cells(pool, rq, "dim <> 'all'", "key").await?;
+    let by_site = cells(pool, rq, "dim = 'all'", "site_code").await?;
+    let by_month = cells(pool, rq, "dim = 'all'", "month").await?;
+    let t = cells::tallies(
+        by_dim,
+        by_site.into_iter().map(|(_, site, t)| (site, t)).collect(),
+        by_month
+            .into_iter()
+            .map(|(_, m, t)| (m.parse().unwrap_or(0), t))
+            .collect(),
+        overdue_now(pool, rq).await?,
+    );
     let recurring = match &rq.site {
         Some(site) => recurring(pool, rq, site).await?,
         None => Vec::new(),
     };
-    let durations = if total.count <= DURATIONS_LIMIT {
+    let durations = if t.total.count <= DURATIONS_LIMIT {
         Some(durations(pool, rq).await?)
     } else {
         None
     };
-    let mut take = |dim: &str| sorted_buckets(by.remove(dim).unwrap_or_default());
-    Ok(Report {
-        from: rq.from,
-        to: rq.to,
-        site: rq.site.clone(),
-        period: rq.period,
-        generated_at: rq.now,
-        total,
-        by_category: take("category"),
-        by_department: take("department"),
-        by_severity: take("severity"),
-        by_channel: take("channel"),
-        by_status: take("status"),
-        by_site: sorted_buckets(sites),
-        by_period: roll_up(&months, rq.period),
-        recurring,
-        durations,
-    })
+    Ok(cells::report(rq, t, recurring, durations))
 }
-
-/// One complaint's minutes to reply (clock, working) and to close (clock, working).
-#[derive(sqlx::FromRow)]
-struct DurationRow(Option<i64>, Option<i64>, Option<i64>, Option<i64>);
 
 /// Times to reply and to close of the range's complaints, in clock and working minutes (two
 /// integer columns a row, read in one pass; medians need the values, not only their sums).
@@ -206,15 +146,5 @@ async fn durations(pool: &SqlitePool, rq: &ReportQuery) -> Result<Durations> {
     );
     push_range(&mut q, rq);
     let rows: Vec<DurationRow> = q.build_query_as().fetch_all(pool).await?;
-    let n = |v: i64| u64::try_from(v).unwrap_or(0);
-    let (mut reply, mut close) = (Vec::new(), Vec::new());
-    for DurationRow(rc, rw, cc, cw) in rows {
-        if let Some(rc) = rc {
-            reply.push((n(rc), rw.map_or(0, n)));
-        }
-        if let Some(cc) = cc {
-            close.push((n(cc), cw.map_or(0, n)));
-        }
-    }
-    Ok(Durations::of(&reply, &close))
+    Ok(cells::durations(rows))
 }
