@@ -387,5 +387,8 @@ pub async fn migrate(from: &Path, to: &str) -> Result<Counts> {
     .bind(crate::store::FOLD_VERSION)
     .execute(pg.pool())
     .await?;
+    // After a bulk load: planner statistics, and the visibility map that lets reports read
+    // their covering indexes without visiting each row (autovacuum would get there later).
+    sqlx::query("VACUUM (ANALYZE)").execute(pg.pool()).await?;
     Ok(counts)
 }

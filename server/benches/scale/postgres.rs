@@ -1,28 +1,27 @@
 //! `--postgres`: the generated SQLite data set copied into PostgreSQL by the server's own
-//! `migrate` command (idempotent: a second run finds every row there), one database per data
-//! set on `SITELINE_TEST_POSTGRES` (default 127.0.0.1:5432), so the same queries are timed on it.
+//! `migrate` command, into a database made afresh for each run on `SITELINE_TEST_POSTGRES`
+//! (default 127.0.0.1:5432; a run's sign-ins would make a reused copy differ from the SQLite
+//! set, which `migrate` refuses), so the same queries are timed on it.
 
 use siteline_server::store::postgres::scratch;
 use std::path::Path;
 use std::process::Command;
 use std::time::Instant;
 
-/// The database for the data set `name`, created if missing; its URL.
+/// A new, empty database `name` (dropped first if there); its URL.
 async fn database(name: &str) -> Result<String, String> {
     let base = scratch::test_server_url();
     let admin = sqlx::PgPool::connect(&base)
         .await
         .map_err(|e| format!("PostgreSQL at {base}: {e}"))?;
-    let exists: Option<i32> = sqlx::query_scalar("SELECT 1 FROM pg_database WHERE datname = $1")
-        .bind(name)
-        .fetch_optional(&admin)
-        .await
-        .map_err(|e| e.to_string())?;
-    if exists.is_none() {
-        sqlx::query(&format!("CREATE DATABASE {name}"))
+    for sql in [
+        format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"),
+        format!("CREATE DATABASE {name}"),
+    ] {
+        sqlx::query(&sql)
             .execute(&admin)
             .await
-            .map_err(|e| e.to_string())?;
+            .map_err(|e| format!("{sql}: {e}"))?;
     }
     admin.close().await;
     let i = base
@@ -31,8 +30,8 @@ async fn database(name: &str) -> Result<String, String> {
     Ok(format!("{}/{name}", &base[..i]))
 }
 
-/// Copies the data set in `dir` into its PostgreSQL database with `bin migrate`; answers the
-/// URL and the seconds the copy (or the check that it is complete) took.
+/// Copies the data set in `dir` into a new PostgreSQL database with `bin migrate`; answers the
+/// URL and the seconds the copy took.
 pub async fn load(bin: &Path, dir: &Path, name: &str) -> Result<(String, f64), String> {
     let url = database(name).await?;
     eprintln!("copying {} into PostgreSQL ({url})", dir.display());

@@ -82,6 +82,6 @@ pub async fn refresh(
         .find(|e| matches!(e.event.kind, siteline_model::EventKind::Created(_)))
         .map_or(Timestamp(0), |e| e.received_at);
     let row = ProjectionRow::new(&state, received_at, sites)?;
-    tx.write_projection(&row, true).await?;
+    tx.write_projections(&[(row, true)]).await?;
     Ok(Some(state))
 }

@@ -175,13 +175,17 @@ pub async fn push(
         states.accept(&ev);
     }
     // The batch's states are the folds of every stored event of their complaints.
+    let mut rows = Vec::with_capacity(touched.len());
     for id in &touched {
         if let Some(state) = states.state(*id) {
             let received_at = first_received.get(id).copied().unwrap_or(Timestamp(0));
-            let row = ProjectionRow::new(state, received_at, &sites)?;
-            tx.write_projection(&row, !fresh.contains(id)).await?;
+            rows.push((
+                ProjectionRow::new(state, received_at, &sites)?,
+                !fresh.contains(id),
+            ));
         }
     }
+    tx.write_projections(&rows).await?;
     // 二次投诉, once per new complaint, against the projections just written.
     seen.clear();
     for ev in &created {

@@ -73,9 +73,10 @@ pub trait IngestTx: Send {
     /// Reserves the next `n` numbers of a site and year; answers the first of them (from 1).
     async fn take_numbers(&mut self, site: &str, year: i32, n: u64) -> Result<u64>;
     async fn insert_numbers(&mut self, rows: &[NumberRow]) -> Result<()>;
-    /// Upserts a complaint's projection: its row, its attachment references (when `had_rows`
-    /// or it has any) and each department it ever had (from the complaint's last seq).
-    async fn write_projection(&mut self, row: &ProjectionRow<'_>, had_rows: bool) -> Result<()>;
+    /// Upserts complaints' projections (each id once): their rows, their attachment
+    /// references (when `had_rows`, the row's flag, or it has any) and each department it ever
+    /// had (from the complaint's last seq).
+    async fn write_projections(&mut self, rows: &[(ProjectionRow<'_>, bool)]) -> Result<()>;
     /// The projected states matching `q`.
     async fn repeat_candidates(&mut self, q: &RepeatQuery<'_>) -> Result<Vec<Complaint>>;
     /// Marks a complaint a 二次投诉 in reports (never unmarked).

@@ -223,8 +223,8 @@ impl IngestTx for PgTx<'_> {
         Ok(())
     }
 
-    async fn write_projection(&mut self, row: &ProjectionRow<'_>, had_rows: bool) -> Result<()> {
-        super::projection::write(self.0, row, had_rows).await
+    async fn write_projections(&mut self, rows: &[(ProjectionRow<'_>, bool)]) -> Result<()> {
+        super::projection::write(self.0, rows).await
     }
 
     async fn repeat_candidates(&mut self, q: &RepeatQuery<'_>) -> Result<Vec<Complaint>> {

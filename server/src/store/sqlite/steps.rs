@@ -199,8 +199,11 @@ impl IngestTx for SqliteTx<'_> {
         Ok(())
     }
 
-    async fn write_projection(&mut self, row: &ProjectionRow<'_>, had_rows: bool) -> Result<()> {
-        super::sync::write_projection(self.0, row, had_rows).await
+    async fn write_projections(&mut self, rows: &[(ProjectionRow<'_>, bool)]) -> Result<()> {
+        for (row, had_rows) in rows {
+            super::sync::write_projection(self.0, row, *had_rows).await?;
+        }
+        Ok(())
     }
 
     async fn repeat_candidates(&mut self, q: &RepeatQuery<'_>) -> Result<Vec<Complaint>> {
