@@ -2,9 +2,10 @@
 //! types decode in SQLite and PostgreSQL alike), the assembly of a site, the paging of a pull,
 //! the order of report buckets.
 
-use super::{FleetRow, ShareRecord, UploadRecord};
+use super::{ComplaintRow, FleetRow, ShareRecord, UploadRecord};
 use crate::store::error::{Result, StoreError};
 use siteline_model::api::{CustomCategory, SiteDay, SiteInfo};
+use siteline_model::calendar::DayKind;
 use siteline_model::calendar::WorkingHours;
 use siteline_model::fleet::DeviceReport;
 use siteline_model::report::{Bucket, Period, Tally};
@@ -147,6 +148,117 @@ impl DeviceReportRow {
             display_name: self.display_name,
             last_seen: Timestamp(self.last_seen),
         })
+    }
+}
+
+/// A projection row as the reads of complaints select it: `site_code, state_json, received_at`.
+#[derive(sqlx::FromRow)]
+pub(crate) struct ComplaintRecord {
+    site_code: String,
+    state_json: String,
+    received_at: i64,
+}
+
+impl ComplaintRecord {
+    pub(crate) fn complaint_row(self) -> Result<ComplaintRow> {
+        let state = parse_state(&self.state_json)?;
+        Ok(ComplaintRow {
+            summary: super::shared::summary_of(&state, Timestamp(self.received_at)),
+            site_code: self.site_code,
+            state,
+        })
+    }
+}
+
+/// The four reads that make the sites (`sites`, `locations`, `site_days`, `site_categories`,
+/// each in its order), rows by name.
+pub(crate) struct SiteRows {
+    pub sites: Vec<SiteRow>,
+    pub locations: Vec<LocationRow>,
+    pub days: Vec<DayRow>,
+    pub categories: Vec<CategoryRow>,
+}
+
+#[derive(sqlx::FromRow)]
+pub(crate) struct SiteRow {
+    code: String,
+    name: String,
+    policy_json: Option<String>,
+    hours_json: Option<String>,
+}
+
+#[derive(sqlx::FromRow)]
+pub(crate) struct LocationRow {
+    site_code: String,
+    id: i64,
+    parent_id: Option<i64>,
+    name: String,
+}
+
+#[derive(sqlx::FromRow)]
+pub(crate) struct DayRow {
+    site_code: String,
+    date: String,
+    kind: String,
+}
+
+#[derive(sqlx::FromRow)]
+pub(crate) struct CategoryRow {
+    site_code: String,
+    code: String,
+    parent: String,
+    zh: String,
+    en: String,
+}
+
+impl SiteRows {
+    /// The sites, in the order of `sites`, each with its tree, days and categories.
+    pub(crate) fn into_sites(self) -> Result<Vec<SiteInfo>> {
+        let mut locations: HashMap<String, Vec<(i64, Option<i64>, String)>> = HashMap::new();
+        for r in self.locations {
+            locations
+                .entry(r.site_code)
+                .or_default()
+                .push((r.id, r.parent_id, r.name));
+        }
+        let mut days: HashMap<String, Vec<SiteDay>> = HashMap::new();
+        for r in self.days {
+            let kind = match r.kind.as_str() {
+                "off" => DayKind::Off,
+                "work" => DayKind::Work,
+                other => return Err(internal("stored day kind", other)),
+            };
+            days.entry(r.site_code)
+                .or_default()
+                .push(SiteDay { date: r.date, kind });
+        }
+        let mut categories: HashMap<String, Vec<CustomCategory>> = HashMap::new();
+        for r in self.categories {
+            categories
+                .entry(r.site_code)
+                .or_default()
+                .push(CustomCategory {
+                    code: r.code,
+                    parent: r.parent,
+                    zh: r.zh,
+                    en: r.en,
+                });
+        }
+        self.sites
+            .into_iter()
+            .map(|s| {
+                SiteParts {
+                    locations: locations.remove(&s.code).unwrap_or_default(),
+                    days: days.remove(&s.code).unwrap_or_default(),
+                    categories: categories.remove(&s.code).unwrap_or_default(),
+                    code: s.code,
+                    name: s.name,
+                    policy_json: s.policy_json,
+                    hours_json: s.hours_json,
+                }
+                .site()
+            })
+            .collect()
     }
 }
 

@@ -1,8 +1,8 @@
 //! PostgreSQL attachments: which bytes are stored, which complaints reference them.
 
-use super::query::Row;
 use super::PgStore;
 use crate::store::error::Result;
+use crate::store::rows::ComplaintRecord;
 use crate::store::rows::{to_i64, to_u64};
 use crate::store::{AttachmentStore, ComplaintRow};
 use async_trait::async_trait;
@@ -56,7 +56,7 @@ impl AttachmentStore for PgStore {
     }
 
     async fn complaints_with_attachment(&self, sha256: &str) -> Result<Vec<ComplaintRow>> {
-        let rows: Vec<Row> = sqlx::query_as(
+        let rows: Vec<ComplaintRecord> = sqlx::query_as(
             "SELECT c.site_code, c.state_json, c.received_at
              FROM complaint_attachments a JOIN complaints c ON c.id = a.complaint_id
              WHERE a.sha256 = $1 ORDER BY c.captured_at DESC, c.id",
@@ -64,6 +64,8 @@ impl AttachmentStore for PgStore {
         .bind(sha256)
         .fetch_all(&self.pool)
         .await?;
-        rows.into_iter().map(Row::complaint_row).collect()
+        rows.into_iter()
+            .map(ComplaintRecord::complaint_row)
+            .collect()
     }
 }

@@ -3,30 +3,11 @@
 
 use super::PgStore;
 use crate::store::error::{Result, StoreError};
-use crate::store::shared::summary_of;
+use crate::store::rows::ComplaintRecord;
 use crate::store::{ComplaintFilter, ComplaintRow, ReadScope, StoredComplaint};
 use siteline_model::sync::SyncedEvent;
-use siteline_model::{Complaint, ComplaintId, Timestamp};
+use siteline_model::{ComplaintId, Timestamp};
 use sqlx::{FromRow, PgConnection, Postgres, QueryBuilder};
-
-#[derive(FromRow)]
-pub(super) struct Row {
-    site_code: String,
-    state_json: String,
-    received_at: i64,
-}
-
-impl Row {
-    pub(super) fn complaint_row(self) -> Result<ComplaintRow> {
-        let state: Complaint = serde_json::from_str(&self.state_json)
-            .map_err(|e| StoreError::Internal(format!("stored state does not parse: {e}")))?;
-        Ok(ComplaintRow {
-            summary: summary_of(&state, Timestamp(self.received_at)),
-            site_code: self.site_code,
-            state,
-        })
-    }
-}
 
 #[derive(FromRow)]
 struct EventRow {
@@ -138,8 +119,10 @@ impl PgStore {
             q.push(" LIMIT ").push_bind(i64::from(limit));
         }
         q.push(" OFFSET ").push_bind(i64::from(f.offset));
-        let rows: Vec<Row> = q.build_query_as().fetch_all(&self.pool).await?;
-        rows.into_iter().map(Row::complaint_row).collect()
+        let rows: Vec<ComplaintRecord> = q.build_query_as().fetch_all(&self.pool).await?;
+        rows.into_iter()
+            .map(ComplaintRecord::complaint_row)
+            .collect()
     }
 
     pub(super) async fn one(&self, id: ComplaintId) -> Result<Option<StoredComplaint>> {
@@ -148,7 +131,7 @@ impl PgStore {
         sqlx::query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
             .execute(&mut *tx)
             .await?;
-        let row: Option<Row> = sqlx::query_as(
+        let row: Option<ComplaintRecord> = sqlx::query_as(
             "SELECT site_code, state_json, received_at FROM complaints WHERE id = $1",
         )
         .bind(id.to_string())
@@ -165,12 +148,14 @@ impl PgStore {
 
     pub(super) async fn rows(&self, ids: &[ComplaintId]) -> Result<Vec<ComplaintRow>> {
         let ids: Vec<String> = ids.iter().map(ToString::to_string).collect();
-        let rows: Vec<Row> = sqlx::query_as(
+        let rows: Vec<ComplaintRecord> = sqlx::query_as(
             "SELECT site_code, state_json, received_at FROM complaints WHERE id = ANY($1)",
         )
         .bind(ids)
         .fetch_all(&self.pool)
         .await?;
-        rows.into_iter().map(Row::complaint_row).collect()
+        rows.into_iter()
+            .map(ComplaintRecord::complaint_row)
+            .collect()
     }
 }

@@ -3,15 +3,14 @@
 
 use super::PgStore;
 use crate::store::error::{Result, StoreError};
-use crate::store::rows::{internal, SiteParts};
+use crate::store::rows::{internal, SiteRows};
 use crate::store::{LocationNode, SiteStore};
 use async_trait::async_trait;
 use siteline_model::api::{CustomCategory, SiteDay, SiteInfo};
 use siteline_model::calendar::{DayKind, WorkingHours};
 use siteline_model::timelimit::Policy;
 use siteline_model::Timestamp;
-use sqlx::{FromRow, PgConnection};
-use std::collections::HashMap;
+use sqlx::PgConnection;
 
 fn no_site(code: &str) -> StoreError {
     StoreError::NotFound(format!("no site {code}"))
@@ -24,113 +23,43 @@ fn kind_code(kind: DayKind) -> &'static str {
     }
 }
 
-#[derive(FromRow)]
-struct SiteRow {
-    code: String,
-    name: String,
-    policy_json: Option<String>,
-    hours_json: Option<String>,
-}
-
-#[derive(FromRow)]
-struct LocationRow {
-    site_code: String,
-    id: i64,
-    parent_id: Option<i64>,
-    name: String,
-}
-
-#[derive(FromRow)]
-struct DayRow {
-    site_code: String,
-    date: String,
-    kind: String,
-}
-
-#[derive(FromRow)]
-struct CategoryRow {
-    site_code: String,
-    code: String,
-    parent: String,
-    zh: String,
-    en: String,
-}
-
 /// Every site (or only `only`), default first.
 async fn list(conn: &mut PgConnection, only: Option<&str>) -> Result<Vec<SiteInfo>> {
-    let sites: Vec<SiteRow> = sqlx::query_as(
+    let sites = sqlx::query_as(
         "SELECT code, name, policy_json, hours_json FROM sites
          WHERE $1::text IS NULL OR code = $1 ORDER BY is_default DESC, code",
     )
     .bind(only)
     .fetch_all(&mut *conn)
     .await?;
-    let mut locations: HashMap<String, Vec<(i64, Option<i64>, String)>> = HashMap::new();
-    let rows: Vec<LocationRow> = sqlx::query_as(
+    let locations = sqlx::query_as(
         "SELECT site_code, id, parent_id, name FROM locations
          WHERE $1::text IS NULL OR site_code = $1 ORDER BY site_code, sort, id",
     )
     .bind(only)
     .fetch_all(&mut *conn)
     .await?;
-    for r in rows {
-        locations
-            .entry(r.site_code)
-            .or_default()
-            .push((r.id, r.parent_id, r.name));
-    }
-    let mut days: HashMap<String, Vec<SiteDay>> = HashMap::new();
-    let rows: Vec<DayRow> = sqlx::query_as(
+    let days = sqlx::query_as(
         "SELECT site_code, date, kind FROM site_days
          WHERE $1::text IS NULL OR site_code = $1 ORDER BY site_code, date",
     )
     .bind(only)
     .fetch_all(&mut *conn)
     .await?;
-    for r in rows {
-        let kind = match r.kind.as_str() {
-            "off" => DayKind::Off,
-            "work" => DayKind::Work,
-            other => return Err(internal("stored day kind", other)),
-        };
-        days.entry(r.site_code)
-            .or_default()
-            .push(SiteDay { date: r.date, kind });
-    }
-    let mut categories: HashMap<String, Vec<CustomCategory>> = HashMap::new();
-    let rows: Vec<CategoryRow> = sqlx::query_as(
+    let categories = sqlx::query_as(
         "SELECT site_code, code, parent, zh, en FROM site_categories
          WHERE $1::text IS NULL OR site_code = $1 ORDER BY site_code, ord",
     )
     .bind(only)
     .fetch_all(&mut *conn)
     .await?;
-    for r in rows {
-        categories
-            .entry(r.site_code)
-            .or_default()
-            .push(CustomCategory {
-                code: r.code,
-                parent: r.parent,
-                zh: r.zh,
-                en: r.en,
-            });
+    SiteRows {
+        sites,
+        locations,
+        days,
+        categories,
     }
-    sites
-        .into_iter()
-        .map(|s| {
-            SiteParts {
-                locations: locations.remove(&s.code).unwrap_or_default(),
-                days: days.remove(&s.code).unwrap_or_default(),
-                categories: categories.remove(&s.code).unwrap_or_default(),
-                code: s.code,
-                name: s.name,
-                policy_json: s.policy_json,
-                hours_json: s.hours_json,
-            }
-            .site()
-        })
-        .collect()
+    .into_sites()
 }
 
 async fn require_site(conn: &mut PgConnection, code: &str) -> Result<()> {

@@ -1,7 +1,7 @@
 //! SQLite attachments: which bytes are stored, which complaints reference them, imports.
 
-use super::query::row_from;
 use crate::store::error::Result;
+use crate::store::rows::ComplaintRecord;
 use crate::store::rows::{to_i64, to_u64};
 use crate::store::{ComplaintRow, ImportInfo};
 use siteline_model::{AttachmentRef, Complaint, ComplaintId, EventId, Timestamp};
@@ -61,7 +61,7 @@ pub(super) async fn complaints_with_attachment(
     pool: &SqlitePool,
     sha256: &str,
 ) -> Result<Vec<ComplaintRow>> {
-    let rows: Vec<(String, String, i64)> = sqlx::query_as(
+    let rows: Vec<ComplaintRecord> = sqlx::query_as(
         "SELECT c.site_code, c.state_json, c.received_at
          FROM complaint_attachments a JOIN complaints c ON c.id = a.complaint_id
          WHERE a.sha256 = ? ORDER BY c.captured_at DESC, c.id",
@@ -70,7 +70,7 @@ pub(super) async fn complaints_with_attachment(
     .fetch_all(pool)
     .await?;
     rows.into_iter()
-        .map(|(site, json, received_at)| row_from(site, &json, received_at))
+        .map(ComplaintRecord::complaint_row)
         .collect()
 }
 

@@ -2,24 +2,10 @@
 
 use super::sync::{complaint_events, internal};
 use crate::store::error::Result;
-use crate::store::shared::summary_of;
+use crate::store::rows::ComplaintRecord;
 use crate::store::{ComplaintFilter, ComplaintRow, ReadScope, StoredComplaint};
-use siteline_model::{Complaint, ComplaintId, Timestamp};
+use siteline_model::ComplaintId;
 use sqlx::{QueryBuilder, Sqlite, SqlitePool};
-
-pub(super) fn row_from(
-    site_code: String,
-    state_json: &str,
-    received_at: i64,
-) -> Result<ComplaintRow> {
-    let state: Complaint =
-        serde_json::from_str(state_json).map_err(|e| internal("stored state does not parse", e))?;
-    Ok(ComplaintRow {
-        summary: summary_of(&state, Timestamp(received_at)),
-        site_code,
-        state,
-    })
-}
 
 /// ` AND site_code IN (...)` (no site: nothing matches).
 pub(super) fn push_sites(q: &mut QueryBuilder<'_, Sqlite>, sites: &[String]) {
@@ -136,9 +122,9 @@ pub(super) async fn list_complaints(
         }
     }
     q.push(" OFFSET ").push_bind(i64::from(f.offset));
-    let rows: Vec<(String, String, i64)> = q.build_query_as().fetch_all(pool).await?;
+    let rows: Vec<ComplaintRecord> = q.build_query_as().fetch_all(pool).await?;
     rows.into_iter()
-        .map(|(site, json, received_at)| row_from(site, &json, received_at))
+        .map(ComplaintRecord::complaint_row)
         .collect()
 }
 
@@ -148,15 +134,15 @@ pub(super) async fn get_complaint(
 ) -> Result<Option<StoredComplaint>> {
     // One read transaction: the state and the events come from the same snapshot.
     let mut tx = pool.begin().await?;
-    let row: Option<(String, String, i64)> =
+    let row: Option<ComplaintRecord> =
         sqlx::query_as("SELECT site_code, state_json, received_at FROM complaints WHERE id = ?")
             .bind(id.to_string())
             .fetch_optional(&mut *tx)
             .await?;
-    let Some((site, state_json, received_at)) = row else {
+    let Some(row) = row else {
         return Ok(None);
     };
-    let row = row_from(site, &state_json, received_at)?;
+    let row = row.complaint_row()?;
     let events = complaint_events(&mut tx, id).await?;
     tx.commit().await?;
     Ok(Some(StoredComplaint { row, events }))
@@ -171,7 +157,7 @@ pub(super) async fn complaint_rows(
     }
     let list: Vec<String> = ids.iter().map(ToString::to_string).collect();
     let list = serde_json::to_string(&list).map_err(|e| internal("ids do not serialize", e))?;
-    let rows: Vec<(String, String, i64)> = sqlx::query_as(
+    let rows: Vec<ComplaintRecord> = sqlx::query_as(
         "SELECT site_code, state_json, received_at FROM complaints
          WHERE id IN (SELECT value FROM json_each(?))",
     )
@@ -179,6 +165,6 @@ pub(super) async fn complaint_rows(
     .fetch_all(pool)
     .await?;
     rows.into_iter()
-        .map(|(site, json, at)| row_from(site, &json, at))
+        .map(ComplaintRecord::complaint_row)
         .collect()
 }

@@ -1,7 +1,7 @@
 //! SQLite sites: creation with the location tree, listing with policy/hours/days/categories, edits.
 
 use crate::store::error::{Result, StoreError};
-use crate::store::rows::{internal, SiteParts};
+use crate::store::rows::{internal, SiteRows};
 use crate::store::LocationNode;
 use siteline_model::api::{CustomCategory, SiteDay, SiteInfo};
 use siteline_model::calendar::{DayKind, WorkingHours};
@@ -68,71 +68,41 @@ pub(super) async fn list_sites(
     conn: &mut SqliteConnection,
     only: Option<&str>,
 ) -> Result<Vec<SiteInfo>> {
-    let sites: Vec<(String, String, Option<String>, Option<String>)> = sqlx::query_as(
+    let sites = sqlx::query_as(
         "SELECT code, name, policy_json, hours_json FROM sites
          WHERE ?1 IS NULL OR code = ?1 ORDER BY is_default DESC, code",
     )
     .bind(only)
     .fetch_all(&mut *conn)
     .await?;
-    let mut locations: HashMap<String, Vec<(i64, Option<i64>, String)>> = HashMap::new();
-    let rows: Vec<(String, i64, Option<i64>, String)> = sqlx::query_as(
+    let locations = sqlx::query_as(
         "SELECT site_code, id, parent_id, name FROM locations
          WHERE ?1 IS NULL OR site_code = ?1 ORDER BY site_code, sort, id",
     )
     .bind(only)
     .fetch_all(&mut *conn)
     .await?;
-    for (site, id, parent, name) in rows {
-        locations.entry(site).or_default().push((id, parent, name));
-    }
-    let mut days: HashMap<String, Vec<SiteDay>> = HashMap::new();
-    let rows: Vec<(String, String, String)> = sqlx::query_as(
+    let days = sqlx::query_as(
         "SELECT site_code, date, kind FROM site_days
          WHERE ?1 IS NULL OR site_code = ?1 ORDER BY site_code, date",
     )
     .bind(only)
     .fetch_all(&mut *conn)
     .await?;
-    for (site, date, kind) in rows {
-        let kind = match kind.as_str() {
-            "off" => DayKind::Off,
-            "work" => DayKind::Work,
-            other => return Err(internal("stored day kind", other)),
-        };
-        days.entry(site).or_default().push(SiteDay { date, kind });
-    }
-    let mut categories: HashMap<String, Vec<CustomCategory>> = HashMap::new();
-    let rows: Vec<(String, String, String, String, String)> = sqlx::query_as(
+    let categories = sqlx::query_as(
         "SELECT site_code, code, parent, zh, en FROM site_categories
          WHERE ?1 IS NULL OR site_code = ?1 ORDER BY site_code, rowid",
     )
     .bind(only)
     .fetch_all(&mut *conn)
     .await?;
-    for (site, code, parent, zh, en) in rows {
-        categories.entry(site).or_default().push(CustomCategory {
-            code,
-            parent,
-            zh,
-            en,
-        });
+    SiteRows {
+        sites,
+        locations,
+        days,
+        categories,
     }
-    sites
-        .into_iter()
-        .map(|(code, name, policy_json, hours_json)| {
-            SiteParts {
-                locations: locations.remove(&code).unwrap_or_default(),
-                days: days.remove(&code).unwrap_or_default(),
-                categories: categories.remove(&code).unwrap_or_default(),
-                code,
-                name,
-                policy_json,
-                hours_json,
-            }
-            .site()
-        })
-        .collect()
+    .into_sites()
 }
 
 /// Clocks (policy, calendar with own days, hours) of every site, by code.
