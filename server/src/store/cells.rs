@@ -33,9 +33,22 @@ pub(crate) fn tally(sums: [Option<i64>; 13]) -> Tally {
     }
 }
 
-/// An open complaint of the range whose running limit passed the report's "now": its site,
-/// month, category, department, severity, channel and status.
-pub(crate) type Overdue = [String; 7];
+/// An open complaint of the range whose running limit passed the report's "now": the keys of
+/// its cells (both backends select these columns under these names).
+#[derive(sqlx::FromRow)]
+pub(crate) struct Overdue {
+    site_code: String,
+    month: i64,
+    category_top: String,
+    department: String,
+    severity: String,
+    channel: String,
+    status: String,
+}
+
+/// The columns of [`Overdue`], as both backends select them from `complaints`.
+pub(crate) const OVERDUE_COLUMNS: &str = "site_code, CAST(month AS BIGINT) AS month, \
+    category_top, coalesce(department, '') AS department, severity, channel, status";
 
 /// The tallies of a report before its durations and recurring places.
 pub(crate) struct Tallies {
@@ -59,15 +72,18 @@ pub(crate) fn tallies(
     }
     let mut sites: HashMap<String, Tally> = by_site.into_iter().collect();
     let mut months: HashMap<u32, Tally> = by_month.into_iter().collect();
-    for [site, month, category, department, severity, channel, status] in overdue {
-        sites.entry(site).or_default().late += 1;
-        months.entry(month.parse().unwrap_or(0)).or_default().late += 1;
+    for o in overdue {
+        sites.entry(o.site_code).or_default().late += 1;
+        months
+            .entry(u32::try_from(o.month).unwrap_or(0))
+            .or_default()
+            .late += 1;
         for (dim, key) in [
-            ("category", category),
-            ("department", department),
-            ("severity", severity),
-            ("channel", channel),
-            ("status", status),
+            ("category", o.category_top),
+            ("department", o.department),
+            ("severity", o.severity),
+            ("channel", o.channel),
+            ("status", o.status),
         ] {
             by.entry(dim.into())
                 .or_default()

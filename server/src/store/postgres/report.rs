@@ -5,7 +5,7 @@
 
 use super::query::push_sites;
 use super::PgStore;
-use crate::store::cells::{self, DurationRow, Overdue, SUMS};
+use crate::store::cells::{self, DurationRow, Overdue, OVERDUE_COLUMNS, SUMS};
 use crate::store::error::Result;
 use crate::store::ReportQuery;
 use siteline_model::report::{Durations, Recurring, Report, Tally, DURATIONS_LIMIT};
@@ -73,19 +73,12 @@ impl PgStore {
 
     /// Open complaints whose running limit passed `now`.
     async fn overdue_now(&self, rq: &ReportQuery) -> Result<Vec<Overdue>> {
-        let mut q: QueryBuilder<Postgres> = QueryBuilder::new(
-            "SELECT site_code, month::text, category_top, coalesce(department, ''), severity,
-               channel, status FROM complaints",
-        );
+        let mut q: QueryBuilder<Postgres> =
+            QueryBuilder::new(format!("SELECT {OVERDUE_COLUMNS} FROM complaints"));
         range(&mut q, rq);
         q.push(" AND open_due_at IS NOT NULL AND NOT late AND open_due_at < ")
             .push_bind(rq.now.millis());
-        let rows: Vec<(String, String, String, String, String, String, String)> =
-            q.build_query_as().fetch_all(&self.pool).await?;
-        Ok(rows
-            .into_iter()
-            .map(|(a, b, c, d, e, f, g)| [a, b, c, d, e, f, g])
-            .collect())
+        Ok(q.build_query_as().fetch_all(&self.pool).await?)
     }
 
     /// Times to reply and to close of the range's complaints (clock and working minutes).

@@ -1,6 +1,6 @@
 //! SQLite reports: tallies from the trigger-kept `report_cells` roll-up, plus what depends on "now".
 
-use crate::store::cells::{self, DurationRow, Overdue, SUMS};
+use crate::store::cells::{self, DurationRow, Overdue, OVERDUE_COLUMNS, SUMS};
 use crate::store::error::Result;
 use crate::store::ReportQuery;
 use siteline_model::report::{Durations, Recurring, Report, Tally, DURATIONS_LIMIT};
@@ -57,29 +57,12 @@ async fn cells(
 
 /// Open complaints whose running limit passed `now`: one more late in each of their buckets.
 async fn overdue_now(pool: &SqlitePool, rq: &ReportQuery) -> Result<Vec<Overdue>> {
-    let mut q: QueryBuilder<Sqlite> = QueryBuilder::new(
-        "SELECT site_code, CAST(month AS TEXT), category_top, coalesce(department, ''), severity,
-           channel, status FROM complaints",
-    );
+    let mut q: QueryBuilder<Sqlite> =
+        QueryBuilder::new(format!("SELECT {OVERDUE_COLUMNS} FROM complaints"));
     push_range(&mut q, rq);
     q.push(" AND open_due_at IS NOT NULL AND late = 0 AND open_due_at < ")
         .push_bind(rq.now.millis());
-    q.build()
-        .fetch_all(pool)
-        .await?
-        .iter()
-        .map(|r| {
-            Ok([
-                r.try_get(0)?,
-                r.try_get(1)?,
-                r.try_get(2)?,
-                r.try_get(3)?,
-                r.try_get(4)?,
-                r.try_get(5)?,
-                r.try_get(6)?,
-            ])
-        })
-        .collect()
+    Ok(q.build_query_as().fetch_all(pool).await?)
 }
 
 /// Places with a category that came back at least twice in the range (one site's index range).
