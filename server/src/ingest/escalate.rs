@@ -35,22 +35,15 @@ async fn write_escalation(
     Ok(true)
 }
 
-/// On first receipt of a complaint (`state`, as just projected): if it repeats an earlier one
-/// of its site (same phone, or same place and category, within the site's window), marks it a
-/// repeat for reports and, if it is 轻微 and open, escalates it to 重要 and re-projects it.
-/// Answers whether it escalated.
-pub async fn repeat(
-    tx: &mut dyn IngestTx,
-    state: &Complaint,
-    sites: &Sites<'_>,
-    now: Timestamp,
-) -> Result<bool> {
+/// The query for the complaints `state` may be a 二次投诉 of: same site, phone or place and
+/// category, captured within the site's repeat window before it.
+fn repeat_query<'a>(state: &'a Complaint, sites: &'a Sites<'a>) -> RepeatQuery<'a> {
     let site = sites.of(state);
     let china = Clock::china();
     let clock = sites.clocks.get(site).unwrap_or(&china);
     let until = state.captured_at.millis();
     let since = until.saturating_sub(clock.policy.repeat_window_days.saturating_mul(DAY_MS));
-    let q = RepeatQuery {
+    RepeatQuery {
         site,
         phone: state.complainant.phone.as_deref().filter(|p| !p.is_empty()),
         place: state.location.trim(),
@@ -58,9 +51,40 @@ pub async fn repeat(
         since: Timestamp(since),
         until: Timestamp(until),
         exclude: state.id,
-    };
-    let candidates = tx.repeat_candidates(&q).await?;
-    let Some(earlier) = clock.repeat_of(state, &candidates) else {
+    }
+}
+
+/// For each new complaint of a push, in order: if it repeats an earlier one (二次投诉), marks it
+/// repeat for reports and, if it is 轻微 and open, escalates it to 重要 and re-projects it. The
+/// candidates of all are read at once (the projections of the push are written already, and an
+/// escalation changes no candidate's status). Answers how many escalated.
+pub async fn repeats(
+    tx: &mut dyn IngestTx,
+    states: &[&Complaint],
+    sites: &Sites<'_>,
+    now: Timestamp,
+) -> Result<usize> {
+    let queries: Vec<RepeatQuery<'_>> = states.iter().map(|s| repeat_query(s, sites)).collect();
+    let candidates = tx.repeat_candidates_each(&queries).await?;
+    let mut escalated = 0;
+    for (state, found) in states.iter().zip(candidates) {
+        escalated += usize::from(repeat(tx, state, &found, sites, now).await?);
+    }
+    Ok(escalated)
+}
+
+/// One complaint's 二次投诉 rule, given its candidates. Answers whether it escalated.
+async fn repeat(
+    tx: &mut dyn IngestTx,
+    state: &Complaint,
+    candidates: &[Complaint],
+    sites: &Sites<'_>,
+    now: Timestamp,
+) -> Result<bool> {
+    let site = sites.of(state);
+    let china = Clock::china();
+    let clock = sites.clocks.get(site).unwrap_or(&china);
+    let Some(earlier) = clock.repeat_of(state, candidates) else {
         return Ok(false);
     };
     // Every 二次投诉 counts in reports (重复投诉率); only a minor open one is raised to 重要.

@@ -8,7 +8,7 @@ mod projection;
 mod push;
 mod tx;
 
-pub use escalate::{repeat as escalate_repeat, unresolved as escalate_unresolved};
+pub use escalate::{repeats as escalate_repeats, unresolved as escalate_unresolved};
 pub use projection::{refresh, ProjectionRow, Sites};
 pub use push::push;
 pub use tx::{IngestTx, NumberRow, RepeatQuery, StoredEvent};

@@ -188,14 +188,14 @@ pub async fn push(
     tx.write_projections(&rows).await?;
     // 二次投诉, once per new complaint, against the projections just written.
     seen.clear();
+    let mut new_states = Vec::new();
     for ev in &created {
-        let cid = ev.complaint_id;
-        if !seen.insert(cid) {
-            continue;
-        }
-        if let Some(state) = states.state(cid) {
-            escalate::repeat(tx, state, &sites, now).await?;
+        if seen.insert(ev.complaint_id) {
+            if let Some(state) = states.state(ev.complaint_id) {
+                new_states.push(state);
+            }
         }
     }
+    escalate::repeats(tx, &new_states, &sites, now).await?;
     Ok(results)
 }

@@ -79,6 +79,18 @@ pub trait IngestTx: Send {
     async fn write_projections(&mut self, rows: &[(ProjectionRow<'_>, bool)]) -> Result<()>;
     /// The projected states matching `q`.
     async fn repeat_candidates(&mut self, q: &RepeatQuery<'_>) -> Result<Vec<Complaint>>;
+    /// [`Self::repeat_candidates`] of several queries, in their order (a backend may answer
+    /// them in one statement).
+    async fn repeat_candidates_each(
+        &mut self,
+        qs: &[RepeatQuery<'_>],
+    ) -> Result<Vec<Vec<Complaint>>> {
+        let mut out = Vec::with_capacity(qs.len());
+        for q in qs {
+            out.push(self.repeat_candidates(q).await?);
+        }
+        Ok(out)
+    }
     /// Marks a complaint a 二次投诉 in reports (never unmarked).
     async fn mark_repeat(&mut self, complaint: ComplaintId) -> Result<()>;
     /// The greatest lamport stored for a complaint (0 when none).

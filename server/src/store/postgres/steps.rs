@@ -249,6 +249,59 @@ impl IngestTx for PgTx<'_> {
         found.iter().map(|r| parse_state(&r.state_json)).collect()
     }
 
+    async fn repeat_candidates_each(
+        &mut self,
+        qs: &[RepeatQuery<'_>],
+    ) -> Result<Vec<Vec<Complaint>>> {
+        #[derive(FromRow)]
+        struct Found {
+            i: i32,
+            state_json: String,
+        }
+        let mut out = vec![Vec::new(); qs.len()];
+        if qs.is_empty() {
+            return Ok(out);
+        }
+        let text = |f: &dyn Fn(&RepeatQuery<'_>) -> String| qs.iter().map(f).collect::<Vec<_>>();
+        let index: Vec<i32> = (0..qs.len())
+            .map(|i| i32::try_from(i).unwrap_or(i32::MAX))
+            .collect();
+        let phones: Vec<Option<String>> = qs.iter().map(|q| q.phone.map(str::to_string)).collect();
+        let found: Vec<Found> = sqlx::query_as(
+            "SELECT q.i, c.state_json
+             FROM unnest($1::int[], $2::text[], $3::text[], $4::text[], $5::text[], $6::bigint[],
+                         $7::bigint[], $8::text[])
+                  AS q (i, site, phone, place, category, since, until, exclude)
+             CROSS JOIN LATERAL (
+                 SELECT id, state_json FROM complaints
+                 WHERE site_code = q.site AND phone = q.phone
+                   AND captured_at BETWEEN q.since AND q.until AND id <> q.exclude
+                 UNION
+                 SELECT id, state_json FROM complaints
+                 WHERE q.place <> '' AND site_code = q.site AND location_key = q.place
+                   AND category = q.category AND captured_at BETWEEN q.since AND q.until
+                   AND id <> q.exclude
+             ) AS c
+             ORDER BY q.i, c.id",
+        )
+        .bind(index)
+        .bind(text(&|q| q.site.to_string()))
+        .bind(phones)
+        .bind(text(&|q| q.place.to_string()))
+        .bind(text(&|q| q.category.to_string()))
+        .bind(qs.iter().map(|q| q.since.millis()).collect::<Vec<_>>())
+        .bind(qs.iter().map(|q| q.until.millis()).collect::<Vec<_>>())
+        .bind(text(&|q| q.exclude.to_string()))
+        .fetch_all(&mut *self.0)
+        .await?;
+        for f in found {
+            if let Some(slot) = usize::try_from(f.i).ok().and_then(|i| out.get_mut(i)) {
+                slot.push(parse_state(&f.state_json)?);
+            }
+        }
+        Ok(out)
+    }
+
     async fn mark_repeat(&mut self, complaint: ComplaintId) -> Result<()> {
         sqlx::query("UPDATE complaints SET is_repeat = TRUE WHERE id = $1")
             .bind(complaint.to_string())
