@@ -4,6 +4,8 @@
 mod attach;
 mod fleet;
 mod logins;
+#[cfg(test)]
+mod plans;
 mod projection;
 mod pull;
 mod query;
