@@ -39,6 +39,21 @@ pub(crate) fn to_i64(v: u64) -> i64 {
     i64::try_from(v).unwrap_or(i64::MAX)
 }
 
+/// An event as pulls and complaint histories select it (`seq, received_at, body`).
+#[derive(sqlx::FromRow)]
+pub(crate) struct EventRow {
+    pub seq: i64,
+    pub received_at: i64,
+    pub body: String,
+}
+
+/// A user's staged uploads: how many, and their declared bytes.
+#[derive(sqlx::FromRow)]
+pub(crate) struct UploadTotals {
+    pub n: i64,
+    pub bytes: i64,
+}
+
 /// A shared link as both backends select it (`COLUMNS`, months as 64-bit integers).
 #[derive(sqlx::FromRow)]
 pub(crate) struct ShareRow {
@@ -290,6 +305,7 @@ impl SiteParts {
             locations: super::shared::location_labels(&self.locations),
             days: self.days,
             categories: self.categories,
+            people: Vec::new(),
             code: self.code,
             name: self.name,
             policy,

@@ -6,22 +6,25 @@
 //! commits later. Events at one position (one complaint's history) are never split by a page.
 
 use crate::store::error::Result;
-use crate::store::rows::{pull_page, PullItem};
+use crate::store::rows::{pull_page, EventRow as Row, PullItem};
 use crate::store::ReadScope;
 use siteline_model::sync::SyncedEvent;
 use sqlx::SqlitePool;
 
-/// `(seq, received_at, body)` of an event row.
-type Row = (i64, i64, String);
+/// A complaint's grant to a department: from `since_seq` on, its history is the department's.
+#[derive(sqlx::FromRow)]
+struct Grant {
+    complaint_id: String,
+    since_seq: i64,
+}
 
 fn items(rows: Vec<Row>, pos: Option<i64>) -> impl Iterator<Item = PullItem> {
-    rows.into_iter()
-        .map(move |(seq, received_at, body)| PullItem {
-            pos: pos.unwrap_or(seq),
-            seq,
-            received_at,
-            body,
-        })
+    rows.into_iter().map(move |r| PullItem {
+        pos: pos.unwrap_or(r.seq),
+        seq: r.seq,
+        received_at: r.received_at,
+        body: r.body,
+    })
 }
 
 /// The events after `after` that `scope` may read, at most `limit` (more to finish a
@@ -67,7 +70,7 @@ pub(super) async fn pull(
         ReadScope::Department { sites, department } => {
             for site in sites {
                 // Complaints that became the department's after the cursor: their history so far.
-                let grants: Vec<(String, i64)> = sqlx::query_as(
+                let grants: Vec<Grant> = sqlx::query_as(
                     "SELECT complaint_id, since_seq FROM complaint_departments
                      WHERE department = ? AND site_code = ? AND since_seq > ?
                      ORDER BY since_seq LIMIT ?",
@@ -79,7 +82,11 @@ pub(super) async fn pull(
                 .fetch_all(pool)
                 .await?;
                 capped |= grants.len() as i64 >= fetch;
-                for (complaint, since) in grants {
+                for Grant {
+                    complaint_id: complaint,
+                    since_seq: since,
+                } in grants
+                {
                     let rows: Vec<Row> = sqlx::query_as(
                         "SELECT seq, received_at, body FROM events
                          WHERE complaint_id = ? AND seq <= ? ORDER BY seq",

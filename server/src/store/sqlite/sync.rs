@@ -5,6 +5,7 @@ use super::steps::SqliteTx;
 use super::{attach, sites};
 use crate::ingest::{self, ProjectionRow, Sites};
 use crate::store::error::Result;
+use crate::store::rows::EventRow;
 pub(super) use crate::store::rows::{internal, parse_event, to_u64};
 use crate::store::shared::FOLD_VERSION;
 use siteline_model::sync::SyncedEvent;
@@ -16,18 +17,18 @@ pub(super) async fn complaint_events(
     conn: &mut SqliteConnection,
     id: ComplaintId,
 ) -> Result<Vec<SyncedEvent>> {
-    let rows: Vec<(i64, i64, String)> = sqlx::query_as(
+    let rows: Vec<EventRow> = sqlx::query_as(
         "SELECT seq, received_at, body FROM events WHERE complaint_id = ? ORDER BY seq",
     )
     .bind(id.to_string())
     .fetch_all(&mut *conn)
     .await?;
     rows.into_iter()
-        .map(|(seq, received_at, body)| {
+        .map(|r| {
             Ok(SyncedEvent {
-                seq: to_u64(seq),
-                received_at: Timestamp(received_at),
-                event: parse_event(&body)?,
+                seq: to_u64(r.seq),
+                received_at: Timestamp(r.received_at),
+                event: parse_event(&r.body)?,
             })
         })
         .collect()

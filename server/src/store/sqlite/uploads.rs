@@ -2,7 +2,7 @@
 
 use super::SqliteStore;
 use crate::store::error::{Result, StoreError};
-use crate::store::rows::{to_i64, to_u64, UploadRow, UPLOAD_COLUMNS};
+use crate::store::rows::{to_i64, to_u64, UploadRow, UploadTotals, UPLOAD_COLUMNS};
 use crate::store::{Appended, UploadRecord, UploadStore};
 use async_trait::async_trait;
 use siteline_model::Timestamp;
@@ -31,13 +31,13 @@ impl UploadStore for SqliteStore {
     }
 
     async fn uploads_of(&self, user_id: i64) -> Result<(u64, u64)> {
-        let (n, bytes): (i64, i64) = sqlx::query_as(
-            "SELECT COUNT(*), coalesce(SUM(size), 0) FROM uploads WHERE user_id = ?",
+        let t: UploadTotals = sqlx::query_as(
+            "SELECT COUNT(*) AS n, coalesce(SUM(size), 0) AS bytes FROM uploads WHERE user_id = ?",
         )
         .bind(user_id)
         .fetch_one(&self.pool)
         .await?;
-        Ok((to_u64(n), to_u64(bytes)))
+        Ok((to_u64(t.n), to_u64(t.bytes)))
     }
 
     async fn create_upload(&self, u: &UploadRecord) -> Result<()> {
@@ -113,7 +113,7 @@ async fn append_in(
     bytes: &[u8],
 ) -> Result<Appended> {
     let len = to_i64(bytes.len() as u64);
-    let moved: Option<(i64,)> = sqlx::query_as(
+    let moved: Option<i64> = sqlx::query_scalar(
         "UPDATE uploads SET received = received + ?
          WHERE id = ? AND received = ? AND received + ? <= size RETURNING received",
     )
@@ -123,13 +123,13 @@ async fn append_in(
     .bind(len)
     .fetch_optional(&mut *conn)
     .await?;
-    let Some((received,)) = moved else {
-        let now: Option<(i64,)> = sqlx::query_as("SELECT received FROM uploads WHERE id = ?")
+    let Some(received) = moved else {
+        let now: Option<i64> = sqlx::query_scalar("SELECT received FROM uploads WHERE id = ?")
             .bind(id)
             .fetch_optional(&mut *conn)
             .await?;
         return Ok(match now {
-            Some((r,)) => Appended::Mismatch {
+            Some(r) => Appended::Mismatch {
                 received: to_u64(r),
             },
             None => Appended::Gone,
