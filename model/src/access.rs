@@ -1,7 +1,7 @@
 //! Who may read what: a user's sites, role and department decide which complaints they see and
 //! which personal details (name, phone) of a complainant are shown to them. Server and app agree.
 
-use crate::api::UserInfo;
+use crate::api::{Person, UserInfo};
 use crate::complaint::{Complainant, Complaint, Role};
 use crate::event::{Event, EventKind};
 
@@ -22,6 +22,21 @@ pub fn may_read(user: &UserInfo, site: &str, c: &Complaint) -> bool {
 /// Whether the user works at `site` (admins work everywhere).
 pub fn belongs_to(user: &UserInfo, site: &str) -> bool {
     user.role == Role::Admin || user.sites.iter().any(|s| s == site)
+}
+
+/// The people a site's devices name: everyone who works there (disabled users too, so their
+/// past entries keep their names), by login name. Only names: no role, department or sites.
+pub fn people_of(users: &[UserInfo], site: &str) -> Vec<Person> {
+    let mut people: Vec<Person> = users
+        .iter()
+        .filter(|u| belongs_to(u, site))
+        .map(|u| Person {
+            username: u.username.clone(),
+            display_name: u.display_name.clone(),
+        })
+        .collect();
+    people.sort_by(|a, b| a.username.cmp(&b.username));
+    people
 }
 
 /// Whether a handler's department ever had the complaint.
@@ -259,5 +274,42 @@ mod tests {
         let b = user(Role::Staff, &["A", "B", "A"], None);
         assert_eq!(scope_key(&a), scope_key(&b));
         assert_ne!(scope_key(&a), scope_key(&user(Role::Staff, &["A"], None)));
+    }
+}
+
+#[cfg(test)]
+mod people_tests {
+    use super::*;
+
+    fn user(name: &str, role: Role, sites: &[&str]) -> UserInfo {
+        UserInfo {
+            username: name.into(),
+            display_name: format!("{name}-名"),
+            role,
+            department: Some("engineering".into()),
+            sites: sites.iter().map(|s| s.to_string()).collect(),
+            disabled: name.starts_with('x'),
+        }
+    }
+
+    #[test]
+    fn a_site_names_its_own_people_and_the_admins_only() {
+        let users = vec![
+            user("zhang", Role::Staff, &["A"]),
+            user("admin", Role::Admin, &[]),
+            user("li", Role::Supervisor, &["B"]),
+            user("xgone", Role::Handler, &["A", "B"]),
+        ];
+        let names = |site| {
+            people_of(&users, site)
+                .into_iter()
+                .map(|p| p.username)
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(names("A"), vec!["admin", "xgone", "zhang"]);
+        assert_eq!(names("B"), vec!["admin", "li", "xgone"]);
+        assert_eq!(names("C"), vec!["admin"]);
+        let a = people_of(&users, "A");
+        assert_eq!(a[2].display_name, "zhang-名");
     }
 }

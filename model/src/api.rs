@@ -160,6 +160,16 @@ pub struct SiteInfo {
     pub days: Vec<SiteDay>,
     #[serde(default)]
     pub categories: Vec<CustomCategory>,
+    /// Who works at the site (admins included), so devices show display names offline.
+    #[serde(default)]
+    pub people: Vec<Person>,
+}
+
+/// A user as others see them: the login name events carry and the name shown for it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Person {
+    pub username: String,
+    pub display_name: String,
 }
 
 /// `GET /api/v1/complaints/{id}`: the summary fields, the folded state, deadlines and the timeline.

@@ -42,6 +42,7 @@ fn sites() -> Vec<SiteInfo> {
             hours: Default::default(),
             days: Vec::new(),
             categories: Vec::new(),
+            people: Vec::new(),
         })
         .collect()
 }

@@ -1,4 +1,5 @@
-//! Sites: `GET /api/v1/sites` (the caller's sites, what a device needs offline), `POST` (admin)
+//! Sites: `GET /api/v1/sites` (the caller's sites, what a device needs offline, their people's
+//! display names included), `POST` (admin)
 //! and admin edits of policy, days, categories.
 
 use super::auth::AuthUser;
@@ -41,6 +42,10 @@ pub const MAX_CATEGORY_NAME: usize = 50;
 async fn list(State(st): State<AppState>, user: AuthUser) -> Result<Json<Vec<SiteInfo>>> {
     let mut sites = st.store.list_sites().await?;
     sites.retain(|s| access::belongs_to(&user.info, &s.code));
+    let users = st.store.list_users().await?;
+    for s in &mut sites {
+        s.people = access::people_of(&users, &s.code);
+    }
     Ok(Json(sites))
 }
 

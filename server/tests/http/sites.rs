@@ -264,3 +264,46 @@ async fn custom_categories_are_accepted_once_the_site_has_them() {
     assert_eq!(ids, vec![c.complaint_id.to_string()]);
     assert!(s.list_ids(&staff, "category=service").await.is_empty());
 }
+
+#[tokio::test]
+async fn a_site_lists_its_people_by_display_name_and_nobody_elses() {
+    let s = start().await;
+    s.site("B2", "二期").await;
+    let staff = s.user("zhang", "staff").await;
+    let other = s.user_at("li", "staff", None, &["B2"]).await;
+    let (status, sites) = s.get(&staff, "/api/v1/sites").await;
+    assert_eq!(status, StatusCode::OK, "{sites}");
+    let sites = sites.as_array().expect("sites");
+    assert_eq!(sites.len(), 1, "{sites:?}");
+    let people: Vec<(&str, &str)> = sites[0]["people"]
+        .as_array()
+        .expect("people")
+        .iter()
+        .map(|p| {
+            let name = |k: &str| p[k].as_str().unwrap_or_default();
+            (name("username"), name("display_name"))
+        })
+        .collect();
+    assert!(people.contains(&("zhang", "张三")), "{people:?}");
+    assert!(people.iter().any(|(u, _)| *u == "admin"), "{people:?}");
+    assert!(
+        !people.iter().any(|(u, _)| *u == "li"),
+        "li works at B2 only: {people:?}"
+    );
+    // Names only: nothing of roles, departments or sites.
+    for p in sites[0]["people"].as_array().expect("people") {
+        let keys: Vec<&String> = p.as_object().expect("object").keys().collect();
+        assert_eq!(keys, vec!["display_name", "username"], "{p}");
+    }
+    let (_, theirs) = s.get(&other, "/api/v1/sites").await;
+    let names: Vec<&str> = theirs[0]["people"]
+        .as_array()
+        .expect("people")
+        .iter()
+        .filter_map(|p| p["username"].as_str())
+        .collect();
+    assert!(
+        names.contains(&"li") && !names.contains(&"zhang"),
+        "{names:?}"
+    );
+}
