@@ -272,8 +272,9 @@ pub struct Complainant {
     /// 房号 unit / room.
     #[serde(default)]
     pub unit: Option<String>,
-    #[serde(default)]
-    pub customer_type: CustomerType,
+    /// 客户类型 of a known complainant; none for an anonymous one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub customer_type: Option<CustomerType>,
     #[serde(default)]
     pub anonymous: bool,
 }
