@@ -6,9 +6,10 @@
 // Updates: bump VERSION whenever this file or the shell's caching changes. The first install
 // takes over at once (the app works offline right after the first visit); a later version waits
 // until the app asks for it (the user taps 更新 when nothing typed is unsaved), via SKIP_WAITING.
-const VERSION = '2026-11-22.1';
+const VERSION = '2026-12-02.1';
 const CACHE = 'siteline-shell-' + VERSION;
-const SHELL = ['/', '/index.html', '/manifest.webmanifest', '/icon.svg'];
+const SHELL = ['/', '/index.html', '/manifest.webmanifest', '/icon.svg', '/icon-192.png', '/icon-512.png',
+  '/icon-maskable-512.png'];
 
 // Asset URLs referenced by index.html (Trunk's hashed js, wasm and css).
 function assetsOf(html) {

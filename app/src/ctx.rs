@@ -3,7 +3,9 @@
 //! offline use (the deadline clock, location labels, the site's own categories).
 
 use crate::i18n::{Lang, K};
+use crate::logic::display::Display;
 use crate::logic::keyring::Keyring;
+use crate::logic::people::People;
 use crate::logic::readiness::Estimate;
 use crate::logic::record;
 use crate::logic::upload::UploadRecord;
@@ -28,6 +30,8 @@ pub enum Conn {
 #[derive(Clone, Copy)]
 pub struct AppCtx {
     pub lang: RwSignal<Lang>,
+    /// Theme and text size of this device.
+    pub display: RwSignal<Display>,
     pub session: RwSignal<Option<Session>>,
     /// The local replica; `None` until IndexedDB has been read.
     pub replica: RwSignal<Option<Replica>>,
@@ -49,6 +53,8 @@ pub struct AppCtx {
     pub locations: Memo<Vec<String>>,
     /// Categories the default site added.
     pub custom_categories: Memo<Vec<CustomCategory>>,
+    /// Display names of the people of the device's sites (and of its keyring).
+    pub people: Memo<People>,
     /// Everyone who logged in on this device (tokens for syncing their records, offline login).
     pub keyring: RwSignal<Keyring>,
     /// Records whose events are in the batch being pushed.
@@ -85,8 +91,10 @@ impl AppCtx {
     pub fn provide() -> Self {
         let cache = prefs::load_sites();
         let sites = RwSignal::new(cache.sites);
+        let keyring = RwSignal::new(prefs::load_keyring());
         let ctx = AppCtx {
             lang: RwSignal::new(prefs::load_lang()),
+            display: RwSignal::new(prefs::load_display()),
             session: RwSignal::new(prefs::load_session()),
             replica: RwSignal::new(None),
             store: StoredValue::new_local(None),
@@ -118,7 +126,19 @@ impl AppCtx {
             custom_categories: Memo::new(move |_| {
                 sites.with(|s| s.first().map(|s| s.categories.clone()).unwrap_or_default())
             }),
-            keyring: RwSignal::new(prefs::load_keyring()),
+            people: Memo::new(move |_| {
+                sites.with(|s| {
+                    keyring.with(|k| {
+                        People::new(
+                            s,
+                            k.users
+                                .iter()
+                                .map(|u| (u.username.as_str(), u.display_name.as_str())),
+                        )
+                    })
+                })
+            }),
+            keyring,
             in_flight: RwSignal::new(BTreeSet::new()),
             uploads: RwSignal::new(BTreeMap::new()),
             blob_epoch: RwSignal::new(0),
@@ -137,6 +157,12 @@ impl AppCtx {
         ctx
     }
 
+    /// A person's display name (系统 for the server), in the current language (reactive).
+    pub fn who(&self, username: &str) -> String {
+        let lang = self.lang.get();
+        self.people.with(|p| p.name(username, lang))
+    }
+
     /// Translates a key in the current language (reactive).
     pub fn t(&self, k: K) -> &'static str {
         k.get(self.lang.get())
@@ -145,6 +171,12 @@ impl AppCtx {
     pub fn set_lang(&self, l: Lang) {
         prefs::save_lang(l);
         self.lang.set(l);
+    }
+
+    /// Keeps the device's display settings, in memory and in localStorage.
+    pub fn set_display(&self, d: Display) {
+        prefs::save_display(d);
+        self.display.set(d);
     }
 
     pub fn username(&self) -> Option<String> {

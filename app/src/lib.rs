@@ -37,6 +37,7 @@ pub fn App() -> impl IntoView {
     auth::start(ctx);
     sync::start(ctx);
     web::sw::register(move || ctx.update_available.set(true));
+    Effect::new(move |_| web::document::apply(ctx.lang.get(), ctx.display.get()));
     view! {
         <Router>
             <Routes fallback=|| view! { <pages::NotFound/> }>

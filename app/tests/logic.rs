@@ -1,7 +1,7 @@
 //! Tests of the app's plain logic (intake, actions, deadline wording, board, notice), run in the
 //! browser like the store tests.
 
-use siteline_app::i18n::Lang;
+use siteline_app::i18n::{Lang, K};
 use siteline_app::logic::{actions, board, intake, notice, time};
 use siteline_app::store::prefs::Draft;
 use siteline_model::api::{CustomCategory, UserInfo};
@@ -146,7 +146,10 @@ fn intake_builds_the_full_register_record() {
     assert_eq!(n.severity, Severity::Minor, "severity defaults to 轻微");
     assert_eq!(n.complainant.phone.as_deref(), Some("13800138000"));
     assert_eq!(n.complainant.unit.as_deref(), Some("1-302"));
-    assert_eq!(n.complainant.customer_type.code(), "tenant");
+    assert_eq!(
+        n.complainant.customer_type.map(|t| t.code()),
+        Some("tenant")
+    );
     assert_eq!(n.nature.code(), "help");
     assert_eq!(n.site, "DEMO");
     assert_eq!(
@@ -159,6 +162,10 @@ fn intake_builds_the_full_register_record() {
     let n = intake::to_new(&d, "", &[]).unwrap();
     assert!(
         n.complainant.anonymous && n.complainant.name.is_none() && n.complainant.phone.is_none()
+    );
+    assert_eq!(
+        n.complainant.customer_type, None,
+        "no 客户类型 for an anonymous complainant"
     );
     assert!(n.location_path.is_empty(), "free text has no path");
 
@@ -198,6 +205,60 @@ fn location_suggestions_and_category_tree() {
     );
     assert_eq!(intake::top_of("charge", &[]).as_deref(), Some("charge"));
     assert_eq!(intake::top_of("nope", &[]), None);
+}
+
+#[wasm_bindgen_test]
+fn intake_learns_usual_categories_recent_places_and_walks_the_site_tree() {
+    let at = |m: i64| Timestamp(t0().0 + m * MIN);
+    let cats = vec![
+        (at(1), "facility.lift".to_string()),
+        (at(2), "service.noise".to_string()),
+        (at(3), "facility.lift".to_string()),
+        (at(4), "service.cleaning".to_string()),
+        (at(5), "".to_string()),
+    ];
+    // Most used first; ties go to the most recent.
+    assert_eq!(
+        intake::most_used(cats.clone(), 2),
+        vec!["facility.lift", "service.cleaning"]
+    );
+    assert_eq!(intake::most_used(cats, 9).len(), 3);
+    let places = vec![
+        (at(1), "B2 车库".to_string()),
+        (at(3), " 1栋 › 3F ".to_string()),
+        (at(2), "B2 车库".to_string()),
+    ];
+    assert_eq!(intake::most_recent(places, 5), vec!["1栋 › 3F", "B2 车库"]);
+    let tree: Vec<String> = [
+        "1栋",
+        "1栋 › 1F",
+        "1栋 › 1F › 大堂",
+        "1栋 › 3F",
+        "2栋",
+        "B2 车库",
+    ]
+    .map(String::from)
+    .to_vec();
+    let parts = |v: Vec<(String, String)>| v.into_iter().map(|(_, p)| p).collect::<Vec<_>>();
+    assert_eq!(
+        parts(intake::tree_step(&tree, "")),
+        vec!["1栋", "2栋", "B2 车库"]
+    );
+    assert_eq!(parts(intake::tree_step(&tree, "1栋")), vec!["1F", "3F"]);
+    assert_eq!(
+        intake::tree_step(&tree, "1栋 › 1F"),
+        vec![("1栋 › 1F › 大堂".to_string(), "大堂".to_string())]
+    );
+    assert!(intake::tree_step(&tree, "1栋 › 1F › 大堂").is_empty());
+    // Free text is not a node: the walk starts again from the top.
+    assert_eq!(intake::tree_step(&tree, "门口").len(), 3);
+    assert_eq!(
+        intake::tree_path("1栋 › 1F"),
+        vec![
+            ("1栋".to_string(), "1栋".to_string()),
+            ("1栋 › 1F".to_string(), "1F".to_string())
+        ]
+    );
 }
 
 #[wasm_bindgen_test]
@@ -404,5 +465,15 @@ fn throttled_logins_and_clock_offsets_are_said_in_both_languages() {
         "clock_out_of_range",
     ] {
         assert!(rejection(code).is_some(), "{code} has a message");
+    }
+}
+
+#[wasm_bindgen_test]
+fn both_catalogs_have_every_key_and_no_empty_text() {
+    assert!(K::ALL.len() > 100);
+    for k in K::ALL {
+        let (zh, en) = (k.get(Lang::Zh), k.get(Lang::En));
+        assert!(!zh.trim().is_empty(), "{k:?} has no Chinese text");
+        assert!(!en.trim().is_empty(), "{k:?} has no English text");
     }
 }

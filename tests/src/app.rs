@@ -100,14 +100,24 @@ impl Browser {
         self.wait_text(PENDING, &count.to_string(), timeout).await
     }
 
+    /// Picks a category on `/new`: its top-level chip, then (for a sub-category) its chip.
+    pub async fn choose_category(&self, code: &str) {
+        let top = code.split('.').next().unwrap_or(code);
+        self.click(&format!("[data-field=\"category\"] [data-top=\"{top}\"]"))
+            .await;
+        if top != code {
+            self.choose("category", code).await;
+        }
+    }
+
     /// Fills `/new`, saves, waits for the detail page; returns the new complaint's id.
     pub async fn create_complaint(&self, base: &str, c: &NewComplaint) -> String {
         self.goto(&format!("{base}/new")).await;
         self.fill("description", &c.description).await;
         self.fill("location", &c.location).await;
-        self.select("category", &c.category).await;
-        self.select("severity", &c.severity).await;
-        self.select("channel", &c.channel).await;
+        self.choose_category(&c.category).await;
+        self.choose("severity", &c.severity).await;
+        self.choose("channel", &c.channel).await;
         self.fill("complainant_name", &c.complainant_name).await;
         self.fill("complainant_phone", &c.complainant_phone).await;
         self.click("[data-testid=\"save-complaint\"]").await;

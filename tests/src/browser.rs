@@ -251,6 +251,24 @@ impl Browser {
         }
     }
 
+    /// Taps the chip `code` of the chip group `[data-field=<field>]` and checks it is chosen.
+    pub async fn choose(&self, field: &str, code: &str) {
+        let css = format!("[data-field=\"{field}\"] [role=\"radio\"][data-code=\"{code}\"]");
+        self.click(&css).await;
+        let what = format!("{css} to be checked");
+        self.wait_for(
+            || async {
+                match self.attrs(&css, "aria-checked").await?.as_slice() {
+                    [Some(v), ..] if v == "true" => Ok(()),
+                    other => Err(format!("aria-checked: {other:?}")),
+                }
+            },
+            FIND_TIMEOUT,
+            &what,
+        )
+        .await;
+    }
+
     /// Chooses the option with `value` in `<select name=<name>>`.
     pub async fn select(&self, name: &str, value: &str) {
         let css = format!("select[name=\"{name}\"]");

@@ -19,9 +19,9 @@ async fn missing_location_shows_an_error_and_keeps_the_typed_text() {
     b.goto(&format!("{base}/new")).await;
     let description = "电梯3号停在两层之间，按钮无反应";
     b.fill("description", description).await;
-    b.select("category", "facility.lift").await;
-    b.select("severity", "major").await;
-    b.select("channel", "phone").await;
+    b.choose_category("facility.lift").await;
+    b.choose("severity", "major").await;
+    b.choose("channel", "phone").await;
     b.click("[data-testid=\"save-complaint\"]").await;
 
     b.wait_for(

@@ -32,7 +32,7 @@ async fn photo_taken_offline_arrives_once_with_its_hash_and_shows_on_the_board()
     a.goto(&format!("{base}/new")).await;
     a.fill("description", "B2 顶棚漏水，见照片").await;
     a.fill("location", "B2 停车场").await;
-    a.select("category", "facility.water").await;
+    a.choose_category("facility.water").await;
     let input = a
         .client()
         .find(Locator::Css("[data-testid=\"photo-input\"]"))

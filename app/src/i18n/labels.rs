@@ -226,18 +226,15 @@ pub fn event_line(kind: &EventKind, lang: Lang) -> String {
         EventKind::Merged { into } => format!("{} {into}", l("合并到", "Merged into")),
         EventKind::Escalated { to, rule, .. } => {
             let why = match rule.as_str() {
-                "unresolved_month" => l(
-                    "有效投诉一个月未解决",
-                    "effective complaint unresolved for a month",
-                ),
-                "repeat_complaint" => l("30天内二次投诉", "repeat complaint within 30 days"),
+                "unresolved_month" => l("一个月未解决", "unresolved for a month"),
+                "repeat_complaint" => l("30 天内二次投诉", "complained again within 30 days"),
                 other => other.to_string(),
             };
-            format!(
-                "{} {} ({why})",
-                l("自动升级为", "Escalated to"),
-                severity(*to, lang)
-            )
+            if z {
+                format!("自动升级为{} — {why}", severity(*to, lang))
+            } else {
+                format!("raised to {} — {why}", severity(*to, lang).to_lowercase())
+            }
         }
         EventKind::AttachmentsAdded { attachments } => {
             format!("{} {}", l("添加照片", "Photos added"), attachments.len())

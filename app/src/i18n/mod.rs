@@ -18,6 +18,9 @@ macro_rules! keys {
         #[derive(Clone, Copy, Debug, PartialEq, Eq)]
         pub enum K { $($k),* }
         impl K {
+            /// Every key (both catalogs have exactly these: one `keys!` line holds both texts).
+            pub const ALL: &'static [K] = &[$(K::$k),*];
+
             pub fn get(self, lang: Lang) -> &'static str {
                 match (self, lang) {
                     $((K::$k, Lang::Zh) => $zh, (K::$k, Lang::En) => $en,)*
@@ -56,6 +59,15 @@ keys! {
     LocationHint => "可选项目位置或最近地点，也可直接输入", "Pick a site location or a recent one, or type freely";
     Category => "类别", "Category";
     SubCategory => "子类别", "Sub-category";
+    UsualCategories => "常用", "Usual";
+    DisplaySettings => "显示设置", "Display";
+    Theme => "主题", "Theme";
+    ThemeStandard => "标准", "Standard";
+    ThemeContrast => "高对比（强光下）", "High contrast (bright light)";
+    ThemeDark => "夜间", "Night";
+    LargeText => "大字", "Large text";
+    RecentPlaces => "最近地点", "Recent places";
+    SiteTree => "项目位置", "Site locations";
     Severity => "级别", "Severity";
     Channel => "渠道", "Channel";
     Complainant => "投诉人", "Complainant";
@@ -138,7 +150,6 @@ keys! {
     NoDeadlines => "无时限", "No time limits";
     ConflictNote => "冲突：未生效", "Conflict: not applied";
     Device => "设备", "Device";
-    ServerDevice => "服务器", "server";
     PrintNotice => "打印通知单", "Print notice";
     Escalated => "已升级", "Escalated";
     Reopened => "重开", "Reopened";

@@ -47,7 +47,12 @@ pub fn to_new(
             },
             phone: if d.anonymous { None } else { phone },
             unit: opt(&d.complainant_unit),
-            customer_type: CustomerType::parse(&d.customer_type).unwrap_or_default(),
+            // 客户类型 belongs to a known complainant.
+            customer_type: if d.anonymous {
+                None
+            } else {
+                Some(CustomerType::parse(&d.customer_type).unwrap_or_default())
+            },
             anonymous: d.anonymous,
         },
         site: site.to_string(),
@@ -84,7 +89,10 @@ pub fn draft_from(n: &NewComplaint) -> Draft {
         complainant_name: c.name.clone().unwrap_or_default(),
         complainant_phone: c.phone.clone().unwrap_or_default(),
         complainant_unit: c.unit.clone().unwrap_or_default(),
-        customer_type: c.customer_type.code().to_string(),
+        customer_type: c
+            .customer_type
+            .map(|t| t.code().to_string())
+            .unwrap_or_default(),
         anonymous: c.anonymous,
         wants: n.wants.clone(),
         against: n.against.clone(),
@@ -182,4 +190,97 @@ pub fn top_of(code: &str, custom: &[CustomCategory]) -> Option<String> {
     }
     let c = category::find(code)?;
     Some(c.parent.unwrap_or(c.code).to_string())
+}
+
+/// The `n` values used most (ties: the most recent first), from `(when, value)` pairs; empty
+/// values are skipped. Learns the site's usual categories from the complaints on the device.
+pub fn most_used<I>(items: I, n: usize) -> Vec<String>
+where
+    I: IntoIterator<Item = (siteline_model::Timestamp, String)>,
+{
+    let mut seen: Vec<(String, usize, siteline_model::Timestamp)> = Vec::new();
+    for (at, v) in items {
+        let v = v.trim();
+        if v.is_empty() {
+            continue;
+        }
+        match seen.iter_mut().find(|(s, _, _)| s == v) {
+            Some((_, count, last)) => {
+                *count += 1;
+                *last = (*last).max(at);
+            }
+            None => seen.push((v.to_string(), 1, at)),
+        }
+    }
+    seen.sort_by(|a, b| b.1.cmp(&a.1).then(b.2.cmp(&a.2)).then(a.0.cmp(&b.0)));
+    seen.into_iter().take(n).map(|(v, _, _)| v).collect()
+}
+
+/// The `n` most recent distinct values, newest first (recent places, units).
+pub fn most_recent<I>(items: I, n: usize) -> Vec<String>
+where
+    I: IntoIterator<Item = (siteline_model::Timestamp, String)>,
+{
+    let mut all: Vec<(siteline_model::Timestamp, String)> = items
+        .into_iter()
+        .map(|(t, v)| (t, v.trim().to_string()))
+        .filter(|(_, v)| !v.is_empty())
+        .collect();
+    all.sort_by_key(|b| std::cmp::Reverse(b.0));
+    let mut out: Vec<String> = Vec::new();
+    for (_, v) in all {
+        if out.len() == n {
+            break;
+        }
+        if !out.contains(&v) {
+            out.push(v);
+        }
+    }
+    out
+}
+
+/// One step down the site's location tree (site › building › floor › area): the next parts
+/// under `current` (the top level when `current` is not a node of the tree), each with the
+/// full label it leads to. Empty at a leaf.
+pub fn tree_step(site_labels: &[String], current: &str) -> Vec<(String, String)> {
+    let current = current.trim();
+    let is_node = !current.is_empty()
+        && site_labels
+            .iter()
+            .any(|l| l.trim() == current || l.starts_with(&format!("{current}{PATH_SEP}")));
+    let prefix = if is_node {
+        format!("{current}{PATH_SEP}")
+    } else {
+        String::new()
+    };
+    let mut out: Vec<(String, String)> = Vec::new();
+    for l in site_labels {
+        let Some(rest) = l.trim().strip_prefix(prefix.as_str()) else {
+            continue;
+        };
+        let part = rest.split(PATH_SEP).next().unwrap_or("").trim();
+        if part.is_empty() || out.iter().any(|(_, p)| p == part) {
+            continue;
+        }
+        out.push((format!("{prefix}{part}"), part.to_string()));
+    }
+    out
+}
+
+/// The parents of a tree label, outermost first, each with its full label (breadcrumbs).
+pub fn tree_path(current: &str) -> Vec<(String, String)> {
+    let mut full = String::new();
+    let mut out = Vec::new();
+    for part in current
+        .split(PATH_SEP)
+        .map(str::trim)
+        .filter(|p| !p.is_empty())
+    {
+        if !full.is_empty() {
+            full.push_str(PATH_SEP);
+        }
+        full.push_str(part);
+        out.push((full.clone(), part.to_string()));
+    }
+    out
 }

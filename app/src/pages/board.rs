@@ -233,7 +233,7 @@ fn BoardCard(card: Card, sync: RecordState, ended: bool) -> impl IntoView {
                 <div class="muted">{move || ctx.custom_categories.with(|cc| i18n::category_name_with(&cat, ctx.lang.get(), cc))}</div>
                 <p>{c.description.clone()}</p>
                 <PhotoStrip photos=c.attachments.clone()/>
-                <small class="muted">{c.captured_at.to_string()} " · " {c.created_by.clone()}</small>
+                <small class="muted">{c.captured_at.to_string()} " · " {let by = c.created_by.clone(); move || ctx.who(&by)}</small>
             </A>
         </article>
     }

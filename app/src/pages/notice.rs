@@ -119,11 +119,11 @@ fn render(ctx: AppCtx, c: &Complaint, f: &NoticeFacts, lang: Lang) -> impl IntoV
             <table class="notice-table">
                 <colgroup><col class="k"/><col/><col class="k"/><col/></colgroup>
                 <tbody>
-                    <tr><th>{t(K::CapturedAt)}</th><td>{c.captured_at.to_string()}</td><th>{t(K::CreatedBy)}</th><td>{c.created_by.clone()}</td></tr>
+                    <tr><th>{t(K::CapturedAt)}</th><td>{c.captured_at.to_string()}</td><th>{t(K::CreatedBy)}</th><td>{ctx.people.with_untracked(|p| p.name(&c.created_by, lang))}</td></tr>
                     <tr><th>{t(K::Channel)}</th><td>{i18n::channel(c.channel, lang)}</td><th>{t(K::Severity)}</th><td>{i18n::severity(c.severity, lang)}</td></tr>
                     <tr><th>{t(K::Category)}</th><td>{i18n::category_name_with(&c.category, lang, &custom)}</td><th>{t(K::Nature)}</th><td>{i18n::nature(c.nature, lang)}</td></tr>
                     <tr><th>{t(K::Complainant)}</th><td>{name}</td><th>{t(K::ComplainantPhone)}</th><td>{phone}</td></tr>
-                    <tr><th>{t(K::ComplainantUnit)}</th><td>{cp.unit.clone()}</td><th>{t(K::CustomerType)}</th><td>{i18n::customer_type(cp.customer_type, lang)}</td></tr>
+                    <tr><th>{t(K::ComplainantUnit)}</th><td>{cp.unit.clone()}</td><th>{t(K::CustomerType)}</th><td>{cp.customer_type.filter(|_| !cp.anonymous).map_or("—", |t| i18n::customer_type(t, lang))}</td></tr>
                     <tr><th>{t(K::Location)}</th><td colspan="3">{c.location.clone()}</td></tr>
                     <tr class="tall"><th>{t(K::Description)}</th><td colspan="3" class="pre">{c.description.clone()}</td></tr>
                     <tr><th>{t(K::Wants)}</th>{fill(c.wants.clone(), 1)}</tr>

@@ -23,6 +23,7 @@ pub fn StatusPage() -> impl IntoView {
         <section class="status-page">
             <h2>{move || ctx.t(K::DeviceStatus)}</h2>
             <Readiness/>
+            <crate::components::display_settings::DisplaySettings/>
             <StorageFacts/>
             <Unsynced/>
             <Export/>

@@ -3,6 +3,7 @@
 //! for offline use, the storage-persistence answer and the last successful sync.
 
 use crate::i18n::Lang;
+use crate::logic::display::Display;
 use crate::logic::keyring::Keyring;
 use gloo_storage::{LocalStorage, SessionStorage, Storage};
 use serde::{Deserialize, Serialize};
@@ -11,6 +12,7 @@ use siteline_model::{AttachmentRef, ComplaintId, Timestamp};
 
 const SESSION: &str = "siteline.session";
 const LANG: &str = "siteline.lang";
+const DISPLAY: &str = "siteline.display";
 const DRAFT: &str = "siteline.draft";
 const SITES: &str = "siteline.sites";
 const KEYRING: &str = "siteline.keyring";
@@ -48,6 +50,15 @@ pub fn load_lang() -> Lang {
 
 pub fn save_lang(l: Lang) {
     let _ = LocalStorage::set(LANG, l);
+}
+
+/// The device's display settings (theme, large text).
+pub fn load_display() -> Display {
+    LocalStorage::get(DISPLAY).unwrap_or_default()
+}
+
+pub fn save_display(d: Display) {
+    let _ = LocalStorage::set(DISPLAY, d);
 }
 
 /// The intake form as typed, so a reload or crash never loses it. Every field defaults, so a draft

@@ -1,8 +1,9 @@
 //! Thin wrappers over browser APIs the pages and sync need (no Leptos): SubtleCrypto, canvas
-//! image processing, storage persistence and estimates, downloads, the cross-tab sync lock and
+//! image processing, the document's language and theme, storage persistence and estimates, downloads, the cross-tab sync lock and
 //! service-worker updates. Failures come back as plain text for logs and messages.
 
 pub mod crypto;
+pub mod document;
 pub mod download;
 pub mod image;
 pub mod locks;

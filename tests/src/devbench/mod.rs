@@ -15,7 +15,7 @@ use serde_json::{json, Map, Value};
 use std::path::PathBuf;
 
 pub use data::histories;
-pub use probe::percentile;
+pub use probe::{cdp, percentile};
 
 /// What to run, and where the programs are.
 #[derive(Clone, Debug)]

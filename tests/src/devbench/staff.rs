@@ -238,9 +238,9 @@ async fn saves(o: &Options, b: &Browser, base: &str, r: &mut Report) {
 async fn fill(b: &Browser, c: &NewComplaint) {
     b.fill("description", &c.description).await;
     b.fill("location", &c.location).await;
-    b.select("category", &c.category).await;
-    b.select("severity", &c.severity).await;
-    b.select("channel", &c.channel).await;
+    b.choose_category(&c.category).await;
+    b.choose("severity", &c.severity).await;
+    b.choose("channel", &c.channel).await;
     b.fill("complainant_name", &c.complainant_name).await;
     b.fill("complainant_phone", &c.complainant_phone).await;
 }

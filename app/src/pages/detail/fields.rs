@@ -63,8 +63,13 @@ fn render(ctx: AppCtx, c: &Complaint, x: &Extra, lang: Lang) -> AnyView {
     }
     let unit = cp.unit.clone().unwrap_or_else(|| "—".into());
     rows.push((K::ComplainantUnit, "complainant_unit", unit));
-    let ctype = i18n::customer_type(cp.customer_type, lang).to_string();
-    rows.push((K::CustomerType, "customer_type", ctype));
+    if let Some(t) = cp.customer_type.filter(|_| !cp.anonymous) {
+        rows.push((
+            K::CustomerType,
+            "customer_type",
+            i18n::customer_type(t, lang).to_string(),
+        ));
+    }
     let dash = |s: &str| {
         if s.trim().is_empty() {
             "—".to_string()
@@ -76,7 +81,11 @@ fn render(ctx: AppCtx, c: &Complaint, x: &Extra, lang: Lang) -> AnyView {
     rows.push((K::Against, "against", dash(&c.against)));
     let promised = c.promised_reply_at.map_or("—".into(), |p| p.to_string());
     rows.push((K::PromisedReplyAt, "promised_reply_at", promised));
-    rows.push((K::CreatedBy, "created_by", c.created_by.clone()));
+    rows.push((
+        K::CreatedBy,
+        "created_by",
+        ctx.people.with(|p| p.name(&c.created_by, lang)),
+    ));
     let received = x.received_at.map_or_else(
         || t(K::NotOnServer).to_string(),
         |r| format!("{} {r}", t(K::ReceivedAt)),

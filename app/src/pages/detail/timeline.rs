@@ -3,9 +3,10 @@
 
 use crate::ctx::use_ctx;
 use crate::i18n::{self, Lang, K};
+use crate::logic::people;
 use leptos::prelude::*;
 use siteline_model::replica::{StoredEvent, SyncState};
-use siteline_model::{Complaint, ComplaintId, DeviceId, EventKind};
+use siteline_model::{Complaint, ComplaintId, EventKind};
 
 #[derive(Clone, Debug, PartialEq)]
 struct Row {
@@ -71,11 +72,8 @@ fn Item(row: Row) -> impl IntoView {
         SyncState::Synced { .. } => "sync synced",
         SyncState::Rejected { .. } => "sync rejected",
     };
-    let device = if e.device_id == DeviceId::SERVER {
-        None
-    } else {
-        Some(e.device_id.short())
-    };
+    let device_id = e.device_id;
+    let author = e.author.clone();
     let target = row.target;
     let kind = e.kind.clone();
     let what = move || {
@@ -98,10 +96,10 @@ fn Item(row: Row) -> impl IntoView {
         <li data-testid="timeline-item" data-kind=e.kind.code() data-conflict=conflict
             class:conflict=is_conflict>
             <span class="when">{e.captured_at.to_string()}</span>
-            <span class="who">{e.author.clone()}</span>
-            <span class="device" title=move || ctx.t(K::Device)>
-                {move || device.clone().unwrap_or_else(|| ctx.t(K::ServerDevice).to_string())}
-            </span>
+            <span class="who" data-author=e.author.clone()>{move || ctx.who(&author)}</span>
+            {move || people::device_label(&device_id, ctx.lang.get()).map(|d| view! {
+                <span class="device" title=move || ctx.t(K::Device)>{d}</span>
+            })}
             <span class=sync_class>{move || sync_text(&sync, ctx.lang.get())}</span>
             <span class="what">{what}</span>
             {conflict_note}

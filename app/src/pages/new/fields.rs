@@ -1,5 +1,5 @@
-//! Pieces of the intake form: text bindings to the draft, location with suggestions, category chips,
-//! code chips (severity, channel), the complainant block and the duplicate hint.
+//! Pieces of the intake form: text bindings to the draft with their errors, code chips (severity,
+//! channel, customer type), the complainant block and the duplicate hint.
 
 use crate::ctx::use_ctx;
 use crate::i18n::{self, Lang, K};
@@ -8,7 +8,7 @@ use crate::store::prefs::Draft;
 use leptos::prelude::*;
 use siteline_model::timelimit::possible_duplicates;
 use siteline_model::validation::ValidationErrors;
-use siteline_model::{category, ComplaintId, CustomerType, Status, Timestamp};
+use siteline_model::{ComplaintId, CustomerType, Status, Timestamp};
 
 /// The form's state: the draft as typed and the errors of the last save attempt.
 #[derive(Clone, Copy)]
@@ -28,140 +28,36 @@ impl Form {
         move |ev| self.draft.update(|d| set(d, event_target_value(&ev)))
     }
 
-    /// The translated error of a field, if the last save attempt found one.
+    /// The translated error of a field, if the last save attempt found one; its id is
+    /// `<field>-error` (the control's `aria-describedby`), announced when it appears.
     pub fn error(self, field: &'static str) -> impl Fn() -> Option<AnyView> + Send + Sync {
         let ctx = use_ctx();
         move || {
             self.errors.with(|e| e.for_field(field)).map(|code| {
-                view! { <span class="field-error" data-field=field>{ctx.t(i18n::validation(code))}</span> }
-                    .into_any()
-            })
-        }
-    }
-}
-
-/// 地点: free text with suggestions from recent locations and the site's location tree.
-#[component]
-pub fn LocationField(form: Form) -> impl IntoView {
-    let ctx = use_ctx();
-    let recent = Memo::new(move |_| {
-        ctx.replica.with(|r| {
-            let mut v: Vec<(Timestamp, String)> = r
-                .as_ref()
-                .map(|r| {
-                    r.complaints()
-                        .values()
-                        .map(|c| (c.captured_at, c.location.clone()))
-                        .collect()
-                })
-                .unwrap_or_default();
-            v.sort_by_key(|e| std::cmp::Reverse(e.0));
-            v.into_iter().map(|(_, l)| l).collect::<Vec<_>>()
-        })
-    });
-    let options = Memo::new(move |_| {
-        let recent: Vec<String> = recent.with(|r| {
-            let mut out: Vec<String> = Vec::new();
-            for l in r {
-                if !out.contains(l) {
-                    out.push(l.clone());
+                view! {
+                    <span class="field-error" id=format!("{field}-error") data-field=field role="alert">
+                        {ctx.t(i18n::validation(code))}
+                    </span>
                 }
-            }
-            out
-        });
-        ctx.locations
-            .with(|site| intake::suggestions(&recent, site, 12))
-    });
-    view! {
-        <label class="wide">{move || ctx.t(K::Location)} " *" {form.error("location")}
-            <input name="location" list="location-suggestions" autocomplete="off"
-                prop:value=form.text(|d| &d.location) on:input=form.set(|d, v| d.location = v)/>
-            <datalist id="location-suggestions">
-                <For each=move || options.get() key=|l| l.clone() children=|l| view! { <option value=l/> }/>
-            </datalist>
-            <small class="hint">{move || ctx.t(K::LocationHint)}</small>
-        </label>
-    }
-}
-
-/// 类别: top-level chips, then sub-category chips; the select offers the same codes.
-#[component]
-pub fn CategoryField(form: Form) -> impl IntoView {
-    let ctx = use_ctx();
-    let cat = form.text(|d| &d.category);
-    let top = Memo::new(move |_| {
-        form.draft.with(|d| {
-            ctx.custom_categories
-                .with(|cc| intake::top_of(&d.category, cc))
-        })
-    });
-    let pick = move |code: String| form.draft.update(|d| d.category = code);
-    let tops = intake::top_chips().into_iter().map(|chip| {
-        let code = chip.code.clone();
-        let on = {
-            let code = code.clone();
-            move || top.with(|t| t.as_deref() == Some(code.as_str()))
-        };
-        view! {
-            <button type="button" class="chip" class:on=on.clone() aria-pressed=move || on().to_string()
-                data-code=code.clone() on:click=move |_| pick(code.clone())>
-                {move || chip.name(ctx.lang.get()).to_string()}
-            </button>
-        }
-    }).collect_view();
-    let subs = move || {
-        let t = top.get()?;
-        let chips = ctx.custom_categories.with(|cc| intake::sub_chips(&t, cc));
-        Some(chips.into_iter().map(|chip| {
-            let code = chip.code.clone();
-            let on = {
-                let code = code.clone();
-                move || form.draft.with(|d| d.category == code)
-            };
-            view! {
-                <button type="button" class="chip sub" class:on=on.clone() aria-pressed=move || on().to_string()
-                    data-code=code.clone() on:click=move |_| pick(code.clone())>
-                    {move || chip.name(ctx.lang.get()).to_string()}
-                </button>
-            }
-        }).collect_view())
-    };
-    let custom_under = move |top: &'static str| {
-        move || {
-            ctx.custom_categories.with(|cc| {
-                cc.iter().filter(|c| c.parent == top).map(|c| {
-                    let (code, zh, en) = (c.code.clone(), c.zh.clone(), c.en.clone());
-                    view! { <option value=code>{move || if ctx.lang.get() == Lang::Zh { zh.clone() } else { en.clone() }}</option> }
-                }).collect_view()
+                .into_any()
             })
         }
-    };
-    view! {
-        <div class="field wide">
-            <span class="label">{move || ctx.t(K::Category)} " *" {form.error("category")}</span>
-            <div class="chips" role="group">{tops}</div>
-            <div class="chips subs" role="group">{subs}</div>
-            <select name="category" class="compact" prop:value=cat on:change=form.set(|d, v| d.category = v)>
-                <option value="">{move || ctx.t(K::ChooseCategory)}</option>
-                {category::top_level().map(|top| {
-                    let top_code = top.code;
-                    view! {
-                        <optgroup label=move || i18n::category_name(top_code, ctx.lang.get())>
-                            <option value=top_code>{move || i18n::category_name(top_code, ctx.lang.get())}</option>
-                            {category::children(top_code).map(|c| {
-                                let code = c.code;
-                                view! { <option value=code>{move || i18n::category_name(code, ctx.lang.get())}</option> }
-                            }).collect_view()}
-                            {custom_under(top_code)}
-                        </optgroup>
-                    }
-                }).collect_view()}
-            </select>
-        </div>
+    }
+
+    /// `aria-invalid` of a field's control.
+    pub fn invalid(self, field: &'static str) -> impl Fn() -> &'static str + Copy + Send + Sync {
+        move || {
+            if self.errors.with(|e| e.for_field(field).is_some()) {
+                "true"
+            } else {
+                "false"
+            }
+        }
     }
 }
 
-/// A code field shown as chips (fast on a tablet) with a select of the same `name` beside them.
+/// A code field as one group of chips (radio buttons to assistive technology), `default`
+/// chosen until another is tapped.
 #[component]
 pub fn CodeChips(
     form: Form,
@@ -186,34 +82,47 @@ pub fn CodeChips(
         .iter()
         .map(|&code| {
             view! {
-                <button type="button" class="chip" class:on=move || value() == code
-                    aria-pressed=move || (value() == code).to_string() data-code=code
+                <button type="button" class="chip" class:on=move || value() == code role="radio"
+                    aria-checked=move || (value() == code).to_string() data-code=code
                     on:click=move |_| form.draft.update(|d| set(d, code.to_string()))>
                     {move || label(code, ctx.lang.get())}
                 </button>
             }
         })
         .collect_view();
-    let options = codes
-        .iter()
-        .map(|&code| {
-            view! { <option value=code>{move || label(code, ctx.lang.get())}</option> }
-        })
-        .collect_view();
+    let label_id = format!("{name}-label");
     view! {
-        <div class="field">
-            <span class="label">{move || ctx.t(title)} {form.error(name)}</span>
-            <div class="chips" role="group">{chips}</div>
-            <select name=name class="compact" prop:value=value on:change=form.set(set)>{options}</select>
+        <div class="field" data-field=name>
+            <span class="label" id=label_id.clone()>{move || ctx.t(title)}</span>
+            {form.error(name)}
+            <div class="chips" role="radiogroup" aria-labelledby=label_id
+                aria-describedby=format!("{name}-error")>{chips}</div>
         </div>
     }
 }
 
-/// 投诉人: anonymous switch (hides and clears name and phone), name, phone, unit, customer type.
+fn customer_type_label(code: &str, lang: Lang) -> &'static str {
+    CustomerType::parse(code).map_or("", |t| i18n::customer_type(t, lang))
+}
+
+/// 投诉人: anonymous switch (hides and clears name, phone and customer type), name, phone, unit
+/// (suggested from earlier complaints), customer type.
 #[component]
 pub fn ComplainantFields(form: Form) -> impl IntoView {
     let ctx = use_ctx();
     let anonymous = move || form.draft.with(|d| d.anonymous);
+    // Units of earlier complaints on this device, newest first.
+    let units = Memo::new(move |_| {
+        ctx.replica.with(|r| {
+            let Some(r) = r else { return vec![] };
+            intake::most_recent(
+                r.complaints()
+                    .values()
+                    .filter_map(|c| c.complainant.unit.clone().map(|u| (c.captured_at, u))),
+                50,
+            )
+        })
+    });
     let toggle = move |ev: leptos::ev::Event| {
         let on = event_target_checked(&ev);
         form.draft.update(|d| {
@@ -221,6 +130,7 @@ pub fn ComplainantFields(form: Form) -> impl IntoView {
             if on {
                 d.complainant_name.clear();
                 d.complainant_phone.clear();
+                d.customer_type.clear();
             }
         });
     };
@@ -235,24 +145,31 @@ pub fn ComplainantFields(form: Form) -> impl IntoView {
                 <Show when=move || !anonymous()>
                     <label>{move || ctx.t(K::ComplainantName)} {form.error("complainant_name")}
                         <input name="complainant_name" autocomplete="off"
+                            aria-describedby="complainant_name-error" aria-invalid=form.invalid("complainant_name")
                             prop:value=form.text(|d| &d.complainant_name) on:input=form.set(|d, v| d.complainant_name = v)/>
                     </label>
                     <label>{move || ctx.t(K::ComplainantPhone)} {form.error("complainant_phone")}
                         <input name="complainant_phone" type="tel" inputmode="tel" autocomplete="off"
+                            aria-describedby="complainant_phone-error" aria-invalid=form.invalid("complainant_phone")
                             prop:value=form.text(|d| &d.complainant_phone) on:input=form.set(|d, v| d.complainant_phone = v)/>
                     </label>
                 </Show>
                 <label>{move || ctx.t(K::ComplainantUnit)} {form.error("complainant_unit")}
-                    <input name="complainant_unit" autocomplete="off" placeholder="3-1202"
+                    <input name="complainant_unit" autocomplete="off" placeholder="3-1202" list="unit-suggestions"
+                        aria-describedby="complainant_unit-error" aria-invalid=form.invalid("complainant_unit")
                         prop:value=form.text(|d| &d.complainant_unit) on:input=form.set(|d, v| d.complainant_unit = v)/>
-                </label>
-                <label>{move || ctx.t(K::CustomerType)}
-                    <select name="customer_type" prop:value=move || { let v = form.text(|d| &d.customer_type)(); if v.is_empty() { "owner".to_string() } else { v } }
-                        on:change=form.set(|d, v| d.customer_type = v)>
-                        {CustomerType::ALL.map(|t| view! { <option value=t.code()>{move || i18n::customer_type(t, ctx.lang.get())}</option> }).collect_view()}
-                    </select>
+                    <datalist id="unit-suggestions">
+                        <For each=move || units.get() key=|u| u.clone() children=|u| view! { <option value=u/> }/>
+                    </datalist>
                 </label>
             </div>
+            // 客户类型 belongs to a known complainant: none is kept for an anonymous one.
+            <Show when=move || !anonymous()>
+                <CodeChips form=form name="customer_type" title=K::CustomerType
+                    codes=CustomerType::ALL.iter().map(|t| t.code()).collect()
+                    label=customer_type_label get=|d| &d.customer_type set=|d, v| d.customer_type = v
+                    default="owner"/>
+            </Show>
         </fieldset>
     }
 }

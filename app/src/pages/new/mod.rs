@@ -4,7 +4,9 @@
 //! stored. `?fix=<id>` corrects a record the server refused: saving submits a new record and
 //! removes the refused one in the same transaction.
 
+mod category;
 mod fields;
+mod location;
 mod photos;
 
 use crate::components::banners;
@@ -13,9 +15,11 @@ use crate::i18n::{self, K};
 use crate::logic::upload::UploadRecord;
 use crate::logic::{intake, record};
 use crate::store::prefs::{self, Draft};
-use fields::{CategoryField, CodeChips, ComplainantFields, DuplicateHint, Form, LocationField};
+use category::CategoryField;
+use fields::{CodeChips, ComplainantFields, DuplicateHint, Form};
 use leptos::prelude::*;
 use leptos_router::hooks::{use_navigate, use_query_map};
+use location::LocationField;
 use siteline_model::validation::ValidationErrors;
 use siteline_model::{Channel, ComplaintId, EventKind, Nature, NewComplaint, Severity};
 
@@ -147,7 +151,7 @@ pub fn NewPage() -> impl IntoView {
                 <CategoryField form=form/>
                 <DuplicateHint form=form/>
                 <label class="wide">{move || ctx.t(K::Description)} " *" {form.error("description")}
-                    <textarea name="description" rows="4" prop:value=form.text(|d| &d.description)
+                    <textarea name="description" rows="4" aria-describedby="description-error" aria-invalid=form.invalid("description") prop:value=form.text(|d| &d.description)
                         on:input=form.set(|d, v| d.description = v)></textarea>
                 </label>
                 <photos::IntakePhotos form=form/>
@@ -164,15 +168,15 @@ pub fn NewPage() -> impl IntoView {
                 </label>
                 <ComplainantFields form=form/>
                 <label class="wide">{move || ctx.t(K::Wants)} {form.error("wants")}
-                    <textarea name="wants" rows="2" prop:value=form.text(|d| &d.wants)
+                    <textarea name="wants" rows="2" aria-describedby="wants-error" aria-invalid=form.invalid("wants") prop:value=form.text(|d| &d.wants)
                         on:input=form.set(|d, v| d.wants = v)></textarea>
                 </label>
                 <label>{move || ctx.t(K::Against)} {form.error("against")}
-                    <input name="against" autocomplete="off" prop:value=form.text(|d| &d.against)
+                    <input name="against" autocomplete="off" aria-describedby="against-error" aria-invalid=form.invalid("against") prop:value=form.text(|d| &d.against)
                         on:input=form.set(|d, v| d.against = v)/>
                 </label>
                 <label>{move || ctx.t(K::PromisedReplyAt)} " (" {move || ctx.t(K::ChinaTime)} ")" {form.error("promised_reply_at")}
-                    <input name="promised_reply_at" type="datetime-local" prop:value=form.text(|d| &d.promised_reply_at)
+                    <input name="promised_reply_at" type="datetime-local" aria-describedby="promised_reply_at-error" aria-invalid=form.invalid("promised_reply_at") prop:value=form.text(|d| &d.promised_reply_at)
                         on:input=form.set(|d, v| d.promised_reply_at = v) on:change=form.set(|d, v| d.promised_reply_at = v)/>
                 </label>
                 <div class="actions wide">
