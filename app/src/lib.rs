@@ -33,6 +33,7 @@ pub fn start() {
 #[component]
 pub fn App() -> impl IntoView {
     let ctx = ctx::AppCtx::provide();
+    components::toast::Toasts::provide();
     ctx.open_local_store();
     auth::start(ctx);
     sync::start(ctx);

@@ -477,3 +477,24 @@ fn both_catalogs_have_every_key_and_no_empty_text() {
         assert!(!en.trim().is_empty(), "{k:?} has no English text");
     }
 }
+
+#[wasm_bindgen_test]
+fn the_owner_is_told_the_promised_time_else_the_reply_deadline() {
+    let d = |kind, m: i64| Deadline {
+        kind,
+        due_at: Timestamp(t0().0 + m * MIN),
+        state: DeadlineState::Ok,
+        done_at: None,
+    };
+    let reply = d(DeadlineKind::Reply, 60);
+    assert_eq!(
+        intake::reply_to_tell(&[d(DeadlineKind::Dispatch, 10), reply.clone()]),
+        Some(reply.due_at)
+    );
+    let promised = d(DeadlineKind::Promised, 30);
+    assert_eq!(
+        intake::reply_to_tell(&[reply, promised.clone()]),
+        Some(promised.due_at)
+    );
+    assert_eq!(intake::reply_to_tell(&[]), None);
+}

@@ -147,6 +147,13 @@ impl Browser {
             .unwrap_or_else(|| panic!("{}: no open session", self.name))
     }
 
+    /// Resizes the browser window (headless: the viewport) to `width` × `height`.
+    pub async fn set_window(&self, width: u32, height: u32) {
+        if let Err(e) = self.client().set_window_size(width, height).await {
+            self.fail(&format!("window {width}×{height}: {e}")).await;
+        }
+    }
+
     pub async fn goto(&self, url: &str) {
         if let Err(e) = self.client().goto(url).await {
             self.fail(&format!("goto {url}: {e}")).await;

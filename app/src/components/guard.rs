@@ -3,6 +3,7 @@
 use crate::components::banners::Banners;
 use crate::components::header::Header;
 use crate::components::photos::PhotoViewer;
+use crate::components::toast::ToastHost;
 use crate::ctx::use_ctx;
 use crate::i18n::K;
 use leptos::prelude::*;
@@ -30,6 +31,7 @@ pub fn Guard(children: ChildrenFn) -> impl IntoView {
             <Header/>
             <Banners/>
             <main>{body}</main>
+            <ToastHost/>
             <PhotoViewer/>
         }
         .into_any()

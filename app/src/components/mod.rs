@@ -9,3 +9,4 @@ pub mod guard;
 pub mod header;
 pub mod photos;
 pub mod tick;
+pub mod toast;

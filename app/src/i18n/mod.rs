@@ -60,6 +60,9 @@ keys! {
     Category => "类别", "Category";
     SubCategory => "子类别", "Sub-category";
     UsualCategories => "常用", "Usual";
+    Close => "关闭", "Close";
+    SavedOnDevice => "已保存在本机，待同步", "Saved on this device, waiting to sync";
+    TellReplyBy => "请告知投诉人答复时间：", "Tell the complainant the reply time: ";
     DisplaySettings => "显示设置", "Display";
     Theme => "主题", "Theme";
     ThemeStandard => "标准", "Standard";

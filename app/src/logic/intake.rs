@@ -284,3 +284,13 @@ pub fn tree_path(current: &str) -> Vec<(String, String)> {
     }
     out
 }
+
+/// The reply time to tell the complainant on saving: the time promised at intake, else the
+/// site's reply deadline.
+pub fn reply_to_tell(
+    deadlines: &[siteline_model::timelimit::Deadline],
+) -> Option<siteline_model::Timestamp> {
+    use siteline_model::timelimit::DeadlineKind;
+    let of = |k: DeadlineKind| deadlines.iter().find(|d| d.kind == k).map(|d| d.due_at);
+    of(DeadlineKind::Promised).or_else(|| of(DeadlineKind::Reply))
+}

@@ -10,12 +10,16 @@ use leptos::prelude::*;
 /// Usual categories shown first.
 const USUAL: usize = 6;
 
-/// A category's name in the current language (the site's own categories included).
+/// A category's own name (not its path) in the current language, the site's own included.
 fn name_of(code: &str, custom: &[siteline_model::api::CustomCategory], lang: Lang) -> String {
-    match custom.iter().find(|c| c.code == code) {
-        Some(c) if lang == Lang::Zh => c.zh.clone(),
-        Some(c) => c.en.clone(),
-        None => i18n::category_name(code, lang).to_string(),
+    let zh = lang == Lang::Zh;
+    match (
+        custom.iter().find(|c| c.code == code),
+        siteline_model::category::find(code),
+    ) {
+        (Some(c), _) => if zh { &c.zh } else { &c.en }.clone(),
+        (None, Some(c)) => if zh { c.zh } else { c.en }.to_string(),
+        (None, None) => i18n::category_name(code, lang),
     }
 }
 

@@ -10,6 +10,7 @@ mod location;
 mod photos;
 
 use crate::components::banners;
+use crate::components::toast::use_toasts;
 use crate::ctx::{now, random10, use_ctx, AppCtx};
 use crate::i18n::{self, K};
 use crate::logic::upload::UploadRecord;
@@ -38,6 +39,21 @@ fn fix_target(ctx: AppCtx, fix: Option<ComplaintId>) -> Option<(ComplaintId, New
                 _ => None,
             })
     })
+}
+
+/// The toast after saving: saved on this device, and the reply time to tell the complainant.
+fn saved_lines(ctx: AppCtx, id: ComplaintId) -> Vec<String> {
+    let lang = ctx.lang.get_untracked();
+    let due = ctx.replica.with_untracked(|r| {
+        let c = r.as_ref()?.complaint(&id)?;
+        let deadlines = ctx.clock.with_untracked(|k| k.deadlines(c, now()));
+        intake::reply_to_tell(&deadlines)
+    });
+    let mut lines = vec![K::SavedOnDevice.get(lang).to_string()];
+    if let Some(t) = due {
+        lines.push(format!("{}{t}", K::TellReplyBy.get(lang)));
+    }
+    lines
 }
 
 #[component]
@@ -71,6 +87,8 @@ pub fn NewPage() -> impl IntoView {
     let form = Form { draft, errors };
     let save_error = RwSignal::new(None::<String>);
     let navigate = use_navigate();
+    let toasts = use_toasts();
+    toasts.clear();
 
     let save = Action::new_local(move |fields: &NewComplaint| {
         let fields = fields.clone();
@@ -99,6 +117,7 @@ pub fn NewPage() -> impl IntoView {
                         t.remove("intake");
                     });
                     ctx.poke_sync();
+                    toasts.show(saved_lines(ctx, id));
                     navigate(&format!("/complaints/{id}"), Default::default());
                     banners::after_save(ctx);
                 }
