@@ -174,6 +174,14 @@ impl Browser {
     }
 
     /// Runs `script` (sync, or returning a Promise — WebDriver awaits it).
+    /// Runs an async script (it calls `arguments[arguments.length - 1]` with its result).
+    pub async fn js_async(&self, script: &str, args: Vec<Value>) -> Result<Value, String> {
+        self.client()
+            .execute_async(script, args)
+            .await
+            .map_err(|e| e.to_string())
+    }
+
     pub async fn js(&self, script: &str, args: Vec<Value>) -> Result<Value, String> {
         self.client()
             .execute(script, args)

@@ -66,3 +66,16 @@ pub fn chromium_bin() -> PathBuf {
     let path = from_env("CHROMIUM", PathBuf::from("/usr/bin/chromium"));
     must_exist(path, "CHROMIUM", "chromium")
 }
+
+/// axe-core's `axe.min.js`: `SITELINE_AXE_JS`, default `<repo>/.tools/npm/node_modules/axe-core/`
+/// (installed by `cargo xtask setup`); the accessibility checks fail without it.
+pub fn axe_js() -> PathBuf {
+    must_exist(
+        from_env(
+            "SITELINE_AXE_JS",
+            repo_root().join(".tools/npm/node_modules/axe-core/axe.min.js"),
+        ),
+        "SITELINE_AXE_JS",
+        "axe-core (cargo xtask setup)",
+    )
+}

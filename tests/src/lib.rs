@@ -13,7 +13,9 @@ mod wait;
 
 pub use app::{NewComplaint, CARD, CONNECTION, DETAIL, FORM_ERROR, PENDING};
 pub use browser::Browser;
-pub use config::{chromedriver_bin, chromium_bin, dist_dir, repo_root, server_bin, target_dir};
+pub use config::{
+    axe_js, chromedriver_bin, chromium_bin, dist_dir, repo_root, server_bin, target_dir,
+};
 pub use procs::free_port;
 pub use server::TestServer;
 pub use wait::{try_wait_for, wait_for, WaitTimeout, POLL_INTERVAL};

@@ -37,6 +37,7 @@ fn main() -> ExitCode {
     };
     let result = match args.first().map(String::as_str) {
         Some("setup") => tools::ensure_build_tools(&ctx)
+            .and_then(|()| tools::ensure_axe(&ctx))
             .and_then(|()| standin::ensure_s3_standin(&ctx))
             .map(|_| ()),
         Some("run") => tasks::run(&ctx),

@@ -71,6 +71,7 @@ pub fn test(ctx: &Ctx) -> Result<(), String> {
     steps.step("check tools", || {
         tools::ensure_build_tools(ctx)?;
         browser = Some(tools::ensure_browser(ctx)?);
+        tools::ensure_axe(ctx)?;
         s3_standin = Some(crate::standin::ensure_s3_standin(ctx)?);
         Ok(())
     })?;

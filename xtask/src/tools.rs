@@ -6,6 +6,8 @@ use std::path::{Path, PathBuf};
 pub const WASM_TARGET: &str = "wasm32-unknown-unknown";
 const TRUNK_SERIES: &str = "0.21";
 const BINARYEN_VERSION: &str = "132";
+/// axe-core, injected by the browser suite to check pages for accessibility (WCAG 2.1 AA).
+const AXE_VERSION: &str = "4.11.0";
 
 /// Browser binaries for the app and end-to-end tests.
 pub struct BrowserTools {
@@ -122,6 +124,41 @@ fn ensure_wasm_opt(ctx: &Ctx) -> Result<(), String> {
     })?;
     println!("ok: {v} (npm binaryen@{BINARYEN_VERSION})");
     Ok(())
+}
+
+/// axe-core in `.tools/npm` (the browser suite reads `node_modules/axe-core/axe.min.js`).
+pub fn ensure_axe(ctx: &Ctx) -> Result<(), String> {
+    let prefix = ctx.root.join(".tools/npm");
+    let manifest = prefix.join("node_modules/axe-core/package.json");
+    let installed = || {
+        std::fs::read_to_string(&manifest)
+            .ok()
+            .and_then(|t| serde_json::from_str::<serde_json::Value>(&t).ok())
+            .and_then(|v| v["version"].as_str().map(str::to_string))
+    };
+    if installed().as_deref() == Some(AXE_VERSION) {
+        println!("ok: axe-core {AXE_VERSION} (.tools/npm)");
+        return Ok(());
+    }
+    if find_on_path("npm").is_none() {
+        apt_install(ctx, &["nodejs", "npm"])?;
+    }
+    std::fs::create_dir_all(&prefix)
+        .map_err(|e| format!("cannot create {}: {e}", prefix.display()))?;
+    let package = format!("axe-core@{AXE_VERSION}");
+    let mut cmd = ctx.cmd("npm");
+    cmd.arg("install").arg("--prefix").arg(&prefix);
+    cmd.args(["--no-audit", "--no-fund", "--loglevel=error", &package]);
+    ctx.run(&mut cmd, "installing axe-core from npm")?;
+    match installed() {
+        Some(v) if v == AXE_VERSION => {
+            println!("ok: axe-core {v} (.tools/npm)");
+            Ok(())
+        }
+        other => Err(format!(
+            "axe-core {AXE_VERSION} not installed (found {other:?})"
+        )),
+    }
 }
 
 /// A file of Debian's `fonts-noto-cjk`.
