@@ -7,7 +7,7 @@ use serde_json::{json, Map, Value};
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
-const PARTS: [&str; 5] = ["model", "ingest", "scale", "size", "device"];
+const PARTS: [&str; 6] = ["model", "ingest", "scale", "size", "device", "lighthouse"];
 
 struct Opts {
     quick: bool,
@@ -94,7 +94,7 @@ pub fn run(ctx: &Ctx, args: &[String]) -> Result<(), String> {
         ctx.run(&mut cmd, "ingest bench")?;
         results.insert(format!("ingest{suffix}"), read_json(&file));
     }
-    if wants("scale") || wants("device") {
+    if wants("scale") || wants("device") || wants("lighthouse") {
         ctx.run(
             ctx.cargo()
                 .args(["build", "--release", "-p", "siteline-server"]),
@@ -116,7 +116,7 @@ pub fn run(ctx: &Ctx, args: &[String]) -> Result<(), String> {
         ctx.run(&mut cmd, "scale bench")?;
         results.insert(format!("scale{suffix}"), read_json(&file));
     }
-    if wants("size") || wants("device") {
+    if wants("size") || wants("device") || wants("lighthouse") {
         tools::ensure_build_tools(ctx)?;
         println!("building the front end: trunk build --release --offline");
         ctx.run(
@@ -159,6 +159,11 @@ pub fn run(ctx: &Ctx, args: &[String]) -> Result<(), String> {
         }
         ctx.run(&mut cmd, "device bench")?;
         results.insert("device".into(), read_json(&file));
+    }
+    if wants("lighthouse") {
+        println!("\n== Lighthouse: accessibility and best practices of the main pages ==");
+        let file = out.join("lighthouse.json");
+        results.insert("lighthouse".into(), lighthouse(ctx, &file)?);
     }
     let summary = json!({
         "unix_time": std::time::SystemTime::now()
@@ -226,4 +231,60 @@ pub fn front_end_size(dist: &Path) -> Result<Value, String> {
         "total"
     );
     Ok(json!({"files": rows, "raw_total": raw_total, "brotli_total": br_total}))
+}
+
+/// Lighthouse on login, list, intake, detail, board, reports and status of the release server in
+/// demo mode (a fresh data directory), signed in as admin; answers the scores.
+fn lighthouse(ctx: &Ctx, file: &Path) -> Result<Value, String> {
+    const PASSWORD: &str = "lighthouse-admin-pass";
+    let browser = tools::ensure_browser(ctx)?;
+    tools::ensure_lighthouse(ctx)?;
+    let npm = ctx.root.join(".tools/npm");
+    // Run from .tools/npm, where its imports resolve.
+    let script = npm.join("lighthouse.mjs");
+    std::fs::copy(ctx.root.join("xtask/assets/lighthouse.mjs"), &script)
+        .map_err(|e| format!("{}: {e}", script.display()))?;
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map_err(|e| format!("no free port: {e}"))?
+        .port();
+    let data = std::env::temp_dir().join(format!("siteline-lighthouse-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&data);
+    let mut server = ctx
+        .cmd(ctx.target_dir().join("release/siteline-server"))
+        .arg("--demo")
+        .env("SITELINE_DIST", ctx.root.join("dist"))
+        .env("SITELINE_ADDR", format!("127.0.0.1:{port}"))
+        .env("SITELINE_DATA", &data)
+        .env("SITELINE_ADMIN_PASSWORD", PASSWORD)
+        .env("RUST_LOG", "error")
+        .stdout(std::process::Stdio::null())
+        .spawn()
+        .map_err(|e| format!("cannot start the server: {e}"))?;
+    let mut cmd = ctx.cmd("node");
+    cmd.current_dir(&npm)
+        .arg(&script)
+        .arg(format!("http://127.0.0.1:{port}"))
+        .args(["admin", PASSWORD])
+        .arg(&browser.chromium)
+        .arg(file);
+    let ran = ctx.run(&mut cmd, "lighthouse");
+    let _ = server.kill();
+    let _ = server.wait();
+    let _ = std::fs::remove_dir_all(&data);
+    ran?;
+    let v = read_json(file);
+    println!(
+        "{:<8} {:>13} {:>15}",
+        "page", "accessibility", "best practices"
+    );
+    for p in v["pages"].as_array().into_iter().flatten() {
+        println!(
+            "{:<8} {:>13} {:>15}",
+            p["page"].as_str().unwrap_or("?"),
+            p["accessibility"].as_i64().unwrap_or(-1),
+            p["best_practices"].as_i64().unwrap_or(-1)
+        );
+    }
+    Ok(v)
 }

@@ -8,6 +8,8 @@ const TRUNK_SERIES: &str = "0.21";
 const BINARYEN_VERSION: &str = "132";
 /// axe-core, injected by the browser suite to check pages for accessibility (WCAG 2.1 AA).
 const AXE_VERSION: &str = "4.11.0";
+/// Lighthouse 12 (13 needs Node 22; Debian has 20), for `cargo xtask bench --only lighthouse`.
+const LIGHTHOUSE_VERSION: &str = "12.8.2";
 
 /// Browser binaries for the app and end-to-end tests.
 pub struct BrowserTools {
@@ -128,16 +130,26 @@ fn ensure_wasm_opt(ctx: &Ctx) -> Result<(), String> {
 
 /// axe-core in `.tools/npm` (the browser suite reads `node_modules/axe-core/axe.min.js`).
 pub fn ensure_axe(ctx: &Ctx) -> Result<(), String> {
+    ensure_npm_package(ctx, "axe-core", AXE_VERSION)
+}
+
+/// Lighthouse in `.tools/npm` (with puppeteer-core and chrome-launcher, its dependencies).
+pub fn ensure_lighthouse(ctx: &Ctx) -> Result<(), String> {
+    ensure_npm_package(ctx, "lighthouse", LIGHTHOUSE_VERSION)
+}
+
+/// `name@version` installed in `.tools/npm` (checked by its package.json).
+fn ensure_npm_package(ctx: &Ctx, name: &str, version: &str) -> Result<(), String> {
     let prefix = ctx.root.join(".tools/npm");
-    let manifest = prefix.join("node_modules/axe-core/package.json");
+    let manifest = prefix.join("node_modules").join(name).join("package.json");
     let installed = || {
         std::fs::read_to_string(&manifest)
             .ok()
             .and_then(|t| serde_json::from_str::<serde_json::Value>(&t).ok())
             .and_then(|v| v["version"].as_str().map(str::to_string))
     };
-    if installed().as_deref() == Some(AXE_VERSION) {
-        println!("ok: axe-core {AXE_VERSION} (.tools/npm)");
+    if installed().as_deref() == Some(version) {
+        println!("ok: {name} {version} (.tools/npm)");
         return Ok(());
     }
     if find_on_path("npm").is_none() {
@@ -145,19 +157,17 @@ pub fn ensure_axe(ctx: &Ctx) -> Result<(), String> {
     }
     std::fs::create_dir_all(&prefix)
         .map_err(|e| format!("cannot create {}: {e}", prefix.display()))?;
-    let package = format!("axe-core@{AXE_VERSION}");
+    let package = format!("{name}@{version}");
     let mut cmd = ctx.cmd("npm");
     cmd.arg("install").arg("--prefix").arg(&prefix);
     cmd.args(["--no-audit", "--no-fund", "--loglevel=error", &package]);
-    ctx.run(&mut cmd, "installing axe-core from npm")?;
+    ctx.run(&mut cmd, &format!("installing {name} from npm"))?;
     match installed() {
-        Some(v) if v == AXE_VERSION => {
-            println!("ok: axe-core {v} (.tools/npm)");
+        Some(v) if v == version => {
+            println!("ok: {name} {v} (.tools/npm)");
             Ok(())
         }
-        other => Err(format!(
-            "axe-core {AXE_VERSION} not installed (found {other:?})"
-        )),
+        other => Err(format!("{name} {version} not installed (found {other:?})")),
     }
 }
 
