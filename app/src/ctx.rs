@@ -57,6 +57,8 @@ pub struct AppCtx {
     pub people: Memo<People>,
     /// Everyone who logged in on this device (tokens for syncing their records, offline login).
     pub keyring: RwSignal<Keyring>,
+    /// Records waiting when the running sync started (its progress bar); none between syncs.
+    pub sync_started_with: RwSignal<Option<usize>>,
     /// Records whose events are in the batch being pushed.
     pub in_flight: RwSignal<BTreeSet<ComplaintId>>,
     /// Upload state of the photos taken on this device, by hash.
@@ -139,6 +141,7 @@ impl AppCtx {
                 })
             }),
             keyring,
+            sync_started_with: RwSignal::new(None),
             in_flight: RwSignal::new(BTreeSet::new()),
             uploads: RwSignal::new(BTreeMap::new()),
             blob_epoch: RwSignal::new(0),

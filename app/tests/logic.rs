@@ -498,3 +498,31 @@ fn the_owner_is_told_the_promised_time_else_the_reply_deadline() {
     );
     assert_eq!(intake::reply_to_tell(&[]), None);
 }
+
+#[wasm_bindgen_test]
+fn the_header_says_in_words_what_sync_is_doing() {
+    use siteline_app::logic::progress::{progress, status_line, Phase};
+    assert_eq!(progress(Some(40), 28), Some((12, 40)));
+    assert_eq!(
+        progress(Some(40), 55),
+        Some((0, 40)),
+        "new records while sending"
+    );
+    assert_eq!(progress(Some(0), 0), None, "nothing to send: no bar");
+    assert_eq!(progress(None, 3), None);
+    let zh = |phase, pending, p| status_line(phase, pending, p, Lang::Zh);
+    assert_eq!(
+        zh(Phase::Syncing, Some(28), Some((12, 40))),
+        "正在发送 12/40 条记录"
+    );
+    assert_eq!(
+        zh(Phase::Offline, Some(3), None),
+        "离线：3 条记录已存本机，有网后自动发送"
+    );
+    assert_eq!(zh(Phase::Online, Some(0), None), "已全部同步");
+    assert_eq!(
+        status_line(Phase::Syncing, Some(1), Some((3, 4)), Lang::En),
+        "Sending records: 3 of 4"
+    );
+    assert!(zh(Phase::Online, None, None).contains("读取"));
+}

@@ -156,6 +156,8 @@ async fn a_typical_complaint_offline_on_a_tablet_takes_at_most_eight_taps() {
     b.wait_present(DETAIL, T).await;
     assert_eq!(field(&b, "category").await, "设备设施 › 停车");
     b.wait_pending(2, T).await;
+    let words = b.text("[data-testid=\"sync-words\"]").await;
+    assert_eq!(words, "离线：2 条记录已存本机，有网后自动发送");
 
     // 3. The same screens in English.
     b.click("[data-testid=\"lang-toggle\"]").await;

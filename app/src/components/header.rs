@@ -4,6 +4,7 @@
 use crate::auth;
 use crate::ctx::{now, use_ctx, Conn};
 use crate::i18n::{self, Lang, K};
+use crate::logic::progress::{self, Phase};
 use crate::logic::record;
 use leptos::prelude::*;
 use leptos_router::components::A;
@@ -47,6 +48,19 @@ pub fn Header() -> impl IntoView {
         Conn::Offline => "conn offline",
         Conn::Syncing => "conn syncing",
     };
+    let phase = move || match ctx.conn.get() {
+        Conn::Online => Phase::Online,
+        Conn::Offline => Phase::Offline,
+        Conn::Syncing => Phase::Syncing,
+    };
+    let sent = Memo::new(move |_| {
+        let started = ctx.sync_started_with.get();
+        pending
+            .get()
+            .and_then(|now| progress::progress(started, now))
+            .filter(|_| ctx.conn.get() == Conn::Syncing)
+    });
+    let words = move || progress::status_line(phase(), pending.get(), sent.get(), ctx.lang.get());
     let navigate = use_navigate();
     let logout = move |_| {
         // Only the session goes: unsynced records stay on the device and still upload.
@@ -138,6 +152,13 @@ pub fn Header() -> impl IntoView {
                 </Show>
                 <button type="button" class="link" data-testid="lang-toggle" on:click=toggle_lang>{move || ctx.t(K::Language)}</button>
                 <button type="button" class="link" data-testid="logout" on:click=logout>{move || ctx.t(K::Logout)}</button>
+            </div>
+            <div class="sync-line" role="status" aria-live="polite" data-testid="sync-words">
+                <span>{words}</span>
+                {move || sent.get().map(|(done, of)| view! {
+                    <progress data-testid="sync-progress" max=of.to_string() value=done.to_string()
+                        aria-label=move || ctx.t(K::Syncing)></progress>
+                })}
             </div>
         </header>
     }

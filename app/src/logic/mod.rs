@@ -16,6 +16,7 @@ pub mod lease;
 pub mod majors;
 pub mod notice;
 pub mod people;
+pub mod progress;
 pub mod readiness;
 pub mod record;
 pub mod report_choice;

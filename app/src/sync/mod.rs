@@ -81,9 +81,14 @@ async fn run(ctx: AppCtx) -> bool {
 
 async fn run_locked(ctx: AppCtx) -> bool {
     ctx.conn.set(Conn::Syncing);
+    let waiting = ctx
+        .replica
+        .with_untracked(|r| r.as_ref().map(|r| r.pending_records()));
+    ctx.sync_started_with.set(waiting);
     let mut reached = auth::relogin(ctx).await;
     let result = sync_all(ctx, &mut reached).await;
     ctx.in_flight.set(Default::default());
+    ctx.sync_started_with.set(None);
     let ok = match &result {
         Ok(()) => {
             let t = now();
