@@ -475,6 +475,17 @@ fn both_catalogs_have_every_key_and_no_empty_text() {
         let (zh, en) = (k.get(Lang::Zh), k.get(Lang::En));
         assert!(!zh.trim().is_empty(), "{k:?} has no Chinese text");
         assert!(!en.trim().is_empty(), "{k:?} has no English text");
+        // Placeholders ({n}, {sent}, …) are the same in both.
+        let holes = |t: &str| {
+            let mut v: Vec<String> = t
+                .split('{')
+                .skip(1)
+                .filter_map(|r| r.split_once('}').map(|(h, _)| h.to_string()))
+                .collect();
+            v.sort();
+            v
+        };
+        assert_eq!(holes(zh), holes(en), "{k:?}: placeholders differ");
     }
 }
 

@@ -61,6 +61,15 @@ keys! {
     SubCategory => "子类别", "Sub-category";
     UsualCategories => "常用", "Usual";
     Close => "关闭", "Close";
+    SystemAuthor => "系统", "System";
+    DeviceWord => "设备", "device";
+    SyncReading => "正在读取本机记录…", "Reading this device's records…";
+    SyncSendingOf => "正在发送 {sent}/{of} 条记录", "Sending records: {sent} of {of}";
+    SyncReceiving => "正在接收更新…", "Receiving updates…";
+    SyncOfflineNone => "离线：记录会存在本机", "Offline: records are kept on this device";
+    SyncOfflineSome => "离线：{n} 条记录已存本机，有网后自动发送", "Offline: {n} records on this device, sent when back online";
+    SyncAllDone => "已全部同步", "Everything is synced";
+    SyncWaiting => "{n} 条记录待发送", "{n} records waiting to be sent";
     SavedOnDevice => "已保存在本机，待同步", "Saved on this device, waiting to sync";
     TellReplyBy => "请告知投诉人答复时间：", "Tell the complainant the reply time: ";
     DisplaySettings => "显示设置", "Display";

@@ -1,7 +1,7 @@
 //! Who did what, in words: display names for login names (from the sites' member lists and the
 //! keyring, kept for offline use), the server's own events as 系统, devices labelled as such.
 
-use crate::i18n::Lang;
+use crate::i18n::{Lang, K};
 use siteline_model::api::SiteInfo;
 use siteline_model::DeviceId;
 use std::collections::BTreeMap;
@@ -52,10 +52,7 @@ impl People {
 
 /// 系统 / System.
 pub fn system(lang: Lang) -> &'static str {
-    match lang {
-        Lang::Zh => "系统",
-        Lang::En => "System",
-    }
+    K::SystemAuthor.get(lang)
 }
 
 /// A device as shown in the timeline: "设备 5902" / "device 5902"; none for the server's own.
@@ -63,9 +60,5 @@ pub fn device_label(device: &DeviceId, lang: Lang) -> Option<String> {
     if *device == DeviceId::SERVER {
         return None;
     }
-    let word = match lang {
-        Lang::Zh => "设备",
-        Lang::En => "device",
-    };
-    Some(format!("{word} {}", device.short()))
+    Some(format!("{} {}", K::DeviceWord.get(lang), device.short()))
 }

@@ -1,7 +1,7 @@
 //! The header's sync state in words, and the progress of a long sync: records sent of those
 //! waiting when it started.
 
-use crate::i18n::Lang;
+use crate::i18n::{Lang, K};
 
 /// What the connection is doing (mirrors the header's state).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -25,54 +25,18 @@ pub fn status_line(
     progress: Option<(usize, usize)>,
     lang: Lang,
 ) -> String {
-    let zh = lang == Lang::Zh;
+    let t = |k: K| k.get(lang);
     let Some(n) = pending else {
-        return if zh {
-            "正在读取本机记录…"
-        } else {
-            "Reading this device's records…"
-        }
-        .into();
+        return t(K::SyncReading).into();
     };
     match (phase, progress, n) {
-        (Phase::Syncing, Some((sent, of)), _) => {
-            if zh {
-                format!("正在发送 {sent}/{of} 条记录")
-            } else {
-                format!("Sending records: {sent} of {of}")
-            }
-        }
-        (Phase::Syncing, None, _) => if zh {
-            "正在接收更新…"
-        } else {
-            "Receiving updates…"
-        }
-        .into(),
-        (Phase::Offline, _, 0) => if zh {
-            "离线：记录会存在本机"
-        } else {
-            "Offline: records are kept on this device"
-        }
-        .into(),
-        (Phase::Offline, _, n) => {
-            if zh {
-                format!("离线：{n} 条记录已存本机，有网后自动发送")
-            } else {
-                format!("Offline: {n} records on this device, sent when back online")
-            }
-        }
-        (Phase::Online, _, 0) => if zh {
-            "已全部同步"
-        } else {
-            "Everything is synced"
-        }
-        .into(),
-        (Phase::Online, _, n) => {
-            if zh {
-                format!("{n} 条记录待发送")
-            } else {
-                format!("{n} records waiting to be sent")
-            }
-        }
+        (Phase::Syncing, Some((sent, of)), _) => t(K::SyncSendingOf)
+            .replace("{sent}", &sent.to_string())
+            .replace("{of}", &of.to_string()),
+        (Phase::Syncing, None, _) => t(K::SyncReceiving).into(),
+        (Phase::Offline, _, 0) => t(K::SyncOfflineNone).into(),
+        (Phase::Offline, _, n) => t(K::SyncOfflineSome).replace("{n}", &n.to_string()),
+        (Phase::Online, _, 0) => t(K::SyncAllDone).into(),
+        (Phase::Online, _, n) => t(K::SyncWaiting).replace("{n}", &n.to_string()),
     }
 }
