@@ -104,20 +104,10 @@ fn ensure_wasm_opt(ctx: &Ctx) -> Result<(), String> {
         println!("ok: {v} (npm binaryen@{BINARYEN_VERSION})");
         return Ok(());
     }
-    if find_on_path("npm").is_none() {
-        apt_install(ctx, &["nodejs", "npm"])?;
-    }
     println!(
         "installing wasm-opt from npm binaryen@{BINARYEN_VERSION} into .tools/npm (one-time)…"
     );
-    let prefix = ctx.root.join(".tools/npm");
-    std::fs::create_dir_all(&prefix)
-        .map_err(|e| format!("cannot create {}: {e}", prefix.display()))?;
-    let package = format!("binaryen@{BINARYEN_VERSION}");
-    let mut cmd = ctx.cmd("npm");
-    cmd.arg("install").arg("--prefix").arg(&prefix);
-    cmd.args(["--no-audit", "--no-fund", "--loglevel=error", &package]);
-    ctx.run(&mut cmd, "installing binaryen from npm")?;
+    npm_install(ctx, "binaryen", BINARYEN_VERSION)?;
     let v = check().ok_or_else(|| {
         format!(
             "{} --version does not report {BINARYEN_VERSION}",
@@ -138,6 +128,21 @@ pub fn ensure_lighthouse(ctx: &Ctx) -> Result<(), String> {
     ensure_npm_package(ctx, "lighthouse", LIGHTHOUSE_VERSION)
 }
 
+/// `npm install name@version` into `.tools/npm` (npm itself from Debian when missing).
+fn npm_install(ctx: &Ctx, name: &str, version: &str) -> Result<(), String> {
+    if find_on_path("npm").is_none() {
+        apt_install(ctx, &["nodejs", "npm"])?;
+    }
+    let prefix = ctx.root.join(".tools/npm");
+    std::fs::create_dir_all(&prefix)
+        .map_err(|e| format!("cannot create {}: {e}", prefix.display()))?;
+    let package = format!("{name}@{version}");
+    let mut cmd = ctx.cmd("npm");
+    cmd.arg("install").arg("--prefix").arg(&prefix);
+    cmd.args(["--no-audit", "--no-fund", "--loglevel=error", &package]);
+    ctx.run(&mut cmd, &format!("installing {package} from npm"))
+}
+
 /// `name@version` installed in `.tools/npm` (checked by its package.json).
 fn ensure_npm_package(ctx: &Ctx, name: &str, version: &str) -> Result<(), String> {
     let prefix = ctx.root.join(".tools/npm");
@@ -152,16 +157,7 @@ fn ensure_npm_package(ctx: &Ctx, name: &str, version: &str) -> Result<(), String
         println!("ok: {name} {version} (.tools/npm)");
         return Ok(());
     }
-    if find_on_path("npm").is_none() {
-        apt_install(ctx, &["nodejs", "npm"])?;
-    }
-    std::fs::create_dir_all(&prefix)
-        .map_err(|e| format!("cannot create {}: {e}", prefix.display()))?;
-    let package = format!("{name}@{version}");
-    let mut cmd = ctx.cmd("npm");
-    cmd.arg("install").arg("--prefix").arg(&prefix);
-    cmd.args(["--no-audit", "--no-fund", "--loglevel=error", &package]);
-    ctx.run(&mut cmd, &format!("installing {name} from npm"))?;
+    npm_install(ctx, name, version)?;
     match installed() {
         Some(v) if v == version => {
             println!("ok: {name} {v} (.tools/npm)");

@@ -1,7 +1,7 @@
 //! 类别: the site's usual categories (learned on this device) as chips first; every other
 //! category is one tap away under its top-level chip. One control: chips only.
 
-use super::fields::Form;
+use super::fields::{on_device, Form};
 use crate::ctx::use_ctx;
 use crate::i18n::{self, Lang, K};
 use crate::logic::intake::{self, CategoryChip};
@@ -35,17 +35,8 @@ pub fn CategoryField(form: Form) -> impl IntoView {
             ctx.custom_categories.with(|cc| intake::top_of(&c, cc))
         })
     });
-    let usual = Memo::new(move |_| {
-        ctx.replica.with(|r| {
-            let Some(r) = r else { return vec![] };
-            intake::most_used(
-                r.complaints()
-                    .values()
-                    .map(|c| (c.captured_at, c.category.clone())),
-                USUAL,
-            )
-        })
-    });
+    let usual =
+        Memo::new(move |_| intake::most_used(on_device(ctx, |c| Some(c.category.clone())), USUAL));
     let pick = move |code: String| form.draft.update(|d| d.category = code);
     let chip = move |code: String, text: Signal<String>, class: &'static str| {
         let on = {

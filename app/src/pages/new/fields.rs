@@ -10,6 +10,24 @@ use siteline_model::timelimit::possible_duplicates;
 use siteline_model::validation::ValidationErrors;
 use siteline_model::{ComplaintId, CustomerType, Status, Timestamp};
 
+/// One field of every complaint on this device, with its capture time (reactive): what the
+/// intake learns usual categories, recent places and units from.
+pub fn on_device(
+    ctx: crate::ctx::AppCtx,
+    field: impl Fn(&siteline_model::Complaint) -> Option<String>,
+) -> Vec<(Timestamp, String)> {
+    ctx.replica.with(|r| {
+        r.as_ref()
+            .map(|r| {
+                r.complaints()
+                    .values()
+                    .filter_map(|c| field(c).map(|v| (c.captured_at, v)))
+                    .collect()
+            })
+            .unwrap_or_default()
+    })
+}
+
 /// The form's state: the draft as typed and the errors of the last save attempt.
 #[derive(Clone, Copy)]
 pub struct Form {
@@ -112,17 +130,8 @@ pub fn ComplainantFields(form: Form) -> impl IntoView {
     let ctx = use_ctx();
     let anonymous = move || form.draft.with(|d| d.anonymous);
     // Units of earlier complaints on this device, newest first.
-    let units = Memo::new(move |_| {
-        ctx.replica.with(|r| {
-            let Some(r) = r else { return vec![] };
-            intake::most_recent(
-                r.complaints()
-                    .values()
-                    .filter_map(|c| c.complainant.unit.clone().map(|u| (c.captured_at, u))),
-                50,
-            )
-        })
-    });
+    let units =
+        Memo::new(move |_| intake::most_recent(on_device(ctx, |c| c.complainant.unit.clone()), 50));
     let toggle = move |ev: leptos::ev::Event| {
         let on = event_target_checked(&ev);
         form.draft.update(|d| {

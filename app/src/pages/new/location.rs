@@ -1,7 +1,7 @@
 //! 地点: one text field, filled in a tap from recent places or by walking the site's tree
 //! (building › floor › area) as big chips; typing freely always works.
 
-use super::fields::Form;
+use super::fields::{on_device, Form};
 use crate::ctx::use_ctx;
 use crate::i18n::K;
 use crate::logic::intake;
@@ -14,15 +14,7 @@ const RECENT: usize = 6;
 pub fn LocationField(form: Form) -> impl IntoView {
     let ctx = use_ctx();
     let recent = Memo::new(move |_| {
-        ctx.replica.with(|r| {
-            let Some(r) = r else { return vec![] };
-            intake::most_recent(
-                r.complaints()
-                    .values()
-                    .map(|c| (c.captured_at, c.location.clone())),
-                RECENT,
-            )
-        })
+        intake::most_recent(on_device(ctx, |c| Some(c.location.clone())), RECENT)
     });
     let current = Memo::new(move |_| form.draft.with(|d| d.location.trim().to_string()));
     let steps = Memo::new(move |_| {
