@@ -163,6 +163,9 @@ pub struct SiteInfo {
     /// Who works at the site (admins included), so devices show display names offline.
     #[serde(default)]
     pub people: Vec<Person>,
+    /// 常用答复: the site's reply templates, so devices offer them offline.
+    #[serde(default)]
+    pub replies: Vec<crate::replies::ReplyTemplate>,
 }
 
 /// A user as others see them: the login name events carry and the name shown for it.

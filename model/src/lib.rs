@@ -15,6 +15,7 @@ pub mod names;
 pub mod numbering;
 pub mod overdue;
 pub mod replica;
+pub mod replies;
 pub mod report;
 pub mod sync;
 pub mod time;

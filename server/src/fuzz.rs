@@ -43,6 +43,7 @@ fn sites() -> Vec<SiteInfo> {
             days: Vec::new(),
             categories: Vec::new(),
             people: Vec::new(),
+            replies: Vec::new(),
         })
         .collect()
 }

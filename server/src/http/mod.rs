@@ -9,6 +9,7 @@ pub mod fleet;
 pub mod health;
 pub mod import;
 pub mod majors;
+pub mod replies;
 pub mod reports;
 pub mod security;
 pub mod shared_page;
@@ -51,6 +52,7 @@ pub fn router(state: AppState) -> Router {
         .merge(auth::router())
         .merge(users::router())
         .merge(sites::router())
+        .merge(replies::router())
         .merge(sync::router())
         .merge(complaints::router())
         .merge(admin::router())

@@ -200,6 +200,7 @@ pub(crate) struct SiteRow {
     name: String,
     policy_json: Option<String>,
     hours_json: Option<String>,
+    replies_json: Option<String>,
 }
 
 #[derive(sqlx::FromRow)]
@@ -270,6 +271,7 @@ impl SiteRows {
                     name: s.name,
                     policy_json: s.policy_json,
                     hours_json: s.hours_json,
+                    replies_json: s.replies_json,
                 }
                 .site()
             })
@@ -283,6 +285,7 @@ pub(crate) struct SiteParts {
     pub name: String,
     pub policy_json: Option<String>,
     pub hours_json: Option<String>,
+    pub replies_json: Option<String>,
     /// `(id, parent, name)` in sibling order.
     pub locations: Vec<(i64, Option<i64>, String)>,
     pub days: Vec<SiteDay>,
@@ -301,7 +304,9 @@ impl SiteParts {
             Some(j) => serde_json::from_str(&j).map_err(|e| bad("hours", e))?,
             None => WorkingHours::default(),
         };
+        let replies = super::shared::stored_replies(self.replies_json.as_deref())?;
         Ok(SiteInfo {
+            replies,
             locations: super::shared::location_labels(&self.locations),
             days: self.days,
             categories: self.categories,

@@ -124,6 +124,14 @@ pub trait SiteStore: Send + Sync {
     async fn delete_site_day(&self, code: &str, date: &str) -> Result<()>;
     /// `Error::NotFound` for an unknown site, `Error::Conflict` if the site has the code.
     async fn add_site_category(&self, code: &str, category: &CustomCategory) -> Result<()>;
+    /// Applies one edit to a site's reply templates atomically (`siteline_model::replies::apply`)
+    /// and answers the new list. `Error::NotFound` for an unknown site or template,
+    /// `Error::Conflict` when the site's list is full.
+    async fn edit_site_replies(
+        &self,
+        code: &str,
+        edit: &siteline_model::replies::ReplyEdit,
+    ) -> Result<Vec<siteline_model::replies::ReplyTemplate>>;
 }
 
 /// What tablets report of themselves at each sync (fleet sync health).

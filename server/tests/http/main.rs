@@ -17,6 +17,7 @@ mod majors;
 mod matrix;
 mod migrate;
 mod raw;
+mod replies;
 mod reports;
 mod s3;
 mod scale;

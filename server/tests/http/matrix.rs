@@ -162,6 +162,17 @@ async fn cell(w: &World, row: &str, u: usize) -> String {
             )
         }
         "GET shares" => status(s.get(t, "/api/v1/shares").await.0),
+        "GET replies (A)" => status(s.get(t, "/api/v1/sites/SL/replies").await.0),
+        "POST replies (A)" | "POST replies (B)" => {
+            let site = if row.ends_with("(A)") { "SL" } else { "B" };
+            let body = json!({ "step": "reply", "title": "", "text": "已处理" });
+            let path = format!("/api/v1/sites/{site}/replies");
+            status(s.send(Method::POST, t, &path, Some(&body)).await.0)
+        }
+        "DELETE replies/none (B)" => {
+            let path = "/api/v1/sites/B/replies/none";
+            status(s.send(Method::DELETE, t, path, None).await.0)
+        }
         "GET fleet" => status(s.get(t, "/api/v1/fleet").await.0),
         "POST devices/report" => {
             let body =
@@ -262,6 +273,22 @@ async fn every_endpoint_by_every_role_and_site() {
         (
             "GET shares",
             ["200", "403", "403", "200", "200", "403", "403"],
+        ),
+        (
+            "GET replies (A)",
+            ["200", "200", "404", "200", "200", "200", "200"],
+        ),
+        (
+            "POST replies (A)",
+            ["201", "403", "403", "201", "201", "403", "403"],
+        ),
+        (
+            "POST replies (B)",
+            ["201", "403", "403", "404", "201", "403", "403"],
+        ),
+        (
+            "DELETE replies/none (B)",
+            ["404", "403", "403", "404", "404", "403", "403"],
         ),
         (
             "GET fleet",

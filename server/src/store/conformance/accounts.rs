@@ -5,6 +5,7 @@ use crate::store::error::StoreError;
 use crate::store::{LocationNode, NewUser, SiteStore, UserStore, UserUpdate};
 use siteline_model::api::{CustomCategory, SiteDay};
 use siteline_model::calendar::DayKind;
+use siteline_model::replies::{ReplyEdit, ReplyStep, ReplyTemplate};
 use siteline_model::timelimit::Policy;
 use siteline_model::{DeviceId, Role, Timestamp};
 
@@ -227,7 +228,84 @@ async fn users_sessions_and_keys<S: UserStore + SiteStore + ?Sized>(s: &S) {
     s.delete_session("t2").await.expect("delete");
 }
 
+fn template(id: &str, step: ReplyStep, text: &str) -> ReplyTemplate {
+    ReplyTemplate {
+        id: id.into(),
+        step,
+        title: text.chars().take(4).collect(),
+        text: text.into(),
+    }
+}
+
+async fn reply_templates_edited<S: SiteStore + ?Sized>(s: &S) {
+    s.create_site("SL", "一期", true, &[], NOW)
+        .await
+        .expect("site");
+    assert!(s
+        .get_site("SL")
+        .await
+        .expect("get")
+        .expect("SL")
+        .replies
+        .is_empty());
+    let a = template("a", ReplyStep::Reply, "您好，已安排师傅上门");
+    let b = template("b", ReplyStep::FollowUp, "回访：业主表示满意");
+    s.edit_site_replies("SL", &ReplyEdit::Add(a.clone()))
+        .await
+        .expect("add");
+    let list = s
+        .edit_site_replies("SL", &ReplyEdit::Add(b.clone()))
+        .await
+        .expect("add");
+    assert_eq!(list, [a.clone(), b.clone()]);
+    let a2 = template("a", ReplyStep::Reply, "您好，维修已完成");
+    s.edit_site_replies("SL", &ReplyEdit::Replace(a2.clone()))
+        .await
+        .expect("replace");
+    let listed = s.list_sites().await.expect("list");
+    assert_eq!(listed[0].replies, [a2, b.clone()], "listed with the site");
+    s.edit_site_replies("SL", &ReplyEdit::Delete("a".into()))
+        .await
+        .expect("delete");
+    assert!(matches!(
+        s.edit_site_replies("SL", &ReplyEdit::Delete("a".into()))
+            .await,
+        Err(StoreError::NotFound(_))
+    ));
+    assert!(matches!(
+        s.edit_site_replies("NOPE", &ReplyEdit::Add(a)).await,
+        Err(StoreError::NotFound(_))
+    ));
+    assert_eq!(
+        s.get_site("SL").await.expect("get").expect("SL").replies,
+        [b]
+    );
+}
+
+/// Concurrent adds are read-modify-writes that must not lose one another.
+async fn reply_template_adds_race<S: SiteStore + ?Sized + 'static>(s: std::sync::Arc<S>) {
+    s.create_site("SL", "一期", true, &[], NOW)
+        .await
+        .expect("site");
+    let tasks: Vec<_> = (0..16)
+        .map(|i| {
+            let s = s.clone();
+            tokio::spawn(async move {
+                let t = template(&format!("t{i}"), ReplyStep::Reply, "已处理");
+                s.edit_site_replies("SL", &ReplyEdit::Add(t)).await
+            })
+        })
+        .collect();
+    for t in tasks {
+        t.await.expect("task").expect("add");
+    }
+    let replies = s.get_site("SL").await.expect("get").expect("SL").replies;
+    assert_eq!(replies.len(), 16, "no add lost: {replies:?}");
+}
+
 super::on_both!(
+    reply_templates_edited => reply_templates_edited,
+    reply_template_adds_race => reply_template_adds_race(arc),
     sites_as_listed => sites_as_listed,
     users_sessions_and_keys => users_sessions_and_keys,
 );

@@ -53,6 +53,7 @@ fn sites() -> Vec<SiteInfo> {
             days: Vec::new(),
             categories: Vec::new(),
             people: Vec::new(),
+            replies: Vec::new(),
         })
         .collect()
 }

@@ -4,10 +4,12 @@
 use super::PgStore;
 use crate::store::error::{Result, StoreError};
 use crate::store::rows::{internal, SiteRows};
+use crate::store::shared::edited_replies;
 use crate::store::{LocationNode, SiteStore};
 use async_trait::async_trait;
 use siteline_model::api::{CustomCategory, SiteDay, SiteInfo};
 use siteline_model::calendar::{DayKind, WorkingHours};
+use siteline_model::replies::{ReplyEdit, ReplyTemplate};
 use siteline_model::timelimit::Policy;
 use siteline_model::Timestamp;
 use sqlx::PgConnection;
@@ -26,7 +28,7 @@ fn kind_code(kind: DayKind) -> &'static str {
 /// Every site (or only `only`), default first.
 async fn list(conn: &mut PgConnection, only: Option<&str>) -> Result<Vec<SiteInfo>> {
     let sites = sqlx::query_as(
-        "SELECT code, name, policy_json, hours_json FROM sites
+        "SELECT code, name, policy_json, hours_json, replies_json FROM sites
          WHERE $1::text IS NULL OR code = $1 ORDER BY is_default DESC, code",
     )
     .bind(only)
@@ -230,4 +232,33 @@ impl SiteStore for PgStore {
         tx.commit().await?;
         Ok(())
     }
+
+    async fn edit_site_replies(&self, code: &str, edit: &ReplyEdit) -> Result<Vec<ReplyTemplate>> {
+        edit_replies(self, code, edit).await
+    }
+}
+
+/// Read-modify-write of a site's reply templates under the site row's lock.
+pub(super) async fn edit_replies(
+    store: &PgStore,
+    code: &str,
+    edit: &ReplyEdit,
+) -> Result<Vec<ReplyTemplate>> {
+    let mut tx = store.pool.begin().await?;
+    let stored: Option<Option<String>> =
+        sqlx::query_scalar("SELECT replies_json FROM sites WHERE code = $1 FOR UPDATE")
+            .bind(code)
+            .fetch_optional(&mut *tx)
+            .await?;
+    let Some(stored) = stored else {
+        return Err(no_site(code));
+    };
+    let (json, list) = edited_replies(code, stored.as_deref(), edit)?;
+    sqlx::query("UPDATE sites SET replies_json = $1 WHERE code = $2")
+        .bind(json)
+        .bind(code)
+        .execute(&mut *tx)
+        .await?;
+    tx.commit().await?;
+    Ok(list)
 }

@@ -276,6 +276,14 @@ impl SiteStore for SqliteStore {
     async fn add_site_category(&self, code: &str, category: &CustomCategory) -> Result<()> {
         sites::add_category(&self.pool, code, category).await
     }
+
+    async fn edit_site_replies(
+        &self,
+        code: &str,
+        edit: &siteline_model::replies::ReplyEdit,
+    ) -> Result<Vec<siteline_model::replies::ReplyTemplate>> {
+        sites::edit_replies(&self.pool, code, edit).await
+    }
 }
 
 #[async_trait]

@@ -2,9 +2,11 @@
 
 use crate::store::error::{Result, StoreError};
 use crate::store::rows::{internal, SiteRows};
+use crate::store::shared::edited_replies;
 use crate::store::LocationNode;
 use siteline_model::api::{CustomCategory, SiteDay, SiteInfo};
 use siteline_model::calendar::{DayKind, WorkingHours};
+use siteline_model::replies::{ReplyEdit, ReplyTemplate};
 use siteline_model::timelimit::{Clock, Policy};
 use siteline_model::Timestamp;
 use sqlx::{SqliteConnection, SqlitePool};
@@ -69,7 +71,7 @@ pub(super) async fn list_sites(
     only: Option<&str>,
 ) -> Result<Vec<SiteInfo>> {
     let sites = sqlx::query_as(
-        "SELECT code, name, policy_json, hours_json FROM sites
+        "SELECT code, name, policy_json, hours_json, replies_json FROM sites
          WHERE ?1 IS NULL OR code = ?1 ORDER BY is_default DESC, code",
     )
     .bind(only)
@@ -235,4 +237,29 @@ mod tests {
             vec!["1栋", "1栋 › 1F 大堂", "1栋 › 3F 电梯厅", "B2 停车场"]
         );
     }
+}
+
+/// Read-modify-write of a site's reply templates under the write lock.
+pub(super) async fn edit_replies(
+    pool: &SqlitePool,
+    code: &str,
+    edit: &ReplyEdit,
+) -> Result<Vec<ReplyTemplate>> {
+    let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
+    let stored: Option<Option<String>> =
+        sqlx::query_scalar("SELECT replies_json FROM sites WHERE code = ?")
+            .bind(code)
+            .fetch_optional(&mut *tx)
+            .await?;
+    let Some(stored) = stored else {
+        return Err(StoreError::NotFound(format!("no site {code}")));
+    };
+    let (json, list) = edited_replies(code, stored.as_deref(), edit)?;
+    sqlx::query("UPDATE sites SET replies_json = ? WHERE code = ?")
+        .bind(json)
+        .bind(code)
+        .execute(&mut *tx)
+        .await?;
+    tx.commit().await?;
+    Ok(list)
 }
