@@ -152,6 +152,37 @@ pub(crate) fn location_labels(rows: &[(i64, Option<i64>, String)]) -> Vec<String
     out
 }
 
+/// A site's stored reply templates (`sites.replies_json`; none stored: none).
+pub(crate) fn stored_replies(json: Option<&str>) -> Result<Vec<ReplyTemplate>> {
+    match json {
+        None => Ok(Vec::new()),
+        Some(j) => serde_json::from_str(j)
+            .map_err(|e| StoreError::Internal(format!("stored reply templates: {e}"))),
+    }
+}
+
+/// The stored list after `edit`, as the JSON to store, and the list itself.
+pub(crate) fn edited_replies(
+    code: &str,
+    json: Option<&str>,
+    edit: &ReplyEdit,
+) -> Result<(String, Vec<ReplyTemplate>)> {
+    let mut list = stored_replies(json)?;
+    replies::apply(&mut list, edit).map_err(|p| match p {
+        EditProblem::Full => StoreError::Conflict(format!(
+            "site {code} has {} reply templates already",
+            replies::MAX_TEMPLATES
+        )),
+        EditProblem::DuplicateId => StoreError::Conflict("template id taken".into()),
+        EditProblem::NoSuchTemplate => {
+            StoreError::NotFound(format!("site {code} has no such reply template"))
+        }
+    })?;
+    let json = serde_json::to_string(&list)
+        .map_err(|e| StoreError::Internal(format!("reply templates do not serialize: {e}")))?;
+    Ok((json, list))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -188,35 +219,4 @@ mod tests {
         assert_eq!(resolve_site("", &known, "SL"), "SL");
         assert_eq!(resolve_site("NOPE", &known, "SL"), "SL");
     }
-}
-
-/// A site's stored reply templates (`sites.replies_json`; none stored: none).
-pub(crate) fn stored_replies(json: Option<&str>) -> Result<Vec<ReplyTemplate>> {
-    match json {
-        None => Ok(Vec::new()),
-        Some(j) => serde_json::from_str(j)
-            .map_err(|e| StoreError::Internal(format!("stored reply templates: {e}"))),
-    }
-}
-
-/// The stored list after `edit`, as the JSON to store, and the list itself.
-pub(crate) fn edited_replies(
-    code: &str,
-    json: Option<&str>,
-    edit: &ReplyEdit,
-) -> Result<(String, Vec<ReplyTemplate>)> {
-    let mut list = stored_replies(json)?;
-    replies::apply(&mut list, edit).map_err(|p| match p {
-        EditProblem::Full => StoreError::Conflict(format!(
-            "site {code} has {} reply templates already",
-            replies::MAX_TEMPLATES
-        )),
-        EditProblem::DuplicateId => StoreError::Conflict("template id taken".into()),
-        EditProblem::NoSuchTemplate => {
-            StoreError::NotFound(format!("site {code} has no such reply template"))
-        }
-    })?;
-    let json = serde_json::to_string(&list)
-        .map_err(|e| StoreError::Internal(format!("reply templates do not serialize: {e}")))?;
-    Ok((json, list))
 }

@@ -220,25 +220,6 @@ pub(super) async fn add_category(pool: &SqlitePool, code: &str, c: &CustomCatego
     Ok(())
 }
 
-#[cfg(test)]
-mod tests {
-    use crate::store::shared::location_labels;
-
-    #[test]
-    fn labels_follow_the_tree() {
-        let rows = vec![
-            (1, None, "1栋".to_string()),
-            (2, Some(1), "1F 大堂".to_string()),
-            (3, Some(1), "3F 电梯厅".to_string()),
-            (4, None, "B2 停车场".to_string()),
-        ];
-        assert_eq!(
-            location_labels(&rows),
-            vec!["1栋", "1栋 › 1F 大堂", "1栋 › 3F 电梯厅", "B2 停车场"]
-        );
-    }
-}
-
 /// Read-modify-write of a site's reply templates under the write lock.
 pub(super) async fn edit_replies(
     pool: &SqlitePool,
@@ -262,4 +243,23 @@ pub(super) async fn edit_replies(
         .await?;
     tx.commit().await?;
     Ok(list)
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::store::shared::location_labels;
+
+    #[test]
+    fn labels_follow_the_tree() {
+        let rows = vec![
+            (1, None, "1栋".to_string()),
+            (2, Some(1), "1F 大堂".to_string()),
+            (3, Some(1), "3F 电梯厅".to_string()),
+            (4, None, "B2 停车场".to_string()),
+        ];
+        assert_eq!(
+            location_labels(&rows),
+            vec!["1栋", "1栋 › 1F 大堂", "1栋 › 3F 电梯厅", "B2 停车场"]
+        );
+    }
 }
