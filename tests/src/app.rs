@@ -39,6 +39,16 @@ impl NewComplaint {
 }
 
 impl Browser {
+    /// Saves a screenshot as a test artefact, `target/e2e-screens/<name>.png`.
+    pub async fn save_screen(&self, name: &str) {
+        let path = crate::config::target_dir()
+            .join("e2e-screens")
+            .join(format!("{name}.png"));
+        if let Err(e) = self.screenshot(&path).await {
+            panic!("screenshot {}: {e}", path.display());
+        }
+    }
+
     /// The path of the current page.
     pub async fn path(&self) -> String {
         match self.client().current_url().await {

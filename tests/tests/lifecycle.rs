@@ -1,5 +1,6 @@
 //! The whole lifecycle of the procedures in the browser, partly offline: 受理 → 派单 → 签收 → 处理中 →
-//! 已处理 (offline) → 已答复 → 回访 不满意 (reopens) → … → 回访 满意 → 已完结, then the printable 通知单.
+//! 已处理 (offline) → 已答复 → 回访 不满意 (reopens) → … → 回访 满意 → 已完结, then the printable 通知单;
+//! the first 答复 and 回访 are written from the site's 常用答复.
 
 use siteline_e2e::{Browser, NewComplaint, TestServer};
 use std::time::Duration;
@@ -56,6 +57,18 @@ async fn a_complaint_goes_through_the_whole_lifecycle_partly_offline_and_prints_
         .create_user_in(HANDLER.0, HANDLER.1, "handler", Some("engineering"))
         .await;
     let base = server.base_url().to_string();
+    // 常用答复 of the site, made before the staff's tablet fetches its site data.
+    let admin = server.admin_token().await;
+    for (step, title, text) in [
+        ("reply", "已更换", "{位置}的水管已更换，请查看（{编号}）"),
+        ("follow_up", "仍有问题", "业主反映仍有渗水"),
+    ] {
+        let body = serde_json::json!({ "step": step, "title": title, "text": text });
+        let t = server
+            .post_json("/api/v1/sites/SL/replies", &admin, body)
+            .await;
+        assert_eq!(t["step"], step, "{t}");
+    }
 
     // 受理: staff records it online and gets the canonical number.
     let staff = Browser::launch("lifecycle-staff").await;
@@ -120,16 +133,46 @@ async fn a_complaint_goes_through_the_whole_lifecycle_partly_offline_and_prints_
     staff.goto(&detail).await;
     wait_status(&staff, "handled").await;
 
-    // 答复, then 回访 不满意 reopens it to the department.
-    act(&staff, "replied", &[("content", "水管已更换，请查看")], &[]).await;
+    // 答复 from the site's template (filled for this complaint), then 回访 不满意 (also from a
+    // template) reopens it to the department.
+    staff
+        .wait_present("[data-testid=\"action-replied\"]", T)
+        .await;
+    staff.click("[data-testid=\"action-replied\"]").await;
+    staff
+        .wait_present("[data-testid=\"reply-template\"]", T)
+        .await;
+    assert_eq!(
+        staff.text("[data-testid=\"reply-template\"]").await,
+        "已更换"
+    );
+    staff.click("[data-testid=\"reply-template\"]").await;
+    staff.save_screen("detail-reply-template").await;
+    let filled = staff.value("content").await;
+    let place = NewComplaint::sample(1).location;
+    assert_eq!(
+        filled,
+        format!("{place}的水管已更换，请查看（{number}）"),
+        "placeholders filled"
+    );
+    staff.click("[data-testid=\"action-submit\"]").await;
     wait_status(&staff, "replied").await;
-    act(
-        &staff,
-        "followed_up",
-        &[("note", "仍有渗水")],
-        &[("satisfaction", "unsatisfied")],
-    )
-    .await;
+    staff
+        .wait_present("[data-testid=\"action-followed_up\"]", T)
+        .await;
+    staff.click("[data-testid=\"action-followed_up\"]").await;
+    staff.select("satisfaction", "unsatisfied").await;
+    staff.fill("note", "电话回访：").await;
+    staff
+        .wait_present("[data-testid=\"reply-template\"]", T)
+        .await;
+    staff.click("[data-testid=\"reply-template\"]").await;
+    assert_eq!(
+        staff.value("note").await,
+        "电话回访：\n业主反映仍有渗水",
+        "the template is added to what was typed"
+    );
+    staff.click("[data-testid=\"action-submit\"]").await;
     wait_status(&staff, "dispatched").await;
 
     // The department fixes it again.

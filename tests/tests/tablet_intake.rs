@@ -4,7 +4,7 @@
 //! of each screen go to `target/e2e-screens/`.
 
 use serde_json::json;
-use siteline_e2e::{target_dir, Browser, TestServer, DETAIL};
+use siteline_e2e::{Browser, TestServer, DETAIL};
 use std::cell::Cell;
 use std::time::Duration;
 
@@ -35,10 +35,7 @@ impl Taps<'_> {
 }
 
 async fn shot(b: &Browser, name: &str) {
-    let path = target_dir().join("e2e-screens").join(format!("{name}.png"));
-    if let Err(e) = b.screenshot(&path).await {
-        panic!("screenshot {}: {e}", path.display());
-    }
+    b.save_screen(name).await
 }
 
 /// The page is no wider than the window (no horizontal scrolling).

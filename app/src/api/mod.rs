@@ -3,6 +3,7 @@
 
 mod admin;
 mod fleet;
+mod replies;
 mod reports;
 
 use gloo_net::http::{Request, RequestBuilder, Response};

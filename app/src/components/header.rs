@@ -127,6 +127,7 @@ pub fn Header() -> impl IntoView {
                 <Show when=reads_reports>
                     <A href="/reports" attr:data-testid="open-reports">{move || ctx.t(K::Reports)}</A>
                     <A href="/fleet" attr:data-testid="open-fleet">{move || ctx.t(K::Fleet)}</A>
+                    <A href="/replies" attr:data-testid="open-replies">{move || ctx.t(K::Replies)}</A>
                 </Show>
                 <A href="/status" attr:data-testid="open-status">{move || ctx.t(K::DeviceStatus)}</A>
                 <Show when=is_admin>

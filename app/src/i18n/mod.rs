@@ -407,4 +407,27 @@ keys! {
     OfflineLogin => "离线登录", "Offline login";
     OfflineLoginNote => "无法连接服务器：已用本机保存的凭据离线登录。记录会在联网后上传。", "Server unreachable: logged in offline with the credentials kept on this device. Records upload once online.";
     LoginOfflineHint => "无法连接服务器：离线登录，密码在本机核对（仅限曾在本机登录过的用户）。", "Server unreachable: offline login, the password is checked on this device (only for users who logged in here before).";
+    Replies => "常用答复", "Reply templates";
+    RepliesIntro => "答复和回访的常用话术：在投诉详情里点一下即可填入，再按需修改。可用占位符：{编号} {位置} {类别}（或 {number} {location} {category}）。", "Ready-made wording for replies and follow-ups: one tap on a complaint fills it in, then edit as needed. Placeholders: {number} {location} {category} (or {编号} {位置} {类别}).";
+    ReplyStepReply => "答复", "Reply";
+    ReplyStepFollowUp => "回访", "Follow-up";
+    ReplyTitle => "按钮文字（可不填）", "Button label (optional)";
+    ReplyText => "内容", "Text";
+    ReplyAdd => "添加常用答复", "Add template";
+    ReplyEdit => "修改", "Edit";
+    ReplyDelete => "删除", "Delete";
+    ReplyDeleteWarning => "删除后各平板在下次同步时不再显示这条。", "Tablets stop offering it at their next sync.";
+    ReplyDeleteConfirm => "确定删除", "Yes, delete";
+    ReplyNone => "还没有常用答复。", "No templates yet.";
+    RepliesOffline => "需要联网才能修改常用答复（平板离线时仍可使用已有的）。", "Changing templates needs a connection (tablets offline still use the ones they have).";
+    RepliesFull => "本项目的常用答复已达上限，请先删除不用的。", "This site has the most templates it may have: delete unused ones first.";
+    RepliesGone => "这条已被他人删除，列表已刷新。", "Someone else deleted it; the list is refreshed.";
+    RepliesForbidden => "只有该项目的主管或管理员可以修改常用答复。", "Only the site's supervisors and admins change its templates.";
+    ReplyTextRequired => "请填写内容", "Enter the text";
+    ReplyTextTooLong => "内容最多 500 字", "The text has at most 500 characters";
+    ReplyTitleTooLong => "按钮文字最多 16 字", "The label has at most 16 characters";
+    ReplyTitleInvalid => "按钮文字只能一行", "The label must be one line";
+    ReplyChips => "常用答复（点一下填入）", "Templates (tap to insert)";
+    ReplyManage => "管理常用答复", "Manage templates";
+    ReplyFor => "用于", "Used on";
 }

@@ -19,6 +19,7 @@ pub mod people;
 pub mod progress;
 pub mod readiness;
 pub mod record;
+pub mod replies;
 pub mod report_choice;
 pub mod site_settings;
 pub mod time;

@@ -8,6 +8,7 @@ pub mod list;
 pub mod login;
 pub mod new;
 pub mod notice;
+pub mod replies;
 pub mod reports;
 pub mod status;
 

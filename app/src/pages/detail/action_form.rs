@@ -1,14 +1,16 @@
 //! The fields each lifecycle action needs, bound to the shared action state (so typed text survives
 //! syncs and refused submits): department + instructions (派单), department + reason (转派),
 //! remedial + corrective (处理), reply (答复), satisfaction + note (回访), summary (完结), reason
-//! (退单), reason + voluntary (撤诉), target number (合并).
+//! (退单), reason + voluntary (撤诉), target number (合并); the site's 常用答复 on 答复 and 回访.
 
 use super::actions::ActionState;
 use crate::ctx::use_ctx;
 use crate::i18n::{self, Lang, K};
 use crate::logic::actions::ActionInput;
+use crate::logic::replies;
 use leptos::prelude::*;
 use siteline_model::department::DEPARTMENTS;
+use siteline_model::replies::{may_manage, ReplyTemplate};
 use siteline_model::{Complaint, ComplaintId, Satisfaction};
 
 /// The label of a field named in an error (`None` for errors about the action as a whole).
@@ -88,7 +90,11 @@ pub fn ActionFields(
             <small class="hint">{move || ctx.t(K::CorrectiveHint)}</small>
         }
         .into_any(),
-        "replied" => text("content", K::ReplyContent, true, |i| &i.content, |i, v| i.content = v).into_any(),
+        "replied" => view! {
+            <TemplateChips code=code st=st complaint=complaint/>
+            {text("content", K::ReplyContent, true, |i| &i.content, |i, v| i.content = v)}
+        }
+        .into_any(),
         "followed_up" => view! {
             <label>{move || ctx.t(K::Satisfaction)} " *" {err("satisfaction")}
                 <select name="satisfaction" prop:value=value(|i| &i.satisfaction) on:change=set(|i, v| i.satisfaction = v)>
@@ -97,6 +103,7 @@ pub fn ActionFields(
                     }).collect_view()}
                 </select>
             </label>
+            <TemplateChips code=code st=st complaint=complaint/>
             {text("note", K::FollowUpNote, false, |i| &i.note, |i, v| i.note = v)}
         }
         .into_any(),
@@ -113,6 +120,70 @@ pub fn ActionFields(
         .into_any(),
         "merged" => view! { <MergeTarget st=st id=id complaint=complaint/> }.into_any(),
         _ => ().into_any(),
+    }
+}
+
+/// 常用答复 of the complaint's site for this step, as chips that fill the step's text field (what
+/// was typed is kept); a link to manage them for the site's supervisors.
+#[component]
+fn TemplateChips(
+    code: &'static str,
+    st: ActionState,
+    complaint: Memo<Option<Complaint>>,
+) -> impl IntoView {
+    let ctx = use_ctx();
+    let site = Memo::new(move |_| complaint.with(|c| c.as_ref().map(|c| c.site.clone())));
+    let offered = Memo::new(move |_| {
+        let site = site.get().unwrap_or_default();
+        ctx.sites.with(|s| replies::offered(s, &site, code))
+    });
+    // The site whose templates this user may manage, if they may.
+    let manages = Memo::new(move |_| {
+        let site = site.get().unwrap_or_default();
+        let code = ctx
+            .sites
+            .with(|s| replies::site_of(s, &site).map(|s| s.code.clone()))?;
+        let user = ctx.user()?;
+        may_manage(&user, &code).then_some(code)
+    });
+    let manage = move || {
+        manages.get().map(|code| {
+            view! { <a class="manage" href=format!("/replies?site={code}") data-testid="manage-replies">{move || ctx.t(K::ReplyManage)}</a> }
+        })
+    };
+    let choose = move |t: ReplyTemplate| {
+        let Some(c) = complaint.get_untracked() else {
+            return;
+        };
+        let custom = ctx.sites.with_untracked(|s| {
+            replies::site_of(s, &c.site)
+                .map(|s| s.categories.clone())
+                .unwrap_or_default()
+        });
+        let category = i18n::category_name_with(&c.category, ctx.lang.get_untracked(), &custom);
+        st.input.update(|i| {
+            let field = if code == "replied" {
+                &mut i.content
+            } else {
+                &mut i.note
+            };
+            *field = replies::chosen(field, &t, &c, &category);
+        });
+    };
+    view! {
+        <Show when=move || !offered.with(Vec::is_empty) || manages.with(Option::is_some)>
+            <div class="chips templates" role="group" aria-label=move || ctx.t(K::ReplyChips)>
+                <span class="chips-title">{move || ctx.t(K::ReplyChips)}</span>
+                <For each=move || offered.get() key=|t| t.id.clone() let:t>
+                    <button type="button" class="chip" data-testid="reply-template" title=t.text.clone()
+                        on:click={
+                            let t = t.clone();
+                            move |_| choose(t.clone())
+                        }>{t.title.clone()}</button>
+                </For>
+                {manage}
+            </div>
+        </Show>
     }
 }
 
