@@ -128,6 +128,26 @@ pub struct CreateSiteRequest {
     pub locations: Option<Vec<LocationInput>>,
 }
 
+/// `PATCH /api/v1/sites/{code}` (admin): a new name, and places added to the site's tree (merged
+/// by name under the same parent; nothing is removed, since complaints name their places).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SiteUpdate {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub add_locations: Vec<LocationInput>,
+}
+
+/// `GET /api/v1/setup` (admin): whether the first-run setup is still to be done (only admins so
+/// far and a default site without places), the site it sets up, and how many users exist.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SetupStatus {
+    pub needed: bool,
+    pub site: String,
+    pub users: u64,
+}
+
 /// A site's own day off or working day on top of the national calendar.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SiteDay {

@@ -12,6 +12,7 @@ pub mod majors;
 pub mod replies;
 pub mod reports;
 pub mod security;
+pub mod setup;
 pub mod shared_page;
 pub mod shares;
 pub mod sites;
@@ -53,6 +54,7 @@ pub fn router(state: AppState) -> Router {
         .merge(users::router())
         .merge(sites::router())
         .merge(replies::router())
+        .merge(setup::router())
         .merge(sync::router())
         .merge(complaints::router())
         .merge(admin::router())

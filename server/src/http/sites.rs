@@ -11,11 +11,12 @@ use crate::AppState;
 use axum::extract::rejection::PathRejection;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use axum::routing::{get, post, put};
+use axum::routing::{get, patch, post, put};
 use axum::{Json, Router};
 use siteline_model::access;
 use siteline_model::api::{
     CreateSiteRequest, CustomCategory, DayUpdate, LocationInput, PolicyUpdate, SiteDay, SiteInfo,
+    SiteUpdate,
 };
 use siteline_model::calendar::{parse_date, WorkingHours};
 use siteline_model::category;
@@ -26,6 +27,7 @@ use siteline_model::validation::is_custom_category_code;
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/api/v1/sites", get(list).post(create))
+        .route("/api/v1/sites/{code}", patch(update))
         .route("/api/v1/sites/{code}/policy", put(set_policy))
         .route(
             "/api/v1/sites/{code}/days/{date}",
@@ -137,6 +139,34 @@ async fn create(
         .await?;
     tracing::info!(by = %user.username(), site = %code, "site created");
     Ok((StatusCode::CREATED, Json(site(&st, code).await?)))
+}
+
+/// `PATCH /api/v1/sites/{code}` (admin): renames the site and adds places to its tree.
+async fn update(
+    State(st): State<AppState>,
+    user: AuthUser,
+    path: Result<Path<String>, PathRejection>,
+    ApiJson(req): ApiJson<SiteUpdate>,
+) -> Result<Json<SiteInfo>> {
+    user.require_admin()?;
+    let Path(code) = path?;
+    let name = req.name.as_deref().map(str::trim);
+    if name.is_some_and(|n| n.is_empty() || n.chars().count() > MAX_SITE_NAME) {
+        return Err(Error::Validation(format!(
+            "name must have 1 to {MAX_SITE_NAME} characters"
+        )));
+    }
+    let add = location_tree(&req.add_locations)?;
+    let before = site(&st, &code).await?;
+    let added: usize = add.iter().map(LocationNode::count).sum();
+    if before.locations.len() + added > MAX_LOCATIONS {
+        return Err(Error::Validation(format!(
+            "a site may have at most {MAX_LOCATIONS} locations"
+        )));
+    }
+    st.store.update_site(&code, name, &add).await?;
+    tracing::info!(by = %user.username(), site = %code, "site updated");
+    Ok(Json(site(&st, &code).await?))
 }
 
 async fn site(st: &AppState, code: &str) -> Result<SiteInfo> {

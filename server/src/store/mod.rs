@@ -98,6 +98,10 @@ impl LocationNode {
             children,
         }
     }
+    /// This node and every node under it.
+    pub fn count(&self) -> usize {
+        1 + self.children.iter().map(LocationNode::count).sum::<usize>()
+    }
 }
 
 /// Separator between the levels of a location label.

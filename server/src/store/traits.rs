@@ -106,6 +106,10 @@ pub trait SiteStore: Send + Sync {
         locations: &[LocationNode],
         now: Timestamp,
     ) -> Result<()>;
+    /// Renames a site (`Some`) and merges `add` into its tree: a node named like a sibling is that
+    /// node, new ones go after their siblings. `Error::NotFound` for an unknown site.
+    async fn update_site(&self, code: &str, name: Option<&str>, add: &[LocationNode])
+        -> Result<()>;
     /// Code of the default site (numbers complaints of no known site), if any site exists.
     async fn default_site_code(&self) -> Result<Option<String>>;
     /// Every site with its locations, policy, hours, own days and categories.

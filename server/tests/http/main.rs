@@ -21,6 +21,7 @@ mod replies;
 mod reports;
 mod s3;
 mod scale;
+mod setup;
 mod shares;
 mod sites;
 mod static_files;

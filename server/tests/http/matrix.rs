@@ -184,6 +184,15 @@ async fn cell(w: &World, row: &str, u: usize) -> String {
             )
         }
         "GET users" => status(s.get(t, "/api/v1/users").await.0),
+        "GET setup" => status(s.get(t, "/api/v1/setup").await.0),
+        "PATCH sites/B" => {
+            let body = json!({ "add_locations": ["2栋 › 大堂"] });
+            status(
+                s.send(Method::PATCH, t, "/api/v1/sites/B", Some(&body))
+                    .await
+                    .0,
+            )
+        }
         "POST sites" => {
             let code = format!("N{u}");
             let body = json!({ "code": code, "name": "新项目" });
@@ -300,6 +309,14 @@ async fn every_endpoint_by_every_role_and_site() {
         ),
         (
             "GET users",
+            ["200", "403", "403", "403", "403", "403", "403"],
+        ),
+        (
+            "GET setup",
+            ["200", "403", "403", "403", "403", "403", "403"],
+        ),
+        (
+            "PATCH sites/B",
             ["200", "403", "403", "403", "403", "403", "403"],
         ),
         (

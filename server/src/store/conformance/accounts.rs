@@ -303,7 +303,50 @@ async fn reply_template_adds_race<S: SiteStore + ?Sized + 'static>(s: std::sync:
     assert_eq!(replies.len(), 16, "no add lost: {replies:?}");
 }
 
+/// Renaming and merging places: existing nodes are reused, new ones go after their siblings.
+async fn sites_renamed_and_places_merged<S: SiteStore + ?Sized>(s: &S) {
+    let tree = vec![LocationNode::branch(
+        "1栋",
+        vec![LocationNode::leaf("大堂")],
+    )];
+    s.create_site("SL", "默认项目", true, &tree, NOW)
+        .await
+        .expect("site");
+    let add = vec![
+        LocationNode::branch(
+            "1栋",
+            vec![LocationNode::leaf("大堂"), LocationNode::leaf("B2 停车场")],
+        ),
+        LocationNode::leaf("2栋"),
+    ];
+    s.update_site("SL", Some("阳光花园"), &add)
+        .await
+        .expect("update");
+    s.update_site("SL", None, &add).await.expect("again: no-op");
+    let site = s.get_site("SL").await.expect("get").expect("SL");
+    assert_eq!(site.name, "阳光花园");
+    let labels: Vec<&str> = site.locations.iter().map(String::as_str).collect();
+    assert!(
+        labels.contains(&"1栋 › 大堂")
+            && labels.contains(&"1栋 › B2 停车场")
+            && labels.contains(&"2栋"),
+        "{labels:?}"
+    );
+    let dups = labels.iter().filter(|l| **l == "1栋 › 大堂").count();
+    assert_eq!(dups, 1, "merged, not repeated: {labels:?}");
+    let pos = |l: &str| labels.iter().position(|x| *x == l);
+    assert!(
+        pos("1栋 › 大堂") < pos("1栋 › B2 停车场"),
+        "new after old: {labels:?}"
+    );
+    assert!(matches!(
+        s.update_site("NOPE", Some("x"), &[]).await,
+        Err(StoreError::NotFound(_))
+    ));
+}
+
 super::on_both!(
+    sites_renamed_and_places_merged => sites_renamed_and_places_merged,
     reply_templates_edited => reply_templates_edited,
     reply_template_adds_race => reply_template_adds_race(arc),
     sites_as_listed => sites_as_listed,

@@ -233,6 +233,60 @@ impl SiteStore for PgStore {
         Ok(())
     }
 
+    async fn update_site(
+        &self,
+        code: &str,
+        name: Option<&str>,
+        add: &[LocationNode],
+    ) -> Result<()> {
+        let mut tx = self.pool.begin().await?;
+        require_site(&mut tx, code).await?;
+        if let Some(name) = name {
+            sqlx::query("UPDATE sites SET name = $1 WHERE code = $2")
+                .bind(name)
+                .bind(code)
+                .execute(&mut *tx)
+                .await?;
+        }
+        // One writer at a time per site, so two merges cannot both insert a node.
+        sqlx::query("SELECT 1 FROM sites WHERE code = $1 FOR UPDATE")
+            .bind(code)
+            .execute(&mut *tx)
+            .await?;
+        let mut stack: Vec<(Option<i64>, &LocationNode)> =
+            add.iter().rev().map(|n| (None, n)).collect();
+        while let Some((parent, node)) = stack.pop() {
+            let found: Option<i64> = sqlx::query_scalar(
+                "SELECT id FROM locations
+                 WHERE site_code = $1 AND parent_id IS NOT DISTINCT FROM $2 AND name = $3",
+            )
+            .bind(code)
+            .bind(parent)
+            .bind(&node.name)
+            .fetch_optional(&mut *tx)
+            .await?;
+            let id = match found {
+                Some(id) => id,
+                None => {
+                    sqlx::query_scalar(
+                        "INSERT INTO locations (site_code, parent_id, name, sort)
+                         VALUES ($1, $2, $3, (SELECT coalesce(max(sort) + 1, 0) FROM locations
+                                  WHERE site_code = $1 AND parent_id IS NOT DISTINCT FROM $2))
+                         RETURNING id",
+                    )
+                    .bind(code)
+                    .bind(parent)
+                    .bind(&node.name)
+                    .fetch_one(&mut *tx)
+                    .await?
+                }
+            };
+            stack.extend(node.children.iter().rev().map(|c| (Some(id), c)));
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
     async fn edit_site_replies(&self, code: &str, edit: &ReplyEdit) -> Result<Vec<ReplyTemplate>> {
         edit_replies(self, code, edit).await
     }

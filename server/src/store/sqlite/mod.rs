@@ -277,6 +277,15 @@ impl SiteStore for SqliteStore {
         sites::add_category(&self.pool, code, category).await
     }
 
+    async fn update_site(
+        &self,
+        code: &str,
+        name: Option<&str>,
+        add: &[LocationNode],
+    ) -> Result<()> {
+        sites::update_site(&self.pool, code, name, add).await
+    }
+
     async fn edit_site_replies(
         &self,
         code: &str,

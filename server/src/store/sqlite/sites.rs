@@ -245,6 +245,55 @@ pub(super) async fn edit_replies(
     Ok(list)
 }
 
+/// Renames a site and merges `add` into its tree (find-or-insert per node, depth first).
+pub(super) async fn update_site(
+    pool: &SqlitePool,
+    code: &str,
+    name: Option<&str>,
+    add: &[LocationNode],
+) -> Result<()> {
+    let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
+    require_site(&mut tx, code).await?;
+    if let Some(name) = name {
+        sqlx::query("UPDATE sites SET name = ? WHERE code = ?")
+            .bind(name)
+            .bind(code)
+            .execute(&mut *tx)
+            .await?;
+    }
+    let mut stack: Vec<(Option<i64>, &LocationNode)> =
+        add.iter().rev().map(|n| (None, n)).collect();
+    while let Some((parent, node)) = stack.pop() {
+        let found: Option<i64> = sqlx::query_scalar(
+            "SELECT id FROM locations WHERE site_code = ? AND parent_id IS ? AND name = ?",
+        )
+        .bind(code)
+        .bind(parent)
+        .bind(&node.name)
+        .fetch_optional(&mut *tx)
+        .await?;
+        let id = match found {
+            Some(id) => id,
+            None => {
+                sqlx::query_scalar(
+                    "INSERT INTO locations (site_code, parent_id, name, sort)
+                     VALUES (?1, ?2, ?3, (SELECT coalesce(max(sort) + 1, 0) FROM locations
+                                          WHERE site_code = ?1 AND parent_id IS ?2))
+                     RETURNING id",
+                )
+                .bind(code)
+                .bind(parent)
+                .bind(&node.name)
+                .fetch_one(&mut *tx)
+                .await?
+            }
+        };
+        stack.extend(node.children.iter().rev().map(|c| (Some(id), c)));
+    }
+    tx.commit().await?;
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use crate::store::shared::location_labels;
