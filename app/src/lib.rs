@@ -22,7 +22,7 @@ use leptos_router::path;
 use pages::{
     admin::AdminPage, board::BoardPage, detail::DetailPage, fleet::FleetPage, list::ListPage,
     login::LoginPage, new::NewPage, notice::NoticePage, replies::RepliesPage, reports::ReportsPage,
-    status::StatusPage,
+    setup::SetupPage, status::StatusPage,
 };
 
 /// Entry point called from `main`.
@@ -51,6 +51,7 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/admin") view=|| view! { <Guard><AdminPage/></Guard> }/>
                 <Route path=path!("/reports") view=|| view! { <Guard><ReportsPage/></Guard> }/>
                 <Route path=path!("/fleet") view=|| view! { <Guard><FleetPage/></Guard> }/>
+                <Route path=path!("/setup") view=|| view! { <Guard><SetupPage/></Guard> }/>
                 <Route path=path!("/replies") view=|| view! { <Guard><RepliesPage/></Guard> }/>
                 <Route path=path!("/complaints/:id") view=|| view! { <Guard><DetailPage/></Guard> }/>
                 <Route path=path!("/complaints/:id/notice") view=|| view! { <Guard><NoticePage/></Guard> }/>

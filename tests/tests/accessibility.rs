@@ -79,6 +79,7 @@ async fn every_main_screen_has_no_serious_or_critical_accessibility_violation() 
         ("/board".to_string(), "[data-testid=\"pending-count\"]"),
         ("/reports".to_string(), "[data-testid=\"pending-count\"]"),
         ("/status".to_string(), "[data-testid=\"display-settings\"]"),
+        ("/replies".to_string(), "[data-testid=\"template-add\"]"),
     ];
     for lang in ["zh", "en"] {
         if lang == "en" {

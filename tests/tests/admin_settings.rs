@@ -36,6 +36,8 @@ async fn site_shows(
 async fn an_admin_edits_policy_hours_days_and_categories_of_a_site() {
     let server = TestServer::launch().await;
     server.create_user("boss", "boss-e2e-pass", "admin").await;
+    // A server in use (someone besides admins): no first-run setup.
+    server.create_user("desk", "desk-e2e-pass", "staff").await;
     let token = server.login("boss", "boss-e2e-pass").await;
     let base = server.base_url().to_string();
     let t = Browser::launch("admin-settings").await;

@@ -4,8 +4,8 @@
 use super::{decode, Api, ApiError};
 use gloo_net::http::Request;
 use siteline_model::api::{
-    CreateSiteRequest, CreateUserRequest, CustomCategory, DayUpdate, PolicyUpdate, SiteInfo,
-    UpdateUserRequest, UserInfo,
+    CreateSiteRequest, CreateUserRequest, CustomCategory, DayUpdate, PolicyUpdate, SetupStatus,
+    SiteInfo, SiteUpdate, UpdateUserRequest, UserInfo,
 };
 
 impl Api {
@@ -83,6 +83,20 @@ impl Api {
     ) -> Result<CustomCategory, ApiError> {
         let r = self
             .auth(Request::post(&format!("/api/v1/sites/{code}/categories")))
+            .json(req)
+            .map_err(|e| ApiError::Decode(e.to_string()))?;
+        decode(r.send().await).await
+    }
+
+    /// `GET /api/v1/setup`: whether this server still needs its first-run setup.
+    pub async fn setup_status(&self) -> Result<SetupStatus, ApiError> {
+        decode(self.auth(Request::get("/api/v1/setup")).send().await).await
+    }
+
+    /// `PATCH /api/v1/sites/{code}`: renames a site and adds places to its tree.
+    pub async fn update_site(&self, code: &str, req: &SiteUpdate) -> Result<SiteInfo, ApiError> {
+        let r = self
+            .auth(Request::patch(&format!("/api/v1/sites/{code}")))
             .json(req)
             .map_err(|e| ApiError::Decode(e.to_string()))?;
         decode(r.send().await).await

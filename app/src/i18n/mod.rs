@@ -430,4 +430,20 @@ keys! {
     ReplyChips => "常用答复（点一下填入）", "Templates (tap to insert)";
     ReplyManage => "管理常用答复", "Manage templates";
     ReplyFor => "用于", "Used on";
+    SetupTitle => "首次设置", "First-run setup";
+    SetupStepSite => "项目", "Site";
+    SetupStepPeople => "人员", "People";
+    SetupStepDone => "完成", "Done";
+    SetupSiteHint => "先给项目起个名字，并列出它的楼栋、楼层和区域。平板登记时会以大按钮显示这些位置。", "Name the site and list its buildings, floors and areas. Tablets show these places as big buttons at intake.";
+    SetupSiteCode => "编号前缀（由服务器配置 SITELINE_SITE_CODE 决定）：", "Number prefix (the server's SITELINE_SITE_CODE):";
+    SetupPlaces => "位置", "Places";
+    SetupPlaceHint => "每行一个位置，层级用 › 或 > 分开。", "One place per line, levels separated by › or >.";
+    SetupPlaceCount => "位置数：", "Places: ";
+    SetupNeedsPlaces => "请至少填写一个位置", "Enter at least one place";
+    SetupNext => "下一步", "Next";
+    SetupPeopleHint => "为客服、主管和各部门班组建立账号。每人用自己的账号登录；平板离线时也能用。", "Create accounts for desk staff, supervisors and department handlers. Everyone logs in with their own; it works on tablets offline too.";
+    SetupDoneText => "设置完成。员工在平板上登录一次后，即可离线登记投诉。以后可在“系统管理”里增加项目、人员和时限设置。", "Setup is done. Once staff have logged in on a tablet, they can record complaints offline. Add sites, people and time limits later under Admin.";
+    SetupLater => "稍后再说", "Later";
+    SetupNeedsNetwork => "需要联网才能完成设置", "Setup needs a connection";
+    SetupOpen => "首次设置向导", "First-run setup";
 }

@@ -21,6 +21,7 @@ pub mod readiness;
 pub mod record;
 pub mod replies;
 pub mod report_choice;
+pub mod setup;
 pub mod site_settings;
 pub mod time;
 pub mod upload;

@@ -1,6 +1,7 @@
 //! Login page: online login (token into the session and the device keyring), or, with the server
 //! unreachable, an offline login for users who logged in on this device before.
 
+use crate::api::Api;
 use crate::auth::{self, LoggedIn, LoginError};
 use crate::ctx::{navigator_online, use_ctx};
 use crate::i18n::{throttled_text, Lang, K};
@@ -28,7 +29,14 @@ pub fn LoginPage() -> impl IntoView {
                 Ok(how) => {
                     error.set(None);
                     unreachable.set(how == LoggedIn::Offline);
-                    navigate("/", Default::default());
+                    // A new server's admin is guided through its setup first.
+                    let setup = how == LoggedIn::Online
+                        && ctx.role() == Some(siteline_model::Role::Admin)
+                        && Api::new(ctx.token())
+                            .setup_status()
+                            .await
+                            .is_ok_and(|s| s.needed);
+                    navigate(if setup { "/setup" } else { "/" }, Default::default());
                 }
                 Err(LoginError::Wrong { offline }) => {
                     unreachable.set(offline);

@@ -10,6 +10,7 @@ pub mod new;
 pub mod notice;
 pub mod replies;
 pub mod reports;
+pub mod setup;
 pub mod status;
 
 use crate::ctx::use_ctx;

@@ -10,6 +10,7 @@ use crate::i18n::{self, K};
 use crate::logic::admin::{self, FormProblem, UserForm};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
+use leptos_router::components::A;
 use siteline_model::api::{SiteInfo, UpdateUserRequest, UserInfo};
 use siteline_model::department::DEPARTMENTS;
 use siteline_model::Role;
@@ -61,6 +62,7 @@ pub fn AdminPage() -> impl IntoView {
         <Show when=is_admin fallback=move || view! { <p>{move || ctx.t(K::AdminOnly)}</p> }>
             <section class="admin-page" data-testid="admin-page">
                 <h2>{move || ctx.t(K::Admin)}</h2>
+                <p><A href="/setup" attr:data-testid="open-setup">{move || ctx.t(K::SetupOpen)}</A></p>
                 <p class="form-msg" role="status">{move || msg.get()}</p>
                 <UserList users sites msg reload/>
                 <NewUser sites msg reload/>
@@ -149,16 +151,21 @@ fn UserList(
 }
 
 #[component]
-fn NewUser(
+pub(crate) fn NewUser(
     sites: RwSignal<Vec<SiteInfo>>,
     msg: RwSignal<Option<String>>,
     reload: impl Fn() + Copy + Send + Sync + 'static,
+    /// Sites ticked when the form opens (and after each user made).
+    #[prop(optional)]
+    preset_sites: Vec<String>,
 ) -> impl IntoView {
     let ctx = use_ctx();
-    let form = RwSignal::new(UserForm {
+    let blank = StoredValue::new(UserForm {
         role: "staff".into(),
+        sites: preset_sites,
         ..Default::default()
     });
+    let form = RwSignal::new(blank.get_value());
     let field = move |set: fn(&mut UserForm, String)| {
         move |ev: leptos::ev::Event| form.update(|f| set(f, event_target_value(&ev)))
     };
@@ -169,10 +176,7 @@ fn NewUser(
             Ok(req) => spawn_local(async move {
                 let r = Api::new(ctx.token()).create_user(&req).await;
                 if r.is_ok() {
-                    form.set(UserForm {
-                        role: "staff".into(),
-                        ..Default::default()
-                    });
+                    form.set(blank.get_value());
                 }
                 say(ctx, msg, r.map(|_| ()));
                 reload();
