@@ -68,10 +68,30 @@ async fn photo_taken_offline_arrives_once_with_its_hash_and_shows_on_the_board()
     )
     .await;
     a.wait_pending(1, T).await;
+    // The header says the photo waits too, in words.
+    a.wait_for(
+        || async {
+            let words = a.try_text("[data-testid=\"sync-words\"]").await?;
+            if words.contains("1 张照片待上传") {
+                Ok(())
+            } else {
+                Err(words)
+            }
+        },
+        T,
+        "the photo waiting in the sync line",
+    )
+    .await;
 
     // Server back: events, then the photo, arrive.
     server.start().await;
     a.wait_pending(0, Duration::from_secs(90)).await;
+    a.wait_text(
+        "[data-testid=\"sync-words\"]",
+        "已全部同步",
+        Duration::from_secs(90),
+    )
+    .await;
     let token = server.login("super1", "super1-e2e-pass").await;
     let http = reqwest::Client::new();
     let url = server.url(&format!("/api/v1/attachments/{sha}"));

@@ -1,7 +1,7 @@
 //! The tablet in the car park (1280×800, offline): a typical complaint in at most 8 taps, the
 //! next one at the same place in 5, a toast with the reply time to tell the owner; the same
 //! screens in English; portrait, and a 390 px phone, with no horizontal scrolling. Screenshots
-//! of each screen go to `target/e2e-screens/`.
+//! of each screen go to `target/e2e-screens/`, with the supervisor's board and reports at the same size.
 
 use serde_json::json;
 use siteline_e2e::{Browser, TestServer, DETAIL};
@@ -9,6 +9,7 @@ use std::cell::Cell;
 use std::time::Duration;
 
 const STAFF: (&str, &str) = ("staff1", "staff1-e2e-pass");
+const SUPERVISOR: (&str, &str) = ("sup1", "sup1-e2e-pass");
 const T: Duration = Duration::from_secs(45);
 
 /// Taps (clicks and field focus) as the user makes them, counted.
@@ -187,4 +188,23 @@ async fn a_typical_complaint_offline_on_a_tablet_takes_at_most_eight_taps() {
             shot(&b, &format!("{page}-en-{name}")).await;
         }
     }
+
+    // 5. The supervisor's screens on the same tablet size, online, with this complaint on them.
+    server.start().await;
+    b.wait_pending(0, Duration::from_secs(90)).await;
+    server
+        .create_user_at(SUPERVISOR.0, SUPERVISOR.1, "supervisor", &["HY"])
+        .await;
+    let sup = Browser::launch("tablet_supervisor").await;
+    sup.set_window(1280, 800).await;
+    sup.log_in(&base, SUPERVISOR.0, SUPERVISOR.1).await;
+    sup.goto(&format!("{base}/board")).await;
+    sup.wait_present("[data-testid=\"complaint-card\"]", T)
+        .await;
+    fits(&sup, "board at 1280×800").await;
+    shot(&sup, "board-zh-tablet").await;
+    sup.goto(&format!("{base}/reports")).await;
+    sup.wait_present("[data-testid=\"kpi\"]", T).await;
+    fits(&sup, "reports at 1280×800").await;
+    shot(&sup, "reports-zh-tablet").await;
 }

@@ -60,7 +60,21 @@ pub fn Header() -> impl IntoView {
             .and_then(|now| progress::progress(started, now))
             .filter(|_| ctx.conn.get() == Conn::Syncing)
     });
-    let words = move || progress::status_line(phase(), pending.get(), sent.get(), ctx.lang.get());
+    let photos = Memo::new(move |_| ctx.uploads.with(|u| progress::photos(u.values())));
+    let words = move || {
+        progress::sync_words(
+            phase(),
+            pending.get(),
+            sent.get(),
+            photos.get(),
+            ctx.lang.get(),
+        )
+    };
+    // Bytes of the photos being uploaded, while a sync runs.
+    let photo_bar = move || {
+        let p = photos.get();
+        (ctx.conn.get() == Conn::Syncing && p.files > 0).then_some(p)
+    };
     let navigate = use_navigate();
     let logout = move |_| {
         // Only the session goes: unsynced records stay on the device and still upload.
@@ -159,6 +173,10 @@ pub fn Header() -> impl IntoView {
                 {move || sent.get().map(|(done, of)| view! {
                     <progress data-testid="sync-progress" max=of.to_string() value=done.to_string()
                         aria-label=move || ctx.t(K::Syncing)></progress>
+                })}
+                {move || photo_bar().map(|p| view! {
+                    <progress data-testid="photo-progress" max=p.total.to_string() value=p.sent.to_string()
+                        aria-label=move || ctx.t(K::PhotosProgress)></progress>
                 })}
             </div>
         </header>

@@ -70,6 +70,9 @@ keys! {
     SyncOfflineSome => "离线：{n} 条记录已存本机，有网后自动发送", "Offline: {n} records on this device, sent when back online";
     SyncAllDone => "已全部同步", "Everything is synced";
     SyncWaiting => "{n} 条记录待发送", "{n} records waiting to be sent";
+    PhotosUploading => "正在上传照片：{n} 张，{sent}/{total} MB", "Uploading photos: {n}, {sent}/{total} MB";
+    PhotosWaiting => "{n} 张照片待上传", "{n} photos waiting to upload";
+    PhotosProgress => "照片上传进度", "Photo upload progress";
     SavedOnDevice => "已保存在本机，待同步", "Saved on this device, waiting to sync";
     TellReplyBy => "请告知投诉人答复时间：", "Tell the complainant the reply time: ";
     DisplaySettings => "显示设置", "Display";
@@ -394,6 +397,7 @@ keys! {
     ExportUnsynced => "导出未同步记录", "Export unsynced records";
     ExportHint => "无法同步时，导出为 ZIP 文件交主管导入服务器。", "When syncing is impossible, export a ZIP for a supervisor to import.";
     ExportDone => "已导出事件数：", "Events exported: ";
+    ExportReading => "正在打包照片 {done}/{of}", "Packing photos: {done} of {of}";
     ExportFailed => "导出失败：", "Export failed: ";
     CheckReadiness => "班前检查", "Pre-shift check";
     Checking => "正在检查…", "Checking…";

@@ -127,14 +127,24 @@ fn Unsynced() -> impl IntoView {
 fn Export() -> impl IntoView {
     let ctx = use_ctx();
     let result = RwSignal::new(None::<Result<usize, String>>);
+    // Photos read of those to pack, while the export runs.
+    let step = RwSignal::new(None::<(usize, usize)>);
     let run = Action::new_local(move |_: &()| async move {
-        result.set(Some(export_unsynced(ctx).await));
+        result.set(None);
+        result.set(Some(export_unsynced(ctx, step).await));
+        step.set(None);
     });
     view! {
         <h3>{move || ctx.t(K::ExportUnsynced)}</h3>
         <p class="muted">{move || ctx.t(K::ExportHint)}</p>
         <button type="button" data-testid="export-unsynced" disabled=move || run.pending().get()
             on:click=move |_| { run.dispatch_local(()); }>{move || ctx.t(K::ExportUnsynced)}</button>
+        {move || step.get().map(|(done, of)| view! {
+            <p class="muted" role="status" data-testid="export-progress">
+                {ctx.t(K::ExportReading).replace("{done}", &done.to_string()).replace("{of}", &of.to_string())}
+                " " <progress max=of.max(1).to_string() value=done.to_string() aria-label=move || ctx.t(K::ExportUnsynced)></progress>
+            </p>
+        })}
         {move || result.get().map(|r| match r {
             Ok(n) => view! { <p class="muted" data-testid="export-result">{ctx.t(K::ExportDone)} {n}</p> }.into_any(),
             Err(e) => view! { <p class="error" role="alert" data-testid="export-result">{ctx.t(K::ExportFailed)} {e}</p> }.into_any(),
@@ -143,7 +153,11 @@ fn Export() -> impl IntoView {
 }
 
 /// Builds the ZIP from what storage holds (not only what is on screen) and downloads it.
-async fn export_unsynced(ctx: AppCtx) -> Result<usize, String> {
+/// `step` follows the photos read (`(done, of)`) until the archive is made.
+async fn export_unsynced(
+    ctx: AppCtx,
+    step: RwSignal<Option<(usize, usize)>>,
+) -> Result<usize, String> {
     let store = ctx.local_store().map_err(|e| e.to_string())?;
     let device = ctx
         .replica
@@ -152,11 +166,15 @@ async fn export_unsynced(ctx: AppCtx) -> Result<usize, String> {
     let (meta, stored) = store.load(|| device).await.map_err(|e| e.to_string())?;
     let events = export::unsynced(&stored);
     let mut photos = vec![];
-    for sha in export::photo_hashes(&events) {
+    let hashes = export::photo_hashes(&events);
+    let of = hashes.len();
+    step.set(Some((0, of)));
+    for (i, sha) in hashes.into_iter().enumerate() {
         if let Some(blob) = store.get_blob(&sha).await.map_err(|e| e.to_string())? {
             let buf = await_promise(blob.array_buffer()).await?;
             photos.push((sha, js_sys::Uint8Array::new(&buf).to_vec()));
         }
+        step.set(Some((i + 1, of)));
     }
     let at = now();
     let n = events.len();
