@@ -63,6 +63,25 @@ async fn chromium_can_install_it_and_it_opens_offline_in_the_devices_settings() 
             "no {want:?} icon in {seen:?}"
         );
     }
+    // Screenshots for the install sheet: PNGs of their declared sizes, wide and narrow.
+    let shots = manifest["screenshots"].as_array().expect("screenshots");
+    let mut factors = Vec::new();
+    for shot in shots {
+        let src = shot["src"].as_str().expect("src");
+        let res = reqwest::get(server.url(src)).await.expect("screenshot");
+        assert!(res.status().is_success(), "{src}: {}", res.status());
+        let bytes = res.bytes().await.expect("screenshot bytes");
+        let (w, h) = png_size(&bytes).unwrap_or_else(|| panic!("{src} is not a PNG"));
+        assert_eq!(format!("{w}x{h}"), shot["sizes"], "{src}");
+        let factor = shot["form_factor"].as_str().expect("form_factor");
+        assert_eq!(factor == "wide", w > h, "{src}: {w}x{h} is not {factor}");
+        assert!(shot["label"].is_string(), "{src} has a label");
+        factors.push(factor.to_string());
+    }
+    assert!(
+        factors.iter().any(|f| f == "wide") && factors.iter().any(|f| f == "narrow"),
+        "{factors:?}"
+    );
 
     let b = Browser::launch("installable").await;
     b.log_in(&base, STAFF.0, STAFF.1).await;
