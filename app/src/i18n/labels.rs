@@ -1,7 +1,7 @@
 //! Labels for model enums and codes (status, severity, deadlines, actions, error codes), category
 //! and department names, and the timeline line of every event kind.
 
-use super::{Lang, K};
+use super::{fill, Lang, K};
 use siteline_model::api::CustomCategory;
 use siteline_model::timelimit::{DeadlineKind, DeadlineState};
 use siteline_model::{
@@ -162,82 +162,72 @@ pub fn satisfaction(s: Satisfaction, lang: Lang) -> &'static str {
 
 /// One line of the timeline for an event.
 pub fn event_line(kind: &EventKind, lang: Lang) -> String {
-    let z = lang == Lang::Zh;
-    let l = |zh: &str, en: &str| if z { zh.to_string() } else { en.to_string() };
+    let f = |key: K, slots: &[(&str, &str)]| fill(key, lang, slots);
     match kind {
-        EventKind::Created(_) => l("受理登记", "Recorded"),
-        EventKind::Edited(_) => l("修改登记内容", "Edited"),
-        EventKind::StatusChanged { to, .. } => format!(
-            "{} {}",
-            l("状态变更为", "Status changed to"),
-            status(*to, lang)
-        ),
-        EventKind::NoteAdded { text } => format!("{}: {text}", l("备注", "Note")),
-        EventKind::NumberAssigned { number } => {
-            format!("{}: {number}", l("分配编号", "Number assigned"))
-        }
+        EventKind::Created(_) => f(K::TlRecorded, &[]),
+        EventKind::Edited(_) => f(K::TlEdited, &[]),
+        EventKind::StatusChanged { to, .. } => f(K::TlStatus, &[("status", status(*to, lang))]),
+        EventKind::NoteAdded { text } => f(K::TlNote, &[("text", text)]),
+        EventKind::NumberAssigned { number } => f(K::TlNumber, &[("number", number)]),
         EventKind::Dispatched {
             department,
             instructions,
-        } => {
-            format!(
-                "{} {} {instructions}",
-                l("派单至", "Dispatched to"),
-                department_name(department, lang)
-            )
-        }
-        EventKind::Accepted => l("部门签收", "Signed for"),
-        EventKind::Started => l("开始处理", "Work started"),
+        } => f(
+            K::TlDispatched,
+            &[
+                ("dept", &department_name(department, lang)),
+                ("text", instructions),
+            ],
+        ),
+        EventKind::Accepted => f(K::TlAccepted, &[]),
+        EventKind::Started => f(K::TlStarted, &[]),
         EventKind::Handled {
             remedial,
             corrective,
-        } => format!(
-            "{}: {remedial} · {}: {corrective}",
-            l("补救措施", "Remedial"),
-            l("纠正措施", "Corrective")
+        } => f(
+            K::TlHandled,
+            &[("remedial", remedial), ("corrective", corrective)],
         ),
-        EventKind::Replied { content } => format!("{}: {content}", l("答复投诉人", "Replied")),
+        EventKind::Replied { content } => f(K::TlReplied, &[("text", content)]),
         EventKind::FollowedUp {
             satisfaction: s,
             note,
-        } => format!(
-            "{}: {} {note}",
-            l("回访", "Follow-up"),
-            satisfaction(*s, lang)
+        } => f(
+            K::TlFollowedUp,
+            &[("satisfaction", satisfaction(*s, lang)), ("text", note)],
         ),
-        EventKind::Closed { summary } => format!("{} {summary}", l("已完结", "Closed")),
-        EventKind::Transferred { department, reason } => {
-            format!(
-                "{} {} ({reason})",
-                l("转派至", "Transferred to"),
-                department_name(department, lang)
-            )
-        }
-        EventKind::Returned { reason } => format!("{}: {reason}", l("退单", "Returned")),
-        EventKind::Withdrawn { reason, voluntary } => format!(
-            "{}: {reason}{}",
-            l("撤诉", "Withdrawn"),
-            if *voluntary {
-                l("（已核实自愿）", " (checked voluntary)")
+        EventKind::Closed { summary } => f(K::TlClosed, &[("text", summary)]),
+        EventKind::Transferred { department, reason } => f(
+            K::TlTransferred,
+            &[
+                ("dept", &department_name(department, lang)),
+                ("text", reason),
+            ],
+        ),
+        EventKind::Returned { reason } => f(K::TlReturned, &[("text", reason)]),
+        EventKind::Withdrawn { reason, voluntary } => {
+            let key = if *voluntary {
+                K::TlWithdrawnVoluntary
             } else {
-                String::new()
-            }
-        ),
-        EventKind::Merged { into } => format!("{} {into}", l("合并到", "Merged into")),
+                K::TlWithdrawn
+            };
+            f(key, &[("text", reason)])
+        }
+        EventKind::Merged { into } => f(K::TlMerged, &[("number", &into.to_string())]),
         EventKind::Escalated { to, rule, .. } => {
             let why = match rule.as_str() {
-                "unresolved_month" => l("一个月未解决", "unresolved for a month"),
-                "repeat_complaint" => l("30 天内二次投诉", "complained again within 30 days"),
-                other => other.to_string(),
+                "unresolved_month" => K::TlWhyMonth.get(lang),
+                "repeat_complaint" => K::TlWhyRepeat.get(lang),
+                other => other,
             };
-            if z {
-                format!("自动升级为{} — {why}", severity(*to, lang))
-            } else {
-                format!("raised to {} — {why}", severity(*to, lang).to_lowercase())
-            }
+            let level = match lang {
+                Lang::Zh => severity(*to, lang).to_string(),
+                Lang::En => severity(*to, lang).to_lowercase(),
+            };
+            f(K::TlEscalated, &[("severity", &level), ("why", why)])
         }
         EventKind::AttachmentsAdded { attachments } => {
-            format!("{} {}", l("添加照片", "Photos added"), attachments.len())
+            f(K::TlPhotos, &[("n", &attachments.len().to_string())])
         }
     }
 }
@@ -271,66 +261,44 @@ pub fn upload_error(code: &str) -> Option<K> {
 
 /// "登录失败次数过多，请 42 秒后再试"
 pub fn throttled_text(secs: u64, lang: Lang) -> String {
-    match lang {
-        Lang::Zh => format!("登录失败次数过多，请 {secs} 秒后再试"),
-        Lang::En => format!("Too many failed attempts: try again in {secs} seconds"),
-    }
+    fill(K::Throttled, lang, &[("secs", &secs.to_string())])
 }
 
 /// "本机时间比服务器快 3 分钟" — the tablet's clock against the server's.
 pub fn clock_offset_text(offset_ms: i64, lang: Lang) -> String {
-    let minutes = (offset_ms.unsigned_abs() + 30_000) / 60_000;
-    let ahead = offset_ms > 0;
-    match lang {
-        Lang::Zh => format!(
-            "本机时间比服务器{} {minutes} 分钟：请校正平板时间，否则受理时间不准",
-            if ahead { "快" } else { "慢" }
-        ),
-        Lang::En => format!(
-            "This tablet's clock is {minutes} min {} the server's: set it right, or capture times will be wrong",
-            if ahead { "ahead of" } else { "behind" }
-        ),
-    }
+    let minutes = ((offset_ms.unsigned_abs() + 30_000) / 60_000).to_string();
+    let key = if offset_ms > 0 {
+        K::ClockAhead
+    } else {
+        K::ClockBehind
+    };
+    fill(key, lang, &[("minutes", &minutes)])
 }
 
 /// "张三 的 3 条记录等待其重新登录"
 pub fn waiting_line(name: &str, records: usize, lang: Lang) -> String {
-    match lang {
-        Lang::Zh => format!("{name} 的 {records} 条记录等待其重新登录"),
-        Lang::En => format!("{records} record(s) of {name} wait for them to log in again"),
-    }
+    fill(
+        K::WaitingLine,
+        lang,
+        &[("name", name), ("n", &records.to_string())],
+    )
 }
 
 /// One line of the readiness result.
 pub fn problem(p: &crate::logic::readiness::Problem, lang: Lang) -> String {
     use crate::logic::readiness::Problem as P;
-    let z = lang == Lang::Zh;
+    let count = |key: K, n: &usize| fill(key, lang, &[("n", &n.to_string())]);
     match p {
-        P::SyncFailed => pick(
-            lang,
-            "同步未成功：请连接网络后重试",
-            "Sync failed: connect and try again",
-        )
-        .into(),
+        P::SyncFailed => K::PbSyncFailed.get(lang).into(),
         P::UpdateRequired => K::UpdateRequired.get(lang).into(),
-        P::PendingRecords(n) if z => format!("{n} 条记录尚未上传"),
-        P::PendingRecords(n) => format!("{n} record(s) not uploaded"),
-        P::RejectedRecords(n) if z => format!("{n} 条记录被服务器拒绝，需要处理"),
-        P::RejectedRecords(n) => format!("{n} record(s) refused by the server need attention"),
-        P::WaitingLogin(who) if z => format!("{who} 需要重新登录才能上传记录"),
-        P::WaitingLogin(who) => format!("{who} must log in again to upload records"),
-        P::SiteDataStale => pick(
-            lang,
-            "项目资料超过 24 小时未更新",
-            "Site data older than 24 hours",
-        )
-        .into(),
-        P::PhotosPending(n) if z => format!("{n} 张照片尚未上传"),
-        P::PhotosPending(n) => format!("{n} photo(s) not uploaded"),
-        P::PhotosRejected(n) if z => format!("{n} 张照片被服务器拒绝"),
-        P::PhotosRejected(n) => format!("{n} photo(s) refused by the server"),
-        P::NotPersisted => pick(lang, "未开启持久存储", "Persistent storage is off").into(),
-        P::LowSpace => pick(lang, "存储空间不足", "Storage space is low").into(),
-        P::NoEstimate => pick(lang, "无法读取存储空间", "Storage space unknown").into(),
+        P::PendingRecords(n) => count(K::PbPending, n),
+        P::RejectedRecords(n) => count(K::PbRejected, n),
+        P::WaitingLogin(who) => fill(K::PbWaitingLogin, lang, &[("name", who)]),
+        P::SiteDataStale => K::PbSiteStale.get(lang).into(),
+        P::PhotosPending(n) => count(K::PbPhotosPending, n),
+        P::PhotosRejected(n) => count(K::PbPhotosRejected, n),
+        P::NotPersisted => K::PbNotPersisted.get(lang).into(),
+        P::LowSpace => K::PbLowSpace.get(lang).into(),
+        P::NoEstimate => K::PbNoEstimate.get(lang).into(),
     }
 }

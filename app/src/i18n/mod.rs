@@ -450,4 +450,77 @@ keys! {
     SetupLater => "稍后再说", "Later";
     SetupNeedsNetwork => "需要联网才能完成设置", "Setup needs a connection";
     SetupOpen => "首次设置向导", "First-run setup";
+    // Timeline lines ({…} are filled in by `fill`)
+    TlRecorded => "受理登记", "Recorded";
+    TlEdited => "修改登记内容", "Edited";
+    TlStatus => "状态变更为 {status}", "Status changed to {status}";
+    TlNote => "备注：{text}", "Note: {text}";
+    TlNumber => "分配编号：{number}", "Number assigned: {number}";
+    TlDispatched => "派单至 {dept} {text}", "Dispatched to {dept} {text}";
+    TlAccepted => "部门签收", "Signed for";
+    TlStarted => "开始处理", "Work started";
+    TlHandled => "补救措施：{remedial} · 纠正措施：{corrective}", "Remedial: {remedial} · Corrective: {corrective}";
+    TlReplied => "答复投诉人：{text}", "Replied: {text}";
+    TlFollowedUp => "回访：{satisfaction} {text}", "Follow-up: {satisfaction} {text}";
+    TlClosed => "已完结 {text}", "Closed {text}";
+    TlTransferred => "转派至 {dept}（{text}）", "Transferred to {dept} ({text})";
+    TlReturned => "退单：{text}", "Returned: {text}";
+    TlWithdrawn => "撤诉：{text}", "Withdrawn: {text}";
+    TlWithdrawnVoluntary => "撤诉：{text}（已核实自愿）", "Withdrawn: {text} (checked voluntary)";
+    TlMerged => "合并到 {number}", "Merged into {number}";
+    TlEscalated => "自动升级为{severity} — {why}", "raised to {severity} — {why}";
+    TlWhyMonth => "一个月未解决", "unresolved for a month";
+    TlWhyRepeat => "30 天内二次投诉", "complained again within 30 days";
+    TlPhotos => "添加照片 {n}", "Photos added: {n}";
+    // Lines with numbers
+    Throttled => "登录失败次数过多，请 {secs} 秒后再试", "Too many failed attempts: try again in {secs} seconds";
+    ClockAhead => "本机时间比服务器快 {minutes} 分钟：请校正平板时间，否则受理时间不准", "This tablet's clock is {minutes} min ahead of the server's: set it right, or capture times will be wrong";
+    ClockBehind => "本机时间比服务器慢 {minutes} 分钟：请校正平板时间，否则受理时间不准", "This tablet's clock is {minutes} min behind the server's: set it right, or capture times will be wrong";
+    WaitingLine => "{name} 的 {n} 条记录等待其重新登录", "{n} record(s) of {name} wait for them to log in again";
+    PbSyncFailed => "同步未成功：请连接网络后重试", "Sync failed: connect and try again";
+    PbPending => "{n} 条记录尚未上传", "{n} record(s) not uploaded";
+    PbRejected => "{n} 条记录被服务器拒绝，需要处理", "{n} record(s) refused by the server need attention";
+    PbWaitingLogin => "{name} 需要重新登录才能上传记录", "{name} must log in again to upload records";
+    PbSiteStale => "项目资料超过 24 小时未更新", "Site data older than 24 hours";
+    PbPhotosPending => "{n} 张照片尚未上传", "{n} photo(s) not uploaded";
+    PbPhotosRejected => "{n} 张照片被服务器拒绝", "{n} photo(s) refused by the server";
+    PbNotPersisted => "未开启持久存储", "Persistent storage is off";
+    PbLowSpace => "存储空间不足", "Storage space is low";
+    PbNoEstimate => "无法读取存储空间", "Storage space unknown";
+    // Durations and countdowns
+    DurLessThanMinute => "不到1分", "<1m";
+    DurMinutes => "{m}分", "{m}m";
+    DurHours => "{h}小时{m}分", "{h}h {m}m";
+    DurDays => "{d}天{h}小时", "{d}d {h}h";
+    CdLeft => "剩余 {t}", "{t} left";
+    CdOverdue => "已超时 {t}", "overdue by {t}";
+    CdMet => "已按时完成", "met in time";
+    CdDoneLate => "超时完成（超时 {t}）", "done late (by {t})";
+}
+
+/// A catalog text with its `{name}` slots filled in one pass, so a value that itself holds braces
+/// (a note typed as "{text}") is never filled again; slots not given stay as they are.
+pub fn fill(key: K, lang: Lang, slots: &[(&str, &str)]) -> String {
+    let template = key.get(lang);
+    let mut out = String::with_capacity(template.len() + 16);
+    let mut rest = template;
+    while let Some(open) = rest.find('{') {
+        out.push_str(&rest[..open]);
+        let after = &rest[open + 1..];
+        let slot = after
+            .find('}')
+            .and_then(|close| Some((slots.iter().find(|(n, _)| *n == &after[..close])?, close)));
+        match slot {
+            Some(((_, value), close)) => {
+                out.push_str(value);
+                rest = &after[close + 1..];
+            }
+            None => {
+                out.push('{');
+                rest = after;
+            }
+        }
+    }
+    out.push_str(rest);
+    out
 }

@@ -1,7 +1,7 @@
 //! Time for the UI: `datetime-local` values in site time (China +08:00), deadline countdowns and
 //! their wording ("剩余 2小时15分" / "已超时 30分" / "已按时完成").
 
-use crate::i18n::Lang;
+use crate::i18n::{fill, Lang, K};
 use siteline_model::time::days_from_civil;
 use siteline_model::timelimit::{Deadline, DeadlineKind, DeadlineState};
 use siteline_model::Timestamp;
@@ -67,38 +67,31 @@ pub fn countdown(d: &Deadline, now: Timestamp) -> Countdown {
 /// A duration as people say it: `1天3小时`, `2小时15分`, `30分` (`1d 3h`, `2h 15m`, `30m`).
 pub fn duration_text(ms: i64, lang: Lang) -> String {
     let total = ms.max(0) / MINUTE;
-    let (d, h, m) = (total / 1440, total % 1440 / 60, total % 60);
-    let zh = lang == Lang::Zh;
-    if total == 0 {
-        return if zh {
-            "不到1分".into()
-        } else {
-            "<1m".into()
-        };
-    }
-    match (d, h, zh) {
-        (0, 0, true) => format!("{m}分"),
-        (0, 0, false) => format!("{m}m"),
-        (0, _, true) => format!("{h}小时{m}分"),
-        (0, _, false) => format!("{h}h {m}m"),
-        (_, _, true) => format!("{d}天{h}小时"),
-        (_, _, false) => format!("{d}d {h}h"),
-    }
+    let (d, h, m) = (
+        (total / 1440).to_string(),
+        (total % 1440 / 60).to_string(),
+        (total % 60).to_string(),
+    );
+    let slots: &[(&str, &str)] = &[("d", &d), ("h", &h), ("m", &m)];
+    let key = match (total, total / 60) {
+        (0, _) => K::DurLessThanMinute,
+        (_, 0) => K::DurMinutes,
+        (_, hours) if hours < 24 => K::DurHours,
+        _ => K::DurDays,
+    };
+    fill(key, lang, slots)
 }
 
 /// The countdown line of a deadline.
 pub fn countdown_text(c: Countdown, lang: Lang) -> String {
-    let zh = lang == Lang::Zh;
-    match c {
-        Countdown::Left(ms) if zh => format!("剩余 {}", duration_text(ms, lang)),
-        Countdown::Left(ms) => format!("{} left", duration_text(ms, lang)),
-        Countdown::Overdue(ms) if zh => format!("已超时 {}", duration_text(ms, lang)),
-        Countdown::Overdue(ms) => format!("overdue by {}", duration_text(ms, lang)),
-        Countdown::Met if zh => "已按时完成".into(),
-        Countdown::Met => "met in time".into(),
-        Countdown::DoneLate(ms) if zh => format!("超时完成（超时 {}）", duration_text(ms, lang)),
-        Countdown::DoneLate(ms) => format!("done late (by {})", duration_text(ms, lang)),
-    }
+    let (key, ms) = match c {
+        Countdown::Left(ms) => (K::CdLeft, Some(ms)),
+        Countdown::Overdue(ms) => (K::CdOverdue, Some(ms)),
+        Countdown::Met => (K::CdMet, None),
+        Countdown::DoneLate(ms) => (K::CdDoneLate, Some(ms)),
+    };
+    let t = ms.map(|ms| duration_text(ms, lang)).unwrap_or_default();
+    fill(key, lang, &[("t", &t)])
 }
 
 /// Stable codes used in `data-kind` / `data-state` attributes (the model's JSON names).
