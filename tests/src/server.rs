@@ -24,6 +24,8 @@ pub struct TestServer {
     /// Extra environment for the server process (e.g. a short token lifetime).
     env: Vec<(String, String)>,
     child: Option<Child>,
+    /// Whether a start has succeeded (after that the port is kept).
+    started: bool,
     http: reqwest::Client,
 }
 
@@ -64,6 +66,7 @@ impl TestServer {
                 .map(|(k, v)| (k.to_string(), v.to_string()))
                 .collect(),
             child: None,
+            started: false,
             http: reqwest::Client::builder()
                 .timeout(Duration::from_secs(10))
                 .build()
@@ -103,11 +106,30 @@ impl TestServer {
     }
 
     /// (Re)starts the server on the same port and data dir; waits for `GET /api/health`.
+    /// Only the first start may move to another port: the port was free when picked, but a
+    /// test running in parallel can take it before the server binds it.
     pub async fn start(&mut self) {
         assert!(
             !self.is_running(),
             "TestServer::start: the server is already running"
         );
+        for _ in 0..3 {
+            self.spawn();
+            if self.wait_healthy().await {
+                self.started = true;
+                return;
+            }
+            let port = free_port();
+            self.port = port;
+            self.base = format!("http://127.0.0.1:{port}");
+        }
+        panic!(
+            "the server found its port taken three times; log tail:\n{}",
+            log_tail(&self.log_path(), 40)
+        );
+    }
+
+    fn spawn(&mut self) {
         let mut log = OpenOptions::new()
             .create(true)
             .append(true)
@@ -132,12 +154,13 @@ impl TestServer {
             .spawn()
             .unwrap_or_else(|e| panic!("cannot start {}: {e}", self.bin.display()));
         self.child = Some(child);
-        self.wait_healthy().await;
     }
 
-    async fn wait_healthy(&mut self) {
+    /// `true` once healthy; `false` when a first start exited because its port was taken.
+    async fn wait_healthy(&mut self) -> bool {
         let url = self.url("/api/health");
         let http = self.http.clone();
+        let first = !self.started;
         let child = self.child.as_mut().expect("started");
         let log = self.logs.path().join("server.log");
         let what = format!("server health at {url} (log: {})", log.display());
@@ -147,13 +170,14 @@ impl TestServer {
                 let (http, url, log) = (http.clone(), url.clone(), log.clone());
                 async move {
                     if let Some(status) = exited {
-                        panic!(
-                            "the server exited during start-up ({status}); log tail:\n{}",
-                            log_tail(&log, 40)
-                        );
+                        let tail = log_tail(&log, 40);
+                        if first && tail.contains("Address already in use") {
+                            return Ok(false);
+                        }
+                        panic!("the server exited during start-up ({status}); log tail:\n{tail}");
                     }
                     match http.get(&url).timeout(Duration::from_secs(2)).send().await {
-                        Ok(r) if r.status().is_success() => Ok(()),
+                        Ok(r) if r.status().is_success() => Ok(true),
                         Ok(r) => Err(format!("HTTP {}", r.status())),
                         Err(e) => Err(format!("not answering: {e}")),
                     }
@@ -162,7 +186,7 @@ impl TestServer {
             START_TIMEOUT,
             &what,
         )
-        .await;
+        .await
     }
 
     /// Stops the server (SIGTERM, then SIGKILL after a grace period) and waits for it.

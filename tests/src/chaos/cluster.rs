@@ -140,9 +140,9 @@ impl Cluster {
     /// database, then the others at once).
     pub async fn start_all(&mut self) -> Result<Duration, String> {
         let mut took = Duration::ZERO;
-        for s in &mut self.servers {
-            if !s.is_running() {
-                took += s.start().await?;
+        for i in 0..self.servers.len() {
+            if !self.servers[i].is_running() {
+                took += self.start(i).await?;
             }
         }
         Ok(took)
@@ -153,7 +153,11 @@ impl Cluster {
     }
 
     pub async fn start(&mut self, i: usize) -> Result<Duration, String> {
-        self.servers[i].start().await
+        let took = self.servers[i].start().await?;
+        if let Some(p) = &self.proxy {
+            p.set_backend(i, self.servers[i].port);
+        }
+        Ok(took)
     }
 
     /// Connections open to process `i` (through the proxy; the one server: always busy).

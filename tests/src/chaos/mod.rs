@@ -47,9 +47,12 @@ pub async fn run(config: &ChaosConfig) -> Result<ChaosReport, String> {
     let started = Instant::now();
     let mut cluster = Cluster::new(config).await?;
     let traffic = Arc::new(Traffic::default());
-    let api = Api::new(&cluster.base_url(), traffic, !cluster.proxied())?;
+    // After the first start: a process whose picked port was taken meanwhile has moved.
     let result = match cluster.start_all().await {
-        Ok(_) => run_on(config, &mut cluster, &api, started).await,
+        Ok(_) => match Api::new(&cluster.base_url(), traffic, !cluster.proxied()) {
+            Ok(api) => run_on(config, &mut cluster, &api, started).await,
+            Err(e) => Err(e),
+        },
         Err(e) => Err(e),
     };
     match result {

@@ -1,7 +1,7 @@
 //! A round-robin TCP proxy in front of several server processes, as an L4 load balancer: each
 //! connection goes to the next backend that accepts it; a killed backend's connections break.
 
-use std::sync::atomic::{AtomicUsize, Ordering::SeqCst};
+use std::sync::atomic::{AtomicU16, AtomicUsize, Ordering::SeqCst};
 use std::sync::Arc;
 use tokio::net::{TcpListener, TcpStream};
 use tokio::task::JoinHandle;
@@ -10,6 +10,8 @@ pub struct Proxy {
     pub port: u16,
     /// Open connections per backend (the killer aims at a process with requests in flight).
     active: Arc<Vec<AtomicUsize>>,
+    /// The backends' ports (a process whose first start found its port taken moves).
+    backends: Arc<Vec<AtomicU16>>,
     task: JoinHandle<()>,
 }
 
@@ -25,7 +27,9 @@ impl Proxy {
             .port();
         let active: Arc<Vec<AtomicUsize>> =
             Arc::new(backends.iter().map(|_| AtomicUsize::new(0)).collect());
-        let backends = Arc::new(backends);
+        let backends: Arc<Vec<AtomicU16>> =
+            Arc::new(backends.into_iter().map(AtomicU16::new).collect());
+        let ports = backends.clone();
         let next = Arc::new(AtomicUsize::new(0));
         let counts = active.clone();
         let task = tokio::spawn(async move {
@@ -38,7 +42,19 @@ impl Proxy {
                 tokio::spawn(forward(client, backends, counts, first));
             }
         });
-        Ok(Proxy { port, active, task })
+        Ok(Proxy {
+            port,
+            active,
+            backends: ports,
+            task,
+        })
+    }
+
+    /// Points backend `i` at `port` (after its process moved to another port).
+    pub fn set_backend(&self, i: usize, port: u16) {
+        if let Some(b) = self.backends.get(i) {
+            b.store(port, SeqCst);
+        }
     }
 
     /// Connections open to backend `i` now.
@@ -51,14 +67,15 @@ impl Proxy {
 /// until either side closes or breaks; with none accepting, the client's connection closes.
 async fn forward(
     mut client: TcpStream,
-    backends: Arc<Vec<u16>>,
+    backends: Arc<Vec<AtomicU16>>,
     counts: Arc<Vec<AtomicUsize>>,
     first: usize,
 ) {
     let n = backends.len();
     for k in 0..n {
         let b = (first + k) % n;
-        if let Ok(mut upstream) = TcpStream::connect(("127.0.0.1", backends[b])).await {
+        if let Ok(mut upstream) = TcpStream::connect(("127.0.0.1", backends[b].load(SeqCst))).await
+        {
             let _ = upstream.set_nodelay(true);
             let _ = client.set_nodelay(true);
             counts[b].fetch_add(1, SeqCst);

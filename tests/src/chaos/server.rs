@@ -140,6 +140,11 @@ impl ChaosServer {
                     if let Some(mut c) = self.child.take() {
                         kill_group(&mut c);
                     }
+                    // The port was free when picked but another test took it before this
+                    // first start: move (a restart after a kill keeps its port).
+                    if self.starts == 0 && self.log_tail(5).contains("Address already in use") {
+                        self.move_to(crate::free_port())?;
+                    }
                 }
             }
         }
@@ -148,6 +153,18 @@ impl ChaosServer {
             self.log_path().display(),
             self.log_tail(40)
         ))
+    }
+
+    fn move_to(&mut self, port: u16) -> Result<(), String> {
+        self.port = port;
+        self.vars.port = port;
+        self.vars.addr = format!("127.0.0.1:{port}");
+        self.health = Api::new(
+            &format!("http://127.0.0.1:{port}"),
+            Arc::new(Traffic::default()),
+            true,
+        )?;
+        Ok(())
     }
 
     async fn start_once(&mut self) -> Result<(), String> {
