@@ -106,6 +106,13 @@ pub fn fold_placed<'a>(events: impl IntoIterator<Item = (&'a Event, Place)>) -> 
     Some(c)
 }
 
+/// Advances a folded complaint by one event placed after every event it was folded from.
+/// Equal to re-folding all of them in commit order (a `Created` changes nothing after the first,
+/// wherever it sits), which `tests/fold_next_props.rs` checks.
+pub fn fold_next(c: &mut Complaint, e: &Event) {
+    apply(c, e)
+}
+
 fn apply(c: &mut Complaint, e: &Event) {
     c.event_count += 1;
     c.last_lamport = c.last_lamport.max(e.lamport);

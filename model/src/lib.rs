@@ -9,6 +9,7 @@ pub mod department;
 pub mod event;
 pub mod fleet;
 pub mod fold;
+pub mod folding;
 pub mod ids;
 pub mod majors;
 pub mod names;
@@ -29,7 +30,8 @@ pub use complaint::{
     Nature, Note, Role, Satisfaction, Severity, Status,
 };
 pub use event::{ComplaintPatch, Event, EventKind, NewComplaint};
-pub use fold::{fold, fold_in_order, fold_one, fold_placed, LamportClock, Place};
+pub use fold::{fold, fold_in_order, fold_next, fold_one, fold_placed, LamportClock, Place};
+pub use folding::Folding;
 pub use ids::{ComplaintId, DeviceId, EventId};
 pub use time::Timestamp;
 pub use validation::{Phone, ValidationError, ValidationErrors};

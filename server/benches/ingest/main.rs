@@ -7,9 +7,11 @@
 //! in batches of 100 and 1,000 to a fresh in-process server on 127.0.0.1; every event must be
 //! accepted. The raw baseline opens a fresh database the way the server does (same pragmas,
 //! migrations) and inserts the same rows into `events` in transactions of the same size. With
-//! `--postgres`, also the release server binary as 1 and as 2 processes on one database.
+//! `--postgres`, also the release server binary as 1 and as 2 processes on one database. Last,
+//! a push to complaints with 5 stored events against one to complaints with 500 (`history`).
 
 mod events;
+mod history;
 mod postgres;
 mod push;
 
@@ -24,6 +26,8 @@ use std::time::{Duration, Instant};
 const BATCHES: [usize; 2] = [100, 1000];
 /// The batch of the 1-vs-2-processes comparison (a tablet's push is at most a few hundred).
 const PROCESS_BATCH: usize = 100;
+/// Measured pushes per history length.
+const HISTORY_ROUNDS: usize = 15;
 
 struct Args {
     events: usize,
@@ -56,9 +60,11 @@ fn args() -> Args {
     a
 }
 
-/// Pushes every batch through `POST /api/v1/sync/push` of a fresh in-process server (on
-/// `database_url`, else SQLite); answers the time spent pushing.
-async fn run_server(events: &[Event], batch: usize, database_url: Option<String>) -> Duration {
+/// A fresh in-process server on 127.0.0.1 (on `database_url`, else SQLite): its base URL and
+/// the task serving it (abort it when done; the temp dir lives as long as the returned guard).
+async fn start_server(
+    database_url: Option<String>,
+) -> (String, tokio::task::JoinHandle<()>, tempfile::TempDir) {
     let dir = tempfile::tempdir().expect("temp dir");
     let mut cfg = Config::new(dir.path().join("data"));
     cfg.dist_dir = dir.path().join("dist");
@@ -71,7 +77,16 @@ async fn run_server(events: &[Event], batch: usize, database_url: Option<String>
         .await
         .expect("bind");
     let base = format!("http://{}", listener.local_addr().expect("addr"));
-    let server = tokio::spawn(async move { axum::serve(listener, router).await });
+    let server = tokio::spawn(async move {
+        let _ = axum::serve(listener, router).await;
+    });
+    (base, server, dir)
+}
+
+/// Pushes every batch through `POST /api/v1/sync/push` of a fresh in-process server (on
+/// `database_url`, else SQLite); answers the time spent pushing.
+async fn run_server(events: &[Event], batch: usize, database_url: Option<String>) -> Duration {
+    let (base, server, _dir) = start_server(database_url).await;
     let http = reqwest::Client::new();
     let token = admin_token(&http, &base).await;
     let (took, accepted) = push_all(&http, &base, &token, bodies(events, batch)).await;
@@ -230,6 +245,30 @@ async fn main() {
             }));
         }
     }
+    // A long history costs a push no more than a short one.
+    println!();
+    let mut histories = Vec::new();
+    for h in history::HISTORIES {
+        let url = if a.postgres {
+            Some(postgres::database().await)
+        } else {
+            None
+        };
+        let (base, server, _dir) = start_server(url).await;
+        let d = history::run(&base, h, HISTORY_ROUNDS).await;
+        server.abort();
+        let _ = server.await;
+        println!(
+            "push of 1 note to each of {} complaints with {h:>3} stored events: {:>7.2} ms (median of {HISTORY_ROUNDS})",
+            history::COMPLAINTS,
+            d.as_secs_f64() * 1000.0
+        );
+        histories.push(serde_json::json!({
+            "stored_events_each": h,
+            "complaints": history::COMPLAINTS,
+            "push_ms": (d.as_secs_f64() * 1e5).round() / 100.0,
+        }));
+    }
     if let Some(path) = a.json {
         let list: Vec<serde_json::Value> = rows
             .iter()
@@ -247,9 +286,9 @@ async fn main() {
             })
             .collect();
         let doc = if a.postgres {
-            serde_json::json!({ "ingest_postgres": list, "processes": processes })
+            serde_json::json!({ "ingest_postgres": list, "processes": processes, "history": histories })
         } else {
-            serde_json::json!({ "ingest": list })
+            serde_json::json!({ "ingest": list, "history": histories })
         };
         let text = serde_json::to_string_pretty(&doc).expect("json");
         std::fs::write(&path, text + "\n").expect("write --json file");

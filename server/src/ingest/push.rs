@@ -1,6 +1,7 @@
 //! A pushed batch, storage-independent: each event answered as before if its id is stored,
-//! else gated against its complaint's state (stored events plus those accepted earlier in the
-//! batch) and stored; then numbers for new complaints, projections and 二次投诉 escalation.
+//! else gated against its complaint's state (its stored projection, or its stored events, plus
+//! those accepted earlier in the batch) and stored; then numbers for new complaints,
+//! projections and 二次投诉 escalation.
 
 use super::projection::{ProjectionRow, Sites};
 use super::tx::{IngestTx, StoredEvent};
@@ -69,12 +70,24 @@ pub async fn push(
             }
         }
     }
-    let mut loaded = tx.complaint_events(&wanted).await?;
+    // Their stored projections first (the fold of every stored event: folding on from it makes
+    // a long history cost no more than a short one); the events only of those without one.
+    let projected = tx.projections(&wanted).await?;
+    let rest: Vec<ComplaintId> = wanted
+        .iter()
+        .filter(|c| !projected.contains_key(c))
+        .copied()
+        .collect();
+    let mut loaded = tx.complaint_events(&rest).await?;
     let mut states = BatchStates::default();
     // Complaints with no stored event before this push: no number, projection or attachments.
     let mut fresh: HashSet<ComplaintId> = HashSet::new();
     let mut first_received: HashMap<ComplaintId, Timestamp> = HashMap::new();
-    for cid in &wanted {
+    for (cid, (state, received_at)) in projected {
+        first_received.insert(cid, received_at);
+        states.load_state(cid, state);
+    }
+    for cid in &rest {
         let events = loaded.remove(cid).unwrap_or_default();
         if events.is_empty() {
             fresh.insert(*cid);

@@ -48,6 +48,13 @@ pub struct RepeatQuery<'a> {
 pub trait IngestTx: Send {
     /// The stored events among `ids`, by id.
     async fn stored_events(&mut self, ids: &[EventId]) -> Result<HashMap<EventId, StoredEvent>>;
+    /// The stored projections of those of `complaints` that have one at the current fold
+    /// version: each one's state (the fold of all its stored events) and when its `Created` was
+    /// received. A push folds on from them instead of re-reading their events.
+    async fn projections(
+        &mut self,
+        complaints: &[ComplaintId],
+    ) -> Result<HashMap<ComplaintId, (Complaint, Timestamp)>>;
     /// Every stored event of `complaints`, each complaint's in commit (seq) order.
     async fn complaint_events(
         &mut self,

@@ -4,7 +4,7 @@ use crate::store::error::{Result, StoreError};
 use siteline_model::api::ComplaintSummary;
 use siteline_model::replies::{self, EditProblem, ReplyEdit, ReplyTemplate};
 use siteline_model::{
-    fold_in_order, Complaint, ComplaintId, DeviceId, Event, EventId, EventKind, Severity, Timestamp,
+    Complaint, ComplaintId, DeviceId, Event, EventId, EventKind, Folding, Severity, Timestamp,
 };
 use std::collections::HashMap;
 
@@ -98,11 +98,12 @@ fn server_event(complaint: ComplaintId, lamport: u64, now: Timestamp, kind: Even
     }
 }
 
-/// The complaints one push touches: each folded once from its stored events, then advanced with
-/// every event of the batch that is accepted, in order (the fold itself orders by lamport and id).
+/// The complaints one push touches: each loaded once (its stored projection, or its stored
+/// events when it has none), then advanced by every event of the batch that is accepted, one
+/// at a time: a long history costs a push no more than a short one.
 #[derive(Debug, Default)]
 pub struct BatchStates {
-    by: HashMap<ComplaintId, (Vec<Event>, Option<Complaint>)>,
+    by: HashMap<ComplaintId, Folding>,
 }
 
 impl BatchStates {
@@ -112,20 +113,22 @@ impl BatchStates {
 
     /// Sets a complaint's stored events (call once, before `state`/`accept`).
     pub fn load(&mut self, id: ComplaintId, stored: Vec<Event>) {
-        let state = fold_in_order(&stored);
-        self.by.insert(id, (stored, state));
+        self.by.insert(id, Folding::of_events(stored));
+    }
+
+    /// Sets a complaint's stored projection: the fold of all its stored events.
+    pub fn load_state(&mut self, id: ComplaintId, state: Complaint) {
+        self.by.insert(id, Folding::of_state(state));
     }
 
     /// The current state, `None` while no `Created` is known.
     pub fn state(&self, id: ComplaintId) -> Option<&Complaint> {
-        self.by.get(&id).and_then(|(_, s)| s.as_ref())
+        self.by.get(&id).and_then(Folding::state)
     }
 
-    /// Records an accepted event and re-folds its complaint.
+    /// Records an accepted event (committed after every event its complaint had).
     pub fn accept(&mut self, ev: &Event) {
-        let (events, state) = self.by.entry(ev.complaint_id).or_default();
-        events.push(ev.clone());
-        *state = fold_in_order(events.iter());
+        self.by.entry(ev.complaint_id).or_default().push(ev);
     }
 }
 

@@ -4,7 +4,7 @@ use super::attach;
 use crate::ingest::{IngestTx, NumberRow, ProjectionRow, RepeatQuery, StoredEvent};
 use crate::store::error::Result;
 use crate::store::rows::{internal, parse_event, parse_state, to_u64};
-use crate::store::ImportInfo;
+use crate::store::{ImportInfo, FOLD_VERSION};
 use async_trait::async_trait;
 use siteline_model::sync::SyncedEvent;
 use siteline_model::{Complaint, ComplaintId, Event, EventId, Severity, Status, Timestamp};
@@ -47,6 +47,13 @@ struct Inserted {
 }
 
 #[derive(FromRow)]
+struct ProjectedRow {
+    id: String,
+    received_at: i64,
+    state_json: String,
+}
+
+#[derive(FromRow)]
 struct StateRow {
     state_json: String,
 }
@@ -76,6 +83,31 @@ impl IngestTx for SqliteTx<'_> {
                     event: parse_event(&r.body)?,
                 };
                 Ok((id, stored))
+            })
+            .collect()
+    }
+
+    async fn projections(
+        &mut self,
+        complaints: &[ComplaintId],
+    ) -> Result<HashMap<ComplaintId, (Complaint, Timestamp)>> {
+        if complaints.is_empty() {
+            return Ok(HashMap::new());
+        }
+        let rows: Vec<ProjectedRow> = sqlx::query_as(
+            "SELECT id, received_at, state_json FROM complaints
+             WHERE id IN (SELECT value FROM json_each(?)) AND fold_version = ?",
+        )
+        .bind(id_list(complaints)?)
+        .bind(FOLD_VERSION)
+        .fetch_all(&mut *self.0)
+        .await?;
+        rows.into_iter()
+            .map(|r| {
+                let id: ComplaintId =
+                    r.id.parse()
+                        .map_err(|e| internal("stored complaint id", e))?;
+                Ok((id, (parse_state(&r.state_json)?, Timestamp(r.received_at))))
             })
             .collect()
     }
