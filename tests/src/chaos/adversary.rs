@@ -56,8 +56,9 @@ fn refusal_fits(attack: &str, code: &str) -> bool {
 pub struct AdversaryLog {
     /// Forged events answered, by attack: (harmlessly — refused, or void —, accepted).
     pub answered: BTreeMap<&'static str, (usize, usize)>,
-    /// Forged withdrawals of closed complaints the server stored as void conflicts (offline work
-    /// is never dropped): the event and its complaint, which must still be closed at the end.
+    /// Forged withdrawals of closed complaints the server stored (or may have stored: the answer
+    /// was lost) as void conflicts (offline work is never dropped): the event and its complaint,
+    /// which must still be closed at the end.
     pub void: Vec<(EventId, ComplaintId)>,
     /// Forged pushes that got no answer (the server was down or killed).
     pub unanswered: usize,
@@ -287,7 +288,15 @@ impl Adversary {
                     }
                 }
             }
-            Err(CallError::Down { .. }) => self.log.unanswered += 1,
+            Err(CallError::Down { .. }) => {
+                self.log.unanswered += 1;
+                // The answer was lost, not necessarily the event: a withdrawal of a closed
+                // complaint may have been stored as a void conflict (checked like answered ones);
+                // any other forgery found on the server is still a breach.
+                if attack == "withdraw_closed" {
+                    self.log.void.push((sent, v.id));
+                }
+            }
             Err(e) => self.log.breaches.push(format!("{attack}: {e}")),
         }
         true
