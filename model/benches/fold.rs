@@ -141,6 +141,20 @@ impl Gen {
     }
 }
 
+/// The derived event reader (with `flatten`), for comparison.
+#[derive(serde::Deserialize)]
+#[allow(dead_code)]
+struct Flattened {
+    id: EventId,
+    complaint_id: ComplaintId,
+    device_id: DeviceId,
+    author: String,
+    captured_at: Timestamp,
+    lamport: u64,
+    #[serde(flatten)]
+    kind: EventKind,
+}
+
 fn bench_fold(c: &mut Criterion) {
     let mut g = Gen::new();
     let t0 = at(3, 2, 9);
@@ -160,6 +174,15 @@ fn bench_fold(c: &mut Criterion) {
                 .map(|c| c.event_count)
                 .sum::<u32>()
         })
+    });
+    // Decoding the same events from JSON: the hand-written `Event` reader against the derived
+    // `#[serde(flatten)]` form it replaced (which buffers every field).
+    let json = serde_json::to_string(&many).expect("events serialize");
+    group.bench_function("decode_json_10000x6", |b| {
+        b.iter(|| serde_json::from_str::<Vec<Event>>(black_box(&json)).map(|v| v.len()))
+    });
+    group.bench_function("decode_json_10000x6_derived_flatten", |b| {
+        b.iter(|| serde_json::from_str::<Vec<Flattened>>(black_box(&json)).map(|v| v.len()))
     });
     let one = g.twenty(t0, Severity::Important);
     assert_eq!(one.len(), 20);

@@ -7,8 +7,11 @@ use crate::ids::{ComplaintId, DeviceId, EventId};
 use crate::time::Timestamp;
 use serde::{Deserialize, Serialize};
 
+mod de;
+
 /// One thing that happened to a complaint, as captured on a device (or by the server).
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+/// `Deserialize` is written by hand (`de`): the same JSON, without `flatten`'s buffering.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Event {
     pub id: EventId,
     pub complaint_id: ComplaintId,
