@@ -1,7 +1,7 @@
 //! The header's sync state in words, and the progress of a long sync: records sent of those
 //! waiting when it started, photos' bytes uploaded of their total.
 
-use crate::i18n::{Lang, K};
+use crate::i18n::{fill, Lang, K};
 use crate::logic::upload::UploadRecord;
 
 /// What the connection is doing (mirrors the header's state).
@@ -31,14 +31,16 @@ pub fn status_line(
         return t(K::SyncReading).into();
     };
     match (phase, progress, n) {
-        (Phase::Syncing, Some((sent, of)), _) => t(K::SyncSendingOf)
-            .replace("{sent}", &sent.to_string())
-            .replace("{of}", &of.to_string()),
+        (Phase::Syncing, Some((sent, of)), _) => fill(
+            K::SyncSendingOf,
+            lang,
+            &[("sent", &sent.to_string()), ("of", &of.to_string())],
+        ),
         (Phase::Syncing, None, _) => t(K::SyncReceiving).into(),
         (Phase::Offline, _, 0) => t(K::SyncOfflineNone).into(),
-        (Phase::Offline, _, n) => t(K::SyncOfflineSome).replace("{n}", &n.to_string()),
+        (Phase::Offline, _, n) => fill(K::SyncOfflineSome, lang, &[("n", &n.to_string())]),
         (Phase::Online, _, 0) => t(K::SyncAllDone).into(),
-        (Phase::Online, _, n) => t(K::SyncWaiting).replace("{n}", &n.to_string()),
+        (Phase::Online, _, n) => fill(K::SyncWaiting, lang, &[("n", &n.to_string())]),
     }
 }
 
@@ -83,12 +85,16 @@ pub fn sync_words(
     }
     let n = photos.files.to_string();
     let line = match phase {
-        Phase::Syncing => K::PhotosUploading
-            .get(lang)
-            .replace("{n}", &n)
-            .replace("{sent}", &megabytes(photos.sent))
-            .replace("{total}", &megabytes(photos.total)),
-        _ => K::PhotosWaiting.get(lang).replace("{n}", &n),
+        Phase::Syncing => fill(
+            K::PhotosUploading,
+            lang,
+            &[
+                ("n", &n),
+                ("sent", &megabytes(photos.sent)),
+                ("total", &megabytes(photos.total)),
+            ],
+        ),
+        _ => fill(K::PhotosWaiting, lang, &[("n", &n)]),
     };
     if phase == Phase::Online && pending == Some(0) {
         line
