@@ -240,7 +240,15 @@ impl AppCtx {
         discard: &[siteline_model::EventId],
     ) -> Result<(), StoreError> {
         let store = self.local_store()?;
-        store.write_with(&change, &uploads, discard).await?;
+        // The store finds an event by its complaint's record.
+        let discard: Vec<(ComplaintId, siteline_model::EventId)> =
+            self.replica.with_untracked(|r| {
+                discard
+                    .iter()
+                    .filter_map(|id| Some((r.as_ref()?.complaint_of(id)?, *id)))
+                    .collect()
+            });
+        store.write_with(&change, &uploads, &discard).await?;
         if !uploads.is_empty() {
             self.uploads.update(|m| {
                 for u in uploads {

@@ -1,5 +1,6 @@
-//! In-browser tests of the IndexedDB store: what is committed survives a reopen (and the upgrade
-//! from version 1), with sync state and meta; photos and their upload state round-trip.
+//! In-browser tests of the IndexedDB store: what is committed survives a reopen (and the upgrades
+//! from versions 1 and 2), with sync state and meta; photos and their upload state round-trip;
+//! two tabs writing one complaint keep both writes.
 
 use idb::DatabaseEvent;
 use siteline_app::logic::upload::{UploadRecord, UploadState};
@@ -230,7 +231,11 @@ async fn photos_round_trip_and_a_record_needs_its_photos_stored() {
         meta: ch.meta.clone(),
     };
     store
-        .write_with(&meta_only, &[], &[ch.events[0].event.id])
+        .write_with(
+            &meta_only,
+            &[],
+            &[(ch.events[0].event.complaint_id, ch.events[0].event.id)],
+        )
         .await
         .unwrap();
     let (_, events) = store.load(|| DeviceId::new_v7(1, [1; 10])).await.unwrap();
@@ -254,4 +259,168 @@ fn a_quota_error_reads_as_a_full_device() {
     assert!(err.is_full(), "{err}");
     let other = web_sys::DomException::new_with_message_and_name("x", "DataError").unwrap();
     assert!(!StoreError::from(idb::Error::DomException(other)).is_full());
+}
+
+/// A database as version 2 of the app left it (one record per event, photos and upload states),
+/// filled the way that app wrote it.
+async fn make_v2(
+    name: &str,
+    stored: &[siteline_model::replica::StoredEvent],
+    meta: &ReplicaMeta,
+    upload: &UploadRecord,
+) {
+    make_v1(name, stored, meta).await;
+    let factory = idb::Factory::new().unwrap();
+    let mut req = factory.open(name, Some(2)).unwrap();
+    req.on_upgrade_needed(|event| {
+        let db = event.database().unwrap();
+        for s in ["blobs", "thumbs", "uploads"] {
+            db.create_object_store(s, idb::ObjectStoreParams::new())
+                .unwrap();
+        }
+    });
+    let db = req.await.unwrap();
+    let tx = db
+        .transaction(&["blobs", "uploads"], idb::TransactionMode::ReadWrite)
+        .unwrap();
+    let key = JsValue::from_str(&upload.sha256);
+    tx.object_store("blobs")
+        .unwrap()
+        .put(&jpeg_blob(&[0xff, 0xd8, 0xff, 7]).into(), Some(&key))
+        .unwrap();
+    tx.object_store("uploads")
+        .unwrap()
+        .put(
+            &JsValue::from_str(&serde_json::to_string(upload).unwrap()),
+            Some(&key),
+        )
+        .unwrap();
+    assert!(tx.commit().unwrap().await.unwrap().is_committed());
+    db.close();
+}
+
+fn sorted(
+    mut v: Vec<siteline_model::replica::StoredEvent>,
+) -> Vec<siteline_model::replica::StoredEvent> {
+    v.sort_by_key(|s| s.event.id);
+    v
+}
+
+#[wasm_bindgen_test]
+async fn upgrading_from_version_2_keeps_every_pending_record_photo_and_receipt() {
+    let name = "siteline-test-upgrade-v2";
+    let device = DeviceId::new_v7(5, [5; 10]);
+    let mut r = Replica::load(ReplicaMeta::new(device), vec![]);
+    let att = AttachmentRef {
+        sha256: "ab".repeat(32),
+        size: 4,
+        content_type: "image/jpeg".into(),
+    };
+    let mut with_photo = fields("有照片的旧记录");
+    with_photo.attachments = vec![att.clone()];
+    for (i, f) in [with_photo, fields("已同步"), fields("被拒绝")]
+        .into_iter()
+        .enumerate()
+    {
+        let ch = r.prepare_new(f, "staff1", Timestamp(10 + i as i64), [i as u8 + 1; 10]);
+        let id = ch.events[0].event.complaint_id;
+        r.apply(ch);
+        let note = r.prepare(
+            id,
+            siteline_model::EventKind::NoteAdded {
+                text: format!("补充 {i}"),
+            },
+            "staff1",
+            Timestamp(20 + i as i64),
+            [i as u8 + 9; 10],
+        );
+        r.apply(note);
+    }
+    // Receipts: record 1's events synced, record 2's refused, record 0's still pending (capture
+    // times 10+i and 20+i tell them apart).
+    let batch = r.pending_batch(10);
+    let outcomes: Vec<PushOutcome> = batch
+        .iter()
+        .enumerate()
+        .filter(|(_, e)| e.captured_at.0 % 10 != 0)
+        .map(|(i, e)| PushOutcome {
+            id: e.id,
+            result: if e.captured_at.0 % 10 == 1 {
+                PushResult::Accepted {
+                    seq: i as u64 + 1,
+                    received_at: Timestamp(9_000),
+                }
+            } else {
+                PushResult::Rejected {
+                    code: "forbidden".into(),
+                    message: "不在本项目".into(),
+                }
+            },
+        })
+        .collect();
+    let ack = r.ack(&outcomes);
+    r.apply(ack);
+    let all: Vec<_> = r
+        .complaints()
+        .keys()
+        .flat_map(|id| r.events_of(id).into_iter().cloned().collect::<Vec<_>>())
+        .collect();
+    assert_eq!(all.len(), 6);
+    assert!(all.iter().any(|s| matches!(s.sync, SyncState::Pending)));
+    assert!(all
+        .iter()
+        .any(|s| matches!(s.sync, SyncState::Synced { .. })));
+    assert!(all
+        .iter()
+        .any(|s| matches!(s.sync, SyncState::Rejected { .. })));
+    let upload = UploadRecord::new(&att, "staff1");
+    make_v2(name, &all, r.meta(), &upload).await;
+
+    let store = LocalStore::open_named(name).await.unwrap();
+    let (meta, events) = store.load(|| DeviceId::new_v7(6, [6; 10])).await.unwrap();
+    assert_eq!(meta, *r.meta(), "meta survives the upgrade");
+    assert_eq!(
+        sorted(events),
+        sorted(all.clone()),
+        "every event and mark survives"
+    );
+    let again = Replica::load(meta, store.load(|| device).await.unwrap().1);
+    assert_eq!(again.complaints(), r.complaints());
+    assert_eq!(again.pending_records(), r.pending_records());
+    assert_eq!(again.rejected_records(), r.rejected_records());
+    assert_eq!(store.blob_keys().await.unwrap(), vec![att.sha256.clone()]);
+    assert_eq!(store.uploads().await.unwrap(), vec![upload]);
+    // A reopen reads the same from the complaint records alone.
+    let reopened = LocalStore::open_named(name).await.unwrap();
+    let (_, events) = reopened.load(|| device).await.unwrap();
+    assert_eq!(sorted(events), sorted(all));
+}
+
+#[wasm_bindgen_test]
+async fn two_tabs_writing_one_complaint_keep_both_events() {
+    let name = "siteline-test-two-tabs";
+    let a = fresh(name).await;
+    let b = LocalStore::open_named(name).await.unwrap();
+    let (meta, _) = a.load(|| DeviceId::new_v7(1, [1; 10])).await.unwrap();
+    let mut r = Replica::load(meta, vec![]);
+    let ch = r.prepare_new(fields("两个标签页"), "staff1", Timestamp(1), [1; 10]);
+    a.write(&ch).await.unwrap();
+    r.apply(ch);
+    let id = *r.complaints().keys().next().unwrap();
+    let note = |text: &str, rnd: u8| {
+        r.prepare(
+            id,
+            siteline_model::EventKind::NoteAdded { text: text.into() },
+            "staff1",
+            Timestamp(2),
+            [rnd; 10],
+        )
+    };
+    // Each tab knows only the creation and writes its own note, at the same time.
+    let (na, nb) = (note("甲", 2), note("乙", 3));
+    let (ra, rb) = futures::join!(a.write(&na), b.write(&nb));
+    ra.unwrap();
+    rb.unwrap();
+    let (_, events) = a.load(|| DeviceId::new_v7(1, [1; 10])).await.unwrap();
+    assert_eq!(events.len(), 3, "neither tab's note is lost: {events:?}");
 }

@@ -6,6 +6,7 @@ pub mod calendar;
 pub mod category;
 pub mod complaint;
 pub mod department;
+pub mod device_record;
 pub mod event;
 pub mod fleet;
 pub mod fold;

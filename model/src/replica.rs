@@ -438,6 +438,11 @@ impl Replica {
         self.pending_in.len()
     }
 
+    /// The complaint a stored event belongs to.
+    pub fn complaint_of(&self, id: &EventId) -> Option<ComplaintId> {
+        self.events.get(id).map(|s| s.event.complaint_id)
+    }
+
     pub fn event_count(&self) -> usize {
         self.events.len()
     }

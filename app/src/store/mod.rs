@@ -1,21 +1,27 @@
-//! Local storage of the replica in IndexedDB (via `idb`): events with sync state, device meta,
-//! and (since version 2) photos: blobs and thumbnails by hash with their upload state.
-//! Every change is committed in ONE transaction before the in-memory replica applies it.
+//! Local storage of the replica in IndexedDB (via `idb`): one record per complaint (its events
+//! with sync state, `records`), device meta, and photos: blobs and thumbnails by hash with their
+//! upload state. Every change is committed in ONE transaction before the in-memory replica
+//! applies it.
 
 pub mod blobs;
 pub mod perf;
 pub mod prefs;
+mod records;
 
-use crate::logic::upload::UploadRecord;
-use idb::{Database, DatabaseEvent, Factory, TransactionMode};
+use idb::{Database, DatabaseEvent, Factory};
 use siteline_model::replica::{Change, ReplicaMeta, StoredEvent};
-use siteline_model::{DeviceId, EventId};
+use siteline_model::DeviceId;
 use wasm_bindgen::JsValue;
 
 const DB_NAME: &str = "siteline";
-/// 1: events, meta. 2: + blobs, thumbs, uploads (photos). Upgrades only add stores.
-pub const DB_VERSION: u32 = 2;
+/// 1: events, meta. 2: + blobs, thumbs, uploads (photos). 3: + complaints (one record per
+/// complaint; `events` is emptied into it on first load). Upgrades only add stores.
+pub const DB_VERSION: u32 = 3;
+/// Schema 1–2: one record (JSON string `StoredEvent`) per event, by event id. Empty from 3 on.
 pub(crate) const EVENTS: &str = "events";
+/// A complaint's events with their sync marks (bytes of `device_record::ComplaintRecord`), by
+/// complaint id.
+pub(crate) const COMPLAINTS: &str = "complaints";
 pub(crate) const META: &str = "meta";
 /// Photo bytes (Blob) by SHA-256 hex.
 pub(crate) const BLOBS: &str = "blobs";
@@ -23,7 +29,7 @@ pub(crate) const BLOBS: &str = "blobs";
 pub(crate) const THUMBS: &str = "thumbs";
 /// Upload state (JSON `UploadRecord`) of photos taken on this device, by hash.
 pub(crate) const UPLOADS: &str = "uploads";
-pub(crate) const ALL_STORES: [&str; 5] = [EVENTS, META, BLOBS, THUMBS, UPLOADS];
+pub(crate) const ALL_STORES: [&str; 6] = [EVENTS, META, BLOBS, THUMBS, UPLOADS, COMPLAINTS];
 const META_KEY: &str = "replica";
 
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
@@ -105,22 +111,7 @@ impl LocalStore {
         &self,
         new_device: impl FnOnce() -> DeviceId,
     ) -> Result<(ReplicaMeta, Vec<StoredEvent>), StoreError> {
-        let started = perf::now();
-        let tx = self
-            .db
-            .transaction(&[EVENTS, META], TransactionMode::ReadOnly)?;
-        let meta_raw = tx
-            .object_store(META)?
-            .get(JsValue::from_str(META_KEY))?
-            .await?;
-        let raw_events = tx.object_store(EVENTS)?.get_all(None, None)?.await?;
-        tx.await?;
-        perf::measure(perf::STORE_READ, started, raw_events.len());
-        let mut events = Vec::with_capacity(raw_events.len());
-        for v in raw_events {
-            events.push(from_js::<StoredEvent>(&v)?);
-        }
-        perf::measure(perf::STORE_LOAD, started, events.len());
+        let (meta_raw, events) = self.read_all().await?;
         let meta = match meta_raw {
             Some(v) => from_js::<ReplicaMeta>(&v)?,
             None => {
@@ -134,55 +125,6 @@ impl LocalStore {
             }
         };
         Ok((meta, events))
-    }
-
-    /// Commits a change (its events and the meta) atomically. Returns only once durable.
-    pub async fn write(&self, change: &Change) -> Result<(), StoreError> {
-        self.write_with(change, &[], &[]).await
-    }
-
-    /// Commits a change together with the upload records of the photos it references (whose
-    /// blobs must already be stored: checked in the same transaction) and the removal of
-    /// `discard`ed events — all or nothing.
-    pub async fn write_with(
-        &self,
-        change: &Change,
-        uploads: &[UploadRecord],
-        discard: &[EventId],
-    ) -> Result<(), StoreError> {
-        let started = perf::now();
-        let tx = self
-            .db
-            .transaction(&[EVENTS, META, BLOBS, UPLOADS], TransactionMode::ReadWrite)?;
-        let blobs = tx.object_store(BLOBS)?;
-        for u in uploads {
-            let n = blobs
-                .count(Some(JsValue::from_str(&u.sha256).into()))?
-                .await?;
-            if n == 0 {
-                let _ = tx.abort();
-                return Err(StoreError::MissingPhoto(u.sha256.clone()));
-            }
-        }
-        let events = tx.object_store(EVENTS)?;
-        for id in discard {
-            events.delete(JsValue::from_str(&id.to_string()))?;
-        }
-        for s in &change.events {
-            events.put(
-                &to_js(s)?,
-                Some(&JsValue::from_str(&s.event.id.to_string())),
-            )?;
-        }
-        let up = tx.object_store(UPLOADS)?;
-        for u in uploads {
-            up.put(&to_js(u)?, Some(&JsValue::from_str(&u.sha256)))?;
-        }
-        tx.object_store(META)?
-            .put(&to_js(&change.meta)?, Some(&JsValue::from_str(META_KEY)))?;
-        let result = commit(tx).await;
-        perf::measure(perf::STORE_WRITE, started, change.events.len());
-        result
     }
 }
 

@@ -1,0 +1,165 @@
+//! The replica in IndexedDB from schema 3: one record per complaint (`model::device_record`),
+//! its bytes a `Uint8Array` of UTF-8 JSON; every write reads, merges and puts the records it
+//! touches inside ONE transaction (all reads issued at once), so two tabs never lose each
+//! other's events. Schema 1–2's one-record-per-event store is moved over on first load.
+
+use super::{commit, from_js, perf, LocalStore, StoreError, BLOBS, COMPLAINTS, EVENTS, META};
+use super::{to_js, UPLOADS};
+use crate::logic::upload::UploadRecord;
+use idb::TransactionMode;
+use js_sys::Uint8Array;
+use siteline_model::device_record::{by_complaint, from_events, ComplaintRecord};
+use siteline_model::replica::{Change, StoredEvent};
+use siteline_model::{ComplaintId, EventId};
+use std::collections::{BTreeMap, BTreeSet};
+use wasm_bindgen::{JsCast, JsValue};
+
+fn key(id: &ComplaintId) -> JsValue {
+    JsValue::from_str(&id.to_string())
+}
+
+fn bytes(r: &ComplaintRecord) -> JsValue {
+    Uint8Array::from(r.encode().as_slice()).into()
+}
+
+fn record(v: &JsValue) -> Result<ComplaintRecord, StoreError> {
+    let arr = v
+        .dyn_ref::<Uint8Array>()
+        .ok_or_else(|| StoreError::Corrupt("a complaint record is not bytes".into()))?;
+    ComplaintRecord::decode(&arr.to_vec()).map_err(|e| StoreError::Corrupt(e.to_string()))
+}
+
+/// What one write does to one complaint's record.
+#[derive(Default)]
+struct Edit<'a> {
+    put: Vec<&'a StoredEvent>,
+    gone: BTreeSet<EventId>,
+}
+
+impl LocalStore {
+    /// The stored meta and every stored event, read in one transaction (a cursor is never
+    /// ahead of the events it counts), from the complaint records (schema 1–2's events are
+    /// moved over first).
+    pub(super) async fn read_all(&self) -> Result<(Option<JsValue>, Vec<StoredEvent>), StoreError> {
+        self.move_old_events().await?;
+        let started = perf::now();
+        let tx = self
+            .db
+            .transaction(&[COMPLAINTS, META], TransactionMode::ReadOnly)?;
+        let meta = tx
+            .object_store(META)?
+            .get(JsValue::from_str(super::META_KEY))?
+            .await?;
+        let raw = tx.object_store(COMPLAINTS)?.get_all(None, None)?.await?;
+        tx.await?;
+        perf::measure(perf::STORE_READ, started, raw.len());
+        let mut events = Vec::with_capacity(raw.len() * 5);
+        for v in &raw {
+            events.extend(record(v)?.into_stored());
+        }
+        perf::measure(perf::STORE_LOAD, started, events.len());
+        Ok((meta, events))
+    }
+
+    /// Schema 1–2 kept one record per event: they become complaint records, and the old store
+    /// is emptied, in one transaction (a reload midway finds them where they were).
+    async fn move_old_events(&self) -> Result<(), StoreError> {
+        let tx = self
+            .db
+            .transaction(&[EVENTS, COMPLAINTS], TransactionMode::ReadWrite)?;
+        let old = tx.object_store(EVENTS)?;
+        if old.count(None)?.await? == 0 {
+            tx.await?;
+            return Ok(());
+        }
+        let mut events = Vec::new();
+        for v in old.get_all(None, None)?.await? {
+            events.push(from_js::<StoredEvent>(&v)?);
+        }
+        let records = tx.object_store(COMPLAINTS)?;
+        let moved = from_events(&events);
+        let pending: Vec<_> = moved
+            .keys()
+            .map(|cid| records.get(key(cid)))
+            .collect::<Result<_, _>>()?;
+        for ((cid, mut r), req) in moved.into_iter().zip(pending) {
+            // A record a newer tab wrote meanwhile keeps what it has.
+            if let Some(v) = req.await? {
+                let mut have = record(&v)?;
+                have.merge(r.clone().into_stored().collect::<Vec<_>>().iter());
+                r = have;
+            }
+            records.put(&bytes(&r), Some(&key(&cid)))?;
+        }
+        old.clear()?;
+        commit(tx).await
+    }
+
+    /// Commits a change (its events and the meta) atomically. Returns only once durable.
+    pub async fn write(&self, change: &Change) -> Result<(), StoreError> {
+        self.write_with(change, &[], &[]).await
+    }
+
+    /// Commits a change together with the upload records of the photos it references (whose
+    /// blobs must already be stored: checked in the same transaction) and the removal of
+    /// `discard`ed events (with their complaints) — all or nothing.
+    pub async fn write_with(
+        &self,
+        change: &Change,
+        uploads: &[UploadRecord],
+        discard: &[(ComplaintId, EventId)],
+    ) -> Result<(), StoreError> {
+        let started = perf::now();
+        let tx = self.db.transaction(
+            &[COMPLAINTS, META, BLOBS, UPLOADS],
+            TransactionMode::ReadWrite,
+        )?;
+        let blobs = tx.object_store(BLOBS)?;
+        for u in uploads {
+            let n = blobs
+                .count(Some(JsValue::from_str(&u.sha256).into()))?
+                .await?;
+            if n == 0 {
+                let _ = tx.abort();
+                return Err(StoreError::MissingPhoto(u.sha256.clone()));
+            }
+        }
+        let mut edits: BTreeMap<ComplaintId, Edit> = BTreeMap::new();
+        for (cid, evs) in by_complaint(&change.events) {
+            edits.entry(cid).or_default().put = evs;
+        }
+        for (cid, id) in discard {
+            edits.entry(*cid).or_default().gone.insert(*id);
+        }
+        let records = tx.object_store(COMPLAINTS)?;
+        // Every read first, then each merge as its answer comes (all in this transaction).
+        let reads: Vec<_> = edits
+            .keys()
+            .map(|cid| records.get(key(cid)))
+            .collect::<Result<_, _>>()?;
+        for ((cid, edit), req) in edits.iter().zip(reads) {
+            let mut r = match req.await? {
+                Some(v) => record(&v)?,
+                None => ComplaintRecord::default(),
+            };
+            r.remove(&edit.gone);
+            r.merge(edit.put.iter().copied());
+            if r.events.is_empty() {
+                records.delete(key(cid))?;
+            } else {
+                records.put(&bytes(&r), Some(&key(cid)))?;
+            }
+        }
+        let up = tx.object_store(UPLOADS)?;
+        for u in uploads {
+            up.put(&to_js(u)?, Some(&JsValue::from_str(&u.sha256)))?;
+        }
+        tx.object_store(META)?.put(
+            &to_js(&change.meta)?,
+            Some(&JsValue::from_str(super::META_KEY)),
+        )?;
+        let result = commit(tx).await;
+        perf::measure(perf::STORE_WRITE, started, change.events.len());
+        result
+    }
+}
