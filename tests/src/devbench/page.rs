@@ -180,7 +180,7 @@ pub async fn wait_cursor(b: &Browser) -> f64 {
     .await
 }
 
-/// Number of events in the app's IndexedDB, and its stored cursor.
+/// Number of events in the app's IndexedDB (in its complaint records), and its stored cursor.
 pub async fn stored(b: &Browser) -> (u64, u64) {
     let v = run(
         b,
@@ -190,10 +190,16 @@ pub async fn stored(b: &Browser) -> (u64, u64) {
            req.onerror = () => resolve([-1, -1]);
            req.onsuccess = () => {
              const db = req.result;
-             const tx = db.transaction(['events', 'meta'], 'readonly');
-             const c = tx.objectStore('events').count();
+             // One record per complaint (schema 3): UTF-8 JSON bytes holding its events.
+             const tx = db.transaction(['complaints', 'meta'], 'readonly');
+             const c = tx.objectStore('complaints').getAll();
              const m = tx.objectStore('meta').get('replica');
-             tx.oncomplete = () => { db.close(); resolve([c.result, m.result ? JSON.parse(m.result).cursor : 0]); };
+             tx.oncomplete = () => {
+               db.close();
+               const text = new TextDecoder();
+               const n = c.result.reduce((a, v) => a + JSON.parse(text.decode(v)).events.length, 0);
+               resolve([n, m.result ? JSON.parse(m.result).cursor : 0]);
+             };
              tx.onerror = () => { db.close(); resolve([-2, -2]); };
            };
          });",
