@@ -6,21 +6,22 @@
 // Updates: bump VERSION whenever this file or the shell's caching changes. The first install
 // takes over at once (the app works offline right after the first visit); a later version waits
 // until the app asks for it (the user taps 更新 when nothing typed is unsaved), via SKIP_WAITING.
-const VERSION = '2026-12-02.1';
+const VERSION = '2026-12-03.1';
 const CACHE = 'siteline-shell-' + VERSION;
 const SHELL = ['/', '/index.html', '/manifest.webmanifest', '/icon.svg', '/icon-192.png', '/icon-512.png',
   '/icon-maskable-512.png'];
 
-// Asset URLs referenced by index.html (Trunk's hashed js, wasm and css).
+// Asset URLs index.html needs: what it links (hashed js, wasm and css) and the
+// `siteline-precache` list the build writes (the split loader and every page module, so a page
+// never opened online still opens offline).
 function assetsOf(html) {
   const urls = new Set();
+  const abs = (u) => new URL(u, self.location.origin).pathname;
   const re = /(?:href|src)=["']([^"']+\.(?:js|wasm|css|svg|webmanifest))["']/g;
   let m;
-  while ((m = re.exec(html))) urls.add(new URL(m[1], self.location.origin).pathname);
-  // The wasm is loaded from the js glue, not linked directly: derive it from the preload or the js name.
-  for (const u of [...urls]) {
-    if (u.endsWith('.js') && !u.endsWith('sw.js')) urls.add(u.replace(/\.js$/, '_bg.wasm'));
-  }
+  while ((m = re.exec(html))) urls.add(abs(m[1]));
+  const meta = /<meta name="siteline-precache" content="([^"]*)">/.exec(html);
+  if (meta) for (const u of meta[1].split(/\s+/)) if (u) urls.add(abs(u));
   return [...urls];
 }
 
@@ -35,7 +36,10 @@ async function cacheShell() {
   await Promise.all(wanted.map(async (u) => {
     if (await cache.match(u)) return; // hashed names: same name, same bytes
     const r = await fetch(u, { cache: 'no-store' });
-    if (r.ok) await cache.put(u, r);
+    // A missing piece fails the install (it is tried again on the next visit) rather than
+    // leaving a shell that breaks offline.
+    if (!r.ok) throw new Error(u + ': ' + r.status);
+    await cache.put(u, r);
   }));
   await cache.put('/index.html', res.clone());
   await cache.put('/', res);

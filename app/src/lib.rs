@@ -19,11 +19,8 @@ use components::guard::Guard;
 use leptos::prelude::*;
 use leptos_router::components::{Route, Router, Routes};
 use leptos_router::path;
-use pages::{
-    admin::AdminPage, board::BoardPage, detail::DetailPage, fleet::FleetPage, list::ListPage,
-    login::LoginPage, new::NewPage, notice::NoticePage, replies::RepliesPage, reports::ReportsPage,
-    setup::SetupPage, status::StatusPage,
-};
+use pages::lazy::{Lazy, Page};
+use pages::{list::ListPage, login::LoginPage, new::NewPage};
 
 /// Entry point called from `main`.
 pub fn start() {
@@ -40,21 +37,29 @@ pub fn App() -> impl IntoView {
     sync::start(ctx);
     web::sw::register(move || ctx.update_available.set(true));
     Effect::new(move |_| web::document::apply(ctx.lang.get(), ctx.display.get()));
+    // Once the local data is open, the other pages' modules are fetched in the background.
+    let preloaded = StoredValue::new(false);
+    Effect::new(move |_| {
+        if ctx.replica.with(Option::is_some) && !preloaded.get_value() {
+            preloaded.set_value(true);
+            pages::lazy::preload_all();
+        }
+    });
     view! {
         <Router>
             <Routes fallback=|| view! { <pages::NotFound/> }>
                 <Route path=path!("/login") view=LoginPage/>
                 <Route path=path!("/") view=|| view! { <Guard><ListPage/></Guard> }/>
                 <Route path=path!("/new") view=|| view! { <Guard><NewPage/></Guard> }/>
-                <Route path=path!("/board") view=|| view! { <Guard><BoardPage/></Guard> }/>
-                <Route path=path!("/status") view=|| view! { <Guard><StatusPage/></Guard> }/>
-                <Route path=path!("/admin") view=|| view! { <Guard><AdminPage/></Guard> }/>
-                <Route path=path!("/reports") view=|| view! { <Guard><ReportsPage/></Guard> }/>
-                <Route path=path!("/fleet") view=|| view! { <Guard><FleetPage/></Guard> }/>
-                <Route path=path!("/setup") view=|| view! { <Guard><SetupPage/></Guard> }/>
-                <Route path=path!("/replies") view=|| view! { <Guard><RepliesPage/></Guard> }/>
-                <Route path=path!("/complaints/:id") view=|| view! { <Guard><DetailPage/></Guard> }/>
-                <Route path=path!("/complaints/:id/notice") view=|| view! { <Guard><NoticePage/></Guard> }/>
+                <Route path=path!("/board") view=|| view! { <Guard><Lazy page=Page::Board/></Guard> }/>
+                <Route path=path!("/status") view=|| view! { <Guard><Lazy page=Page::Status/></Guard> }/>
+                <Route path=path!("/admin") view=|| view! { <Guard><Lazy page=Page::Admin/></Guard> }/>
+                <Route path=path!("/reports") view=|| view! { <Guard><Lazy page=Page::Reports/></Guard> }/>
+                <Route path=path!("/fleet") view=|| view! { <Guard><Lazy page=Page::Fleet/></Guard> }/>
+                <Route path=path!("/setup") view=|| view! { <Guard><Lazy page=Page::Setup/></Guard> }/>
+                <Route path=path!("/replies") view=|| view! { <Guard><Lazy page=Page::Replies/></Guard> }/>
+                <Route path=path!("/complaints/:id") view=|| view! { <Guard><Lazy page=Page::Detail/></Guard> }/>
+                <Route path=path!("/complaints/:id/notice") view=|| view! { <Guard><Lazy page=Page::Notice/></Guard> }/>
             </Routes>
         </Router>
     }

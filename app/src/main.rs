@@ -1,4 +1,4 @@
-//! Binary entry point Trunk builds to WASM.
+//! Binary entry point `cargo xtask` builds to WASM (and wasm-split cuts into modules).
 
 fn main() {
     siteline_app::start();

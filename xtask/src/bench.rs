@@ -4,7 +4,7 @@
 use crate::proc::Ctx;
 use crate::tools;
 use serde_json::{json, Map, Value};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::time::Instant;
 
 const PARTS: [&str; 6] = ["model", "ingest", "scale", "size", "device", "lighthouse"];
@@ -116,17 +116,14 @@ pub fn run(ctx: &Ctx, args: &[String]) -> Result<(), String> {
         ctx.run(&mut cmd, "scale bench")?;
         results.insert(format!("scale{suffix}"), read_json(&file));
     }
+    let mut built = None;
     if wants("size") || wants("device") || wants("lighthouse") {
         tools::ensure_build_tools(ctx)?;
-        println!("building the front end: trunk build --release --offline");
-        ctx.run(
-            ctx.cmd("trunk").args(["build", "--release", "--offline"]),
-            "trunk build",
-        )?;
+        built = Some(crate::front::build(ctx)?);
     }
-    if wants("size") {
+    if let (true, Some(b)) = (wants("size"), &built) {
         println!("\n== front-end size (release, brotli -q 11) ==");
-        let size = front_end_size(&ctx.root.join("dist"))?;
+        let size = front_end_size(&ctx.root.join("dist"), b)?;
         results.insert("size".into(), size);
     }
     if wants("device") {
@@ -198,39 +195,47 @@ fn brotli_len(bytes: &[u8]) -> Result<usize, String> {
     Ok(out.len())
 }
 
-/// The wasm, js and css Trunk wrote to `dist`, raw and brotli, with the total.
-pub fn front_end_size(dist: &Path) -> Result<Value, String> {
-    let mut files: Vec<PathBuf> = std::fs::read_dir(dist)
-        .map_err(|e| format!("{}: {e}", dist.display()))?
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| {
-            matches!(
-                p.extension().and_then(|x| x.to_str()),
-                Some("wasm" | "js" | "css")
-            )
-        })
-        .collect();
-    files.sort();
+/// Raw and brotli bytes of what the build wrote, the first load (what a staff member's tablet
+/// needs before the app is interactive) and what is loaded on demand counted apart.
+pub fn front_end_size(dist: &Path, built: &crate::front::Built) -> Result<Value, String> {
     let mut rows = Vec::new();
-    let (mut raw_total, mut br_total) = (0usize, 0usize);
-    println!("{:<44} {:>10} {:>10}", "file", "raw B", "brotli B");
-    for f in &files {
-        let bytes = std::fs::read(f).map_err(|e| format!("{}: {e}", f.display()))?;
-        let br = brotli_len(&bytes)?;
-        let name = f
-            .file_name()
-            .map(|n| n.to_string_lossy().to_string())
-            .unwrap_or_default();
-        println!("{name:<44} {:>10} {br:>10}", bytes.len());
-        raw_total += bytes.len();
-        br_total += br;
-        rows.push(json!({"file": name, "raw": bytes.len(), "brotli": br}));
+    let mut totals = [(0usize, 0usize); 2];
+    println!("{:<52} {:>10} {:>10}", "file", "raw B", "brotli B");
+    for (part, files) in [
+        ("first load", &built.first_load),
+        ("on demand", &built.on_demand),
+    ] {
+        let first = part == "first load";
+        for name in files {
+            let f = dist.join(name);
+            let bytes = std::fs::read(&f).map_err(|e| format!("{}: {e}", f.display()))?;
+            let br = brotli_len(&bytes)?;
+            println!("{name:<52} {:>10} {br:>10}  {part}", bytes.len());
+            let t = &mut totals[usize::from(!first)];
+            t.0 += bytes.len();
+            t.1 += br;
+            rows.push(json!({"file": name, "raw": bytes.len(), "brotli": br, "first_load": first}));
+        }
     }
+    let [(first_raw, first_br), (lazy_raw, lazy_br)] = totals;
     println!(
-        "{:<44} {raw_total:>10} {br_total:>10}  (target ≤ 250 KB brotli)",
-        "total"
+        "{:<52} {first_raw:>10} {first_br:>10}  (target ≤ 250 KB brotli)",
+        "first load"
     );
-    Ok(json!({"files": rows, "raw_total": raw_total, "brotli_total": br_total}))
+    println!("{:<52} {lazy_raw:>10} {lazy_br:>10}", "on demand");
+    println!(
+        "{:<52} {:>10} {:>10}",
+        "total",
+        first_raw + lazy_raw,
+        first_br + lazy_br
+    );
+    Ok(json!({
+        "files": rows,
+        "first_load_raw": first_raw,
+        "first_load_brotli": first_br,
+        "raw_total": first_raw + lazy_raw,
+        "brotli_total": first_br + lazy_br,
+    }))
 }
 
 /// Lighthouse on login, list, intake, detail, board, reports and status of the release server in

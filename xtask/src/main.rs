@@ -2,6 +2,7 @@
 
 mod bench;
 mod chaos;
+mod front;
 mod proc;
 mod standin;
 mod tasks;
@@ -14,7 +15,7 @@ const USAGE: &str = "\
 usage: cargo xtask <command>
 
 commands:
-  setup   check and install the build tools (wasm target, Trunk, wasm-bindgen, wasm-opt)
+  setup   check and install the build tools (wasm target, wasm-bindgen, wasm-opt)
   run     build the front end (release) and start the server in demo mode
           env: SITELINE_ADDR (default 127.0.0.1:8080), SITELINE_DATA (default ./data),
                SITELINE_ADMIN_PASSWORD (optional, passed through)

@@ -108,7 +108,7 @@ pub fn test(ctx: &Ctx) -> Result<(), String> {
         },
     )?;
 
-    steps.step("build front end (trunk build --release)", || {
+    steps.step("build front end (release, split at lazy pages)", || {
         build_front_end(ctx)
     })?;
 
@@ -175,20 +175,14 @@ pub fn test(ctx: &Ctx) -> Result<(), String> {
     Ok(())
 }
 
-/// `trunk build --release --offline` into `dist/`, using the project's tool PATH.
+/// The release front end into `dist/` (see `front`), using the project's tool PATH.
 fn build_front_end(ctx: &Ctx) -> Result<(), String> {
-    println!("building the front end: trunk build --release --offline");
-    ctx.run(
-        ctx.cmd("trunk").args(["build", "--release", "--offline"]),
-        "trunk build",
-    )?;
-    let index = ctx.root.join("dist/index.html");
-    if !index.is_file() {
-        return Err(format!(
-            "trunk build finished but {} is missing",
-            index.display()
-        ));
-    }
+    let built = crate::front::build(ctx)?;
+    println!(
+        "front end: {} first-load files, {} loaded on demand",
+        built.first_load.len(),
+        built.on_demand.len()
+    );
     Ok(())
 }
 

@@ -4,7 +4,6 @@ use crate::proc::Ctx;
 use std::path::{Path, PathBuf};
 
 pub const WASM_TARGET: &str = "wasm32-unknown-unknown";
-const TRUNK_SERIES: &str = "0.21";
 const BINARYEN_VERSION: &str = "132";
 /// axe-core, injected by the browser suite to check pages for accessibility (WCAG 2.1 AA).
 const AXE_VERSION: &str = "4.11.0";
@@ -17,10 +16,9 @@ pub struct BrowserTools {
     pub chromedriver: PathBuf,
 }
 
-/// Everything needed to build the front end: wasm target, Trunk, wasm-bindgen, wasm-opt.
+/// Everything needed to build the front end: wasm target, wasm-bindgen, wasm-opt.
 pub fn ensure_build_tools(ctx: &Ctx) -> Result<(), String> {
     ensure_wasm_target(ctx)?;
-    ensure_trunk(ctx)?;
     ensure_wasm_bindgen(ctx)?;
     ensure_wasm_opt(ctx)?;
     Ok(())
@@ -41,29 +39,6 @@ fn ensure_wasm_target(ctx: &Ctx) -> Result<(), String> {
         "rustup target add",
     )?;
     println!("ok: rust target {WASM_TARGET}");
-    Ok(())
-}
-
-fn ensure_trunk(ctx: &Ctx) -> Result<(), String> {
-    let check = || {
-        ctx.probe("trunk", &["--version"])
-            .filter(|v| is_trunk_series(v))
-    };
-    if let Some(v) = check() {
-        println!("ok: {v}");
-        return Ok(());
-    }
-    println!("installing Trunk {TRUNK_SERIES} (one-time, ~11 min)…");
-    let req = format!("~{TRUNK_SERIES}");
-    ctx.run(
-        ctx.cargo()
-            .args(["install", "trunk", "--version", &req, "--locked"]),
-        "installing Trunk",
-    )?;
-    let v = check().ok_or_else(|| {
-        format!("Trunk was installed but `trunk --version` does not report {TRUNK_SERIES}.x")
-    })?;
-    println!("ok: {v}");
     Ok(())
 }
 
@@ -284,14 +259,6 @@ pub fn single_lock_version(lock: &str, name: &str) -> Result<String, String> {
     }
 }
 
-/// `trunk 0.21.14` → true; `trunk 0.22.0` / `trunk 0.210.0` → false.
-pub fn is_trunk_series(version_output: &str) -> bool {
-    let series = format!("trunk {TRUNK_SERIES}");
-    version_output
-        .strip_prefix(&series)
-        .is_some_and(|rest| rest.is_empty() || rest.starts_with('.'))
-}
-
 /// `wasm-bindgen 0.2.130` reports exactly `want`.
 pub fn reports_version(version_output: &str, tool: &str, want: &str) -> bool {
     let mut words = version_output.split_whitespace();
@@ -349,15 +316,6 @@ version = "0.15.2"
             .contains("not in Cargo.lock"));
         let err = single_lock_version(LOCK, "hashbrown").unwrap_err();
         assert!(err.contains("0.14.5") && err.contains("0.15.2"), "{err}");
-    }
-
-    #[test]
-    fn trunk_series_matching() {
-        assert!(is_trunk_series("trunk 0.21.14"));
-        assert!(is_trunk_series("trunk 0.21"));
-        assert!(!is_trunk_series("trunk 0.22.0"));
-        assert!(!is_trunk_series("trunk 0.210.1"));
-        assert!(!is_trunk_series("error: no such command"));
     }
 
     #[test]

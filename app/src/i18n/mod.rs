@@ -124,6 +124,9 @@ keys! {
     Back => "返回", "Back";
     Language => "English", "中文";
     Loading => "正在打开本机数据…", "Opening local data…";
+    PageLoading => "正在打开页面…", "Opening the page…";
+    PageLoadFailed => "此页面未能载入（本机未缓存且无网络）。其他页面照常可用。", "This page could not be loaded (not cached on this device and no connection). Other pages still work.";
+    PageRetry => "重试", "Try again";
     StorageFailed => "无法打开本机存储（IndexedDB）。请勿使用无痕模式。", "Cannot open local storage (IndexedDB). Do not use private browsing.";
     OfflineHint => "离线时记录保存在本机，恢复网络后自动上传。", "Offline, records are kept on this device and uploaded when back online.";
     ErrRequired => "必填", "Required";

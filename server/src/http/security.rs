@@ -1,5 +1,5 @@
 //! Security headers on every response: the front end's Content-Security-Policy (the WASM app
-//! and nothing else; Trunk's inline loader allowed by its hash), a deny-all policy for the API,
+//! and nothing else; the inline start script allowed by its hash), a deny-all policy for the API,
 //! no framing, no sniffing, no referrer.
 
 use axum::extract::Request;

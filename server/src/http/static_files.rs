@@ -16,8 +16,9 @@ pub const NO_CACHE: &str = "no-cache";
 #[derive(Clone, Copy, Debug)]
 struct SpaFallback;
 
-/// Whether a file name carries Trunk's content hash: `-` + hex digits before `.ext` or `_bg`,
-/// e.g. `siteline-app-0123456789abcdef_bg.wasm`, `style-0123456789abcdef.css`. Trunk prints the
+/// Whether a file name carries a content hash: `-` + hex digits before `.ext` or `_bg`, e.g.
+/// `style-0123456789abcdef.css` (the build's) or `siteline-app-0123456789abcdef_bg.wasm` (the
+/// Trunk builds before 2026-12-03, still in old service-worker caches). Trunk printed the
 /// 64-bit hash without leading zeros, so 12 to 16 digits count (shorter is vanishingly rare, and
 /// refusing it keeps names like `report-20261122.css` out).
 pub fn is_hashed_asset(name: &str) -> bool {
@@ -35,6 +36,21 @@ pub fn is_hashed_asset(name: &str) -> bool {
             && end < b.len()
             && (b[end] == b'.' || b[end..].starts_with(b"_bg"))
     })
+}
+
+/// Whether a request path is a content-addressed asset: a hashed file name, or any file inside
+/// the build's `pkg-<16 hex digits>/` directory (the wasm modules keep plain names there, since
+/// the split loader finds its chunks by relative URL).
+pub fn is_hashed_path(path: &str) -> bool {
+    let mut segments = path.trim_start_matches('/').split('/').collect::<Vec<_>>();
+    let Some(name) = segments.pop() else {
+        return false;
+    };
+    is_hashed_asset(name)
+        || segments.iter().any(|d| {
+            d.strip_prefix("pkg-")
+                .is_some_and(|h| h.len() == 16 && h.bytes().all(|c| c.is_ascii_hexdigit()))
+        })
 }
 
 /// Content types some platforms' MIME tables get wrong.
@@ -77,9 +93,8 @@ pub async fn serve(State(st): State<AppState>, req: Request) -> Response {
         Err(never) => match never {},
     };
     let fallback = res.extensions().get::<SpaFallback>().is_some();
-    let name = path.rsplit('/').next().unwrap_or("");
     let served_file = !fallback && res.status().is_success();
-    let cache = if served_file && is_hashed_asset(name) {
+    let cache = if served_file && is_hashed_path(&path) {
         IMMUTABLE
     } else {
         NO_CACHE
@@ -100,7 +115,28 @@ pub async fn serve(State(st): State<AppState>, req: Request) -> Response {
 
 #[cfg(test)]
 mod tests {
-    use super::is_hashed_asset;
+    use super::{is_hashed_asset, is_hashed_path};
+
+    #[test]
+    fn package_directory_is_content_addressed() {
+        for yes in [
+            "/pkg-0123456789abcdef/siteline-app_bg.wasm",
+            "/pkg-0123456789abcdef/split_board.wasm",
+            "/style-0123456789abcdef.css",
+        ] {
+            assert!(is_hashed_path(yes), "{yes}");
+        }
+        for no in [
+            "/pkg-0123456789abcde/split_board.wasm",
+            "/pkg-0123456789abcdefg/a.js",
+            "/pkg/a.js",
+            "/sw.js",
+            "/complaints/pkg-0123456789abcdeg",
+            "/",
+        ] {
+            assert!(!is_hashed_path(no), "{no}");
+        }
+    }
 
     #[test]
     fn trunk_hashes() {

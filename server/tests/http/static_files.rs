@@ -6,6 +6,8 @@ use serde_json::Value;
 
 const WASM: &str = "siteline-app-0123456789abcdef_bg.wasm";
 const JS: &str = "siteline-app-0123456789abcdef.js";
+/// The build's content-addressed directory of wasm modules.
+const PKG: &str = "pkg-00112233445566ff";
 
 async fn with_dist() -> TestServer {
     let s = start().await;
@@ -17,6 +19,8 @@ async fn with_dist() -> TestServer {
     )
     .expect("index");
     std::fs::write(dist.join(WASM), b"\0asm\x01\0\0\0").expect("wasm");
+    std::fs::create_dir_all(dist.join(PKG)).expect("pkg");
+    std::fs::write(dist.join(PKG).join("split_board.wasm"), b"\0asm\x01\0\0\0").expect("chunk");
     std::fs::write(
         dist.join("sw.js"),
         "self.addEventListener('fetch', () => {});",
@@ -43,6 +47,13 @@ fn header<'a>(res: &'a reqwest::Response, name: &str) -> &'a str {
 async fn hashed_assets_are_immutable_everything_else_revalidates() {
     let s = with_dist().await;
     let res = get(&s, &format!("/{WASM}")).await;
+    assert_eq!(res.status(), StatusCode::OK);
+    assert_eq!(
+        header(&res, "cache-control"),
+        "public, max-age=31536000, immutable"
+    );
+    assert_eq!(header(&res, "content-type"), "application/wasm");
+    let res = get(&s, &format!("/{PKG}/split_board.wasm")).await;
     assert_eq!(res.status(), StatusCode::OK);
     assert_eq!(
         header(&res, "cache-control"),
