@@ -91,7 +91,7 @@ impl Options {
         }
         if !o.dist.join("index.html").is_file() {
             return Err(format!(
-                "no front end at {} (trunk build --release, or --dist)",
+                "no front end at {} (cargo xtask bench --only size builds it, or --dist)",
                 o.dist.display()
             ));
         }
