@@ -34,7 +34,7 @@ use bytes::{Bytes, BytesMut};
 use futures_util::StreamExt;
 use std::time::Duration;
 use tower::limit::ConcurrencyLimitLayer;
-use tower_http::compression::CompressionLayer;
+use tower_http::compression::{CompressionLayer, CompressionLevel};
 use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
 
@@ -45,6 +45,8 @@ pub const MAX_CONCURRENT_REQUESTS: usize = 256;
 
 /// Largest JSON request body the API reads (raw bodies have their own limits).
 pub const API_BODY_LIMIT: usize = 16 * 1024 * 1024;
+/// Brotli/gzip quality of responses compressed as they are sent (API answers, pages).
+const DYNAMIC_COMPRESSION: i32 = 4;
 
 /// Every route, fallback and layer, bound to `state`.
 pub fn router(state: AppState) -> Router {
@@ -73,7 +75,15 @@ pub fn router(state: AppState) -> Router {
         .merge(api)
         .merge(shared_page::router())
         .fallback(static_files::serve)
-        .layer(CompressionLayer::new().br(true).gzip(true))
+        // Quality 4 for what is compressed per response (brotli's own default, 11, costs seconds
+        // per megabyte: a pull page would spend more time compressed than read). Built assets
+        // come precompressed at 11 (`static_files`).
+        .layer(
+            CompressionLayer::new()
+                .br(true)
+                .gzip(true)
+                .quality(CompressionLevel::Precise(DYNAMIC_COMPRESSION)),
+        )
         .layer(axum::middleware::from_fn(security::headers))
         .layer(TimeoutLayer::with_status_code(
             StatusCode::REQUEST_TIMEOUT,

@@ -87,7 +87,8 @@ pub async fn serve(State(st): State<AppState>, req: Request) -> Response {
         r.extensions_mut().insert(SpaFallback);
         r
     });
-    let service = ServeDir::new(dist).fallback(spa);
+    // The build writes `<asset>.br` at quality 11; browsers that accept brotli get it as is.
+    let service = ServeDir::new(dist).precompressed_br().fallback(spa);
     let mut res = match service.oneshot(req).await {
         Ok(r) => r.map(axum::body::Body::new),
         Err(never) => match never {},

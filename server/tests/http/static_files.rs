@@ -111,6 +111,41 @@ async fn compresses_with_brotli_and_gzip() {
 }
 
 #[tokio::test]
+async fn built_assets_go_out_precompressed() {
+    let s = with_dist().await;
+    // What the build writes beside a chunk: its brotli (a marker stands in for real bytes, so
+    // only a file served as is can answer it).
+    let chunk = s.dir.path().join("dist").join(PKG).join("split_board.wasm");
+    std::fs::write(chunk.with_extension("wasm.br"), b"precompressed").expect("br");
+    let path = format!("/{PKG}/split_board.wasm");
+    let res = s
+        .http
+        .get(s.url(&path))
+        .header("accept-encoding", "gzip, deflate, br")
+        .send()
+        .await
+        .expect("get");
+    assert_eq!(res.status(), StatusCode::OK);
+    assert_eq!(header(&res, "content-encoding"), "br");
+    assert_eq!(header(&res, "content-type"), "application/wasm");
+    assert_eq!(
+        header(&res, "cache-control"),
+        "public, max-age=31536000, immutable"
+    );
+    assert_eq!(&res.bytes().await.expect("body")[..], b"precompressed");
+    // A client without brotli gets the file itself (compressed on the fly, never the .br).
+    let res = s
+        .http
+        .get(s.url(&path))
+        .header("accept-encoding", "identity")
+        .send()
+        .await
+        .expect("get");
+    assert_eq!(header(&res, "content-encoding"), "");
+    assert_eq!(&res.bytes().await.expect("body")[..], b"\0asm\x01\0\0\0");
+}
+
+#[tokio::test]
 async fn missing_front_end_is_a_clear_503() {
     let s = start().await;
     let res = get(&s, "/").await;
