@@ -6,6 +6,7 @@ pub mod chaos;
 mod config;
 pub mod devbench;
 pub mod inject;
+pub mod peerbench;
 pub mod png;
 mod procs;
 mod server;

@@ -7,7 +7,15 @@ use serde_json::{json, Map, Value};
 use std::path::Path;
 use std::time::Instant;
 
-const PARTS: [&str; 6] = ["model", "ingest", "scale", "size", "device", "lighthouse"];
+const PARTS: [&str; 7] = [
+    "model",
+    "ingest",
+    "scale",
+    "size",
+    "device",
+    "peer",
+    "lighthouse",
+];
 
 struct Opts {
     quick: bool,
@@ -41,7 +49,7 @@ fn parse(args: &[String]) -> Result<Opts, String> {
     Ok(o)
 }
 
-fn read_json(path: &Path) -> Value {
+pub(crate) fn read_json(path: &Path) -> Value {
     std::fs::read_to_string(path)
         .ok()
         .and_then(|s| serde_json::from_str(&s).ok())
@@ -94,7 +102,7 @@ pub fn run(ctx: &Ctx, args: &[String]) -> Result<(), String> {
         ctx.run(&mut cmd, "ingest bench")?;
         results.insert(format!("ingest{suffix}"), read_json(&file));
     }
-    if wants("scale") || wants("device") || wants("lighthouse") {
+    if wants("scale") || wants("device") || wants("peer") || wants("lighthouse") {
         ctx.run(
             ctx.cargo()
                 .args(["build", "--release", "-p", "siteline-server"]),
@@ -117,7 +125,7 @@ pub fn run(ctx: &Ctx, args: &[String]) -> Result<(), String> {
         results.insert(format!("scale{suffix}"), read_json(&file));
     }
     let mut built = None;
-    if wants("size") || wants("device") || wants("lighthouse") {
+    if wants("size") || wants("device") || wants("peer") || wants("lighthouse") {
         tools::ensure_build_tools(ctx)?;
         built = Some(crate::front::build(ctx)?);
     }
@@ -156,6 +164,18 @@ pub fn run(ctx: &Ctx, args: &[String]) -> Result<(), String> {
         }
         ctx.run(&mut cmd, "device bench")?;
         results.insert("device".into(), read_json(&file));
+    }
+    if wants("peer") {
+        println!("\n== peer: Siteline beside PouchDB + pouchdb-server (headless Chromium) ==");
+        let browser = tools::ensure_browser(ctx)?;
+        let inputs = crate::peer::Inputs {
+            browser: &browser,
+            server_bin: &ctx.target_dir().join("release/siteline-server"),
+            dist: &ctx.root.join("dist"),
+            device: results.get("device"),
+        };
+        let peer = crate::peer::run(ctx, o.quick, &out, &inputs)?;
+        results.insert("peer".into(), peer);
     }
     if wants("lighthouse") {
         println!("\n== Lighthouse: accessibility and best practices of the main pages ==");

@@ -3,6 +3,7 @@
 mod bench;
 mod chaos;
 mod front;
+mod peer;
 mod proc;
 mod standin;
 mod tasks;
@@ -22,8 +23,9 @@ commands:
   test    everything CI runs: front-end build, native tests, app tests in headless
           Chromium, end-to-end browser suite (with the small chaos run)
   bench   every benchmark (model, server ingest, queries at scale, front-end size, device
-          in headless Chromium); prints the figures and writes target/bench/results.json
-          flags: --quick (small sizes), --only <model|ingest|scale|size|device|lighthouse>,
+          in headless Chromium, PouchDB peer comparison, Lighthouse); prints the figures and
+          writes target/bench/results.json
+          flags: --quick (small sizes), --only <model|ingest|scale|size|device|peer|lighthouse>,
           --postgres (ingest, 1 vs 2 server processes, and scale on PostgreSQL)
   chaos   the chaos suite against the release server; flags: --big (20 devices x 500
           operations, 10 kills), --postgres (3 processes on PostgreSQL behind a round-robin

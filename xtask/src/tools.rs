@@ -9,6 +9,10 @@ const BINARYEN_VERSION: &str = "132";
 const AXE_VERSION: &str = "4.11.0";
 /// Lighthouse 12 (13 needs Node 22; Debian has 20), for `cargo xtask bench --only lighthouse`.
 const LIGHTHOUSE_VERSION: &str = "12.8.2";
+/// PouchDB's browser build (`dist/pouchdb.min.js`) and pouchdb-server (CouchDB's replication
+/// protocol over PouchDB in Node) for `cargo xtask bench --only peer`.
+const POUCHDB_VERSION: &str = "9.0.0";
+const POUCHDB_SERVER_VERSION: &str = "4.2.0";
 
 /// Browser binaries for the app and end-to-end tests.
 pub struct BrowserTools {
@@ -101,6 +105,12 @@ pub fn ensure_axe(ctx: &Ctx) -> Result<(), String> {
 /// Lighthouse in `.tools/npm` (with puppeteer-core and chrome-launcher, its dependencies).
 pub fn ensure_lighthouse(ctx: &Ctx) -> Result<(), String> {
     ensure_npm_package(ctx, "lighthouse", LIGHTHOUSE_VERSION)
+}
+
+/// PouchDB and pouchdb-server in `.tools/npm` (the peer comparison of `cargo xtask bench`).
+pub fn ensure_pouchdb(ctx: &Ctx) -> Result<(), String> {
+    ensure_npm_package(ctx, "pouchdb", POUCHDB_VERSION)?;
+    ensure_npm_package(ctx, "pouchdb-server", POUCHDB_SERVER_VERSION)
 }
 
 /// `npm install name@version` into `.tools/npm` (npm itself from Debian when missing).
