@@ -14,6 +14,7 @@ use crate::store::{perf, LocalStore, StoreError};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use siteline_model::api::{CustomCategory, SiteInfo, UserInfo};
+use siteline_model::device_record::WritePlan;
 use siteline_model::replica::{Change, Replica, ReplicaMeta};
 use siteline_model::timelimit::Clock;
 use siteline_model::{ComplaintId, DeviceId, EventKind, Role, Timestamp};
@@ -248,7 +249,14 @@ impl AppCtx {
                     .filter_map(|id| Some((r.as_ref()?.complaint_of(id)?, *id)))
                     .collect()
             });
-        store.write_with(&change, &uploads, &discard).await?;
+        // Acknowledgements of what the device holds become one receipt record.
+        let plan = self.replica.with_untracked(|r| match r {
+            Some(r) => WritePlan::of(&change.events, |id| r.stored(id)),
+            None => WritePlan::all(&change.events),
+        });
+        store
+            .write_plan(&plan, &change.meta, &uploads, &discard)
+            .await?;
         if !uploads.is_empty() {
             self.uploads.update(|m| {
                 for u in uploads {

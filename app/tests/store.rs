@@ -424,3 +424,61 @@ async fn two_tabs_writing_one_complaint_keep_both_events() {
     let (_, events) = a.load(|| DeviceId::new_v7(1, [1; 10])).await.unwrap();
     assert_eq!(events.len(), 3, "neither tab's note is lost: {events:?}");
 }
+
+#[wasm_bindgen_test]
+async fn an_acknowledgement_is_one_receipt_applied_at_load_and_folded_in_later() {
+    use siteline_model::device_record::WritePlan;
+    let name = "siteline-test-receipts";
+    let store = fresh(name).await;
+    let device = DeviceId::new_v7(1, [4; 10]);
+    let (meta, events) = store.load(|| device).await.unwrap();
+    let mut r = Replica::load(meta, events);
+    for i in 0..3u8 {
+        let ch = r.prepare_new(
+            fields(&format!("回执 {i}")),
+            "staff1",
+            Timestamp(1),
+            [i; 10],
+        );
+        store.write(&ch).await.unwrap();
+        r.apply(ch);
+    }
+    let outcomes: Vec<PushOutcome> = r
+        .pending_batch(2)
+        .iter()
+        .enumerate()
+        .map(|(i, e)| PushOutcome {
+            id: e.id,
+            result: PushResult::Accepted {
+                seq: 10 + i as u64,
+                received_at: Timestamp(5_000),
+            },
+        })
+        .collect();
+    let ack = r.ack(&outcomes);
+    let plan = WritePlan::of(&ack.events, |id| r.stored(id));
+    assert!(
+        plan.records.is_empty(),
+        "an ack rewrites no complaint record"
+    );
+    assert_eq!(plan.receipt.marks.len(), 2);
+    store.write_plan(&plan, &ack.meta, &[], &[]).await.unwrap();
+    r.apply(ack);
+
+    // Another connection reads the receipt with the records.
+    let synced = |events: Vec<siteline_model::replica::StoredEvent>| {
+        events
+            .iter()
+            .filter(|s| matches!(s.sync, SyncState::Synced { .. }))
+            .count()
+    };
+    let again = LocalStore::open_named(name).await.unwrap();
+    let (_, events) = again.load(|| device).await.unwrap();
+    assert_eq!(events.len(), 3);
+    assert_eq!(synced(events), 2);
+    // Folded in: one receipt, then none left; the marks stay.
+    assert!(again.compact_receipt().await.unwrap());
+    assert!(!again.compact_receipt().await.unwrap());
+    let (_, events) = store.load(|| device).await.unwrap();
+    assert_eq!(synced(events), 2);
+}

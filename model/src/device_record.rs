@@ -123,6 +123,9 @@ impl ComplaintRecord {
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Receipt {
     pub marks: BTreeMap<EventId, Mark>,
+    /// The complaints whose records hold the marked events (what folding it in rewrites).
+    #[serde(default)]
+    pub complaints: BTreeSet<ComplaintId>,
 }
 
 impl Receipt {
@@ -132,7 +135,26 @@ impl Receipt {
                 .iter()
                 .map(|o| (o.id, Mark::from(&o.result)))
                 .collect(),
+            complaints: BTreeSet::new(),
         }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.marks.is_empty()
+    }
+
+    /// Adds a later receipt: its marks win where they may replace (see [`replaces`]).
+    pub fn absorb(&mut self, later: Receipt) {
+        for (id, new) in later.marks {
+            match self.marks.get_mut(&id) {
+                Some(old) if !replaces(old, &new) => {}
+                Some(old) => *old = new,
+                None => {
+                    self.marks.insert(id, new);
+                }
+            }
+        }
+        self.complaints.extend(later.complaints);
     }
 
     pub fn decode(bytes: &[u8]) -> Result<Receipt, serde_json::Error> {
@@ -144,8 +166,50 @@ impl Receipt {
     }
 }
 
+/// How a write stores a change's events: each event the device does not hold yet (or holds with
+/// other content) goes into its complaint's record; an event it holds with only another mark (an
+/// acknowledgement) goes into one receipt; an event it holds exactly as given is not written.
+#[derive(Debug, Default, PartialEq)]
+pub struct WritePlan<'a> {
+    pub records: Vec<&'a StoredEvent>,
+    pub receipt: Receipt,
+}
+
+impl WritePlan<'_> {
+    /// Sorts `events` by what the device holds (`held`: its copy of an event, if any).
+    pub fn of<'a, 'b>(
+        events: &'a [StoredEvent],
+        held: impl Fn(&EventId) -> Option<&'b StoredEvent>,
+    ) -> WritePlan<'a> {
+        let mut plan = WritePlan::default();
+        for s in events {
+            match held(&s.event.id) {
+                Some(h) if h.event == s.event => {
+                    let (old, new) = (Mark::from(&h.sync), Mark::from(&s.sync));
+                    if old != new && replaces(&old, &new) {
+                        plan.receipt.marks.insert(s.event.id, new);
+                        plan.receipt.complaints.insert(s.event.complaint_id);
+                    }
+                }
+                _ => plan.records.push(s),
+            }
+        }
+        plan
+    }
+
+    /// Every event into its record (a device that holds nothing yet).
+    pub fn all(events: &[StoredEvent]) -> WritePlan<'_> {
+        WritePlan {
+            records: events.iter().collect(),
+            receipt: Receipt::default(),
+        }
+    }
+}
+
 /// A change's events by complaint: the records one write touches.
-pub fn by_complaint(events: &[StoredEvent]) -> BTreeMap<ComplaintId, Vec<&StoredEvent>> {
+pub fn by_complaint<'a>(
+    events: impl IntoIterator<Item = &'a StoredEvent>,
+) -> BTreeMap<ComplaintId, Vec<&'a StoredEvent>> {
     let mut out: BTreeMap<ComplaintId, Vec<&StoredEvent>> = BTreeMap::new();
     for s in events {
         out.entry(s.event.complaint_id).or_default().push(s);

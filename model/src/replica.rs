@@ -438,6 +438,11 @@ impl Replica {
         self.pending_in.len()
     }
 
+    /// An event as this device holds it.
+    pub fn stored(&self, id: &EventId) -> Option<&StoredEvent> {
+        self.events.get(id)
+    }
+
     /// The complaint a stored event belongs to.
     pub fn complaint_of(&self, id: &EventId) -> Option<ComplaintId> {
         self.events.get(id).map(|s| s.event.complaint_id)

@@ -3,7 +3,7 @@
 //! event the server acknowledged stays acknowledged.
 
 use proptest::prelude::*;
-use siteline_model::device_record::{from_events, ComplaintRecord, Mark, Receipt};
+use siteline_model::device_record::{from_events, ComplaintRecord, Mark, Receipt, WritePlan};
 use siteline_model::replica::{StoredEvent, SyncState};
 use siteline_model::sync::{PushOutcome, PushResult};
 use siteline_model::*;
@@ -105,6 +105,57 @@ fn a_receipt_marks_what_its_push_sent() {
     );
     assert!(r.remove(&BTreeSet::from([event(1, 1).id])));
     assert_eq!(r.events.len(), 1);
+}
+
+#[test]
+fn a_write_puts_new_events_in_records_and_acknowledgements_in_one_receipt() {
+    let pending = |c, i| stored(c, i, 0);
+    let held: BTreeMap<EventId, StoredEvent> = [pending(1, 0), pending(1, 1), stored(2, 0, 1)]
+        .into_iter()
+        .map(|s| (s.event.id, s))
+        .collect();
+    let synced = |c, i| StoredEvent {
+        event: event(c, i),
+        sync: SyncState::Synced {
+            seq: 40 + u64::from(i),
+            received_at: Timestamp(9),
+        },
+    };
+    let mut edited = pending(1, 1);
+    edited.event.lamport += 1;
+    let change = vec![
+        synced(1, 0),    // held as pending: an acknowledgement
+        pending(3, 0),   // not held: a new event
+        stored(2, 0, 1), // held exactly so: nothing to write
+        StoredEvent {
+            sync: SyncState::Pending,
+            ..stored(2, 0, 1)
+        }, // would undo a receipt
+        edited.clone(),  // held with other content: the record decides
+    ];
+    let plan = WritePlan::of(&change, |id| held.get(id));
+    let records: Vec<EventId> = plan.records.iter().map(|s| s.event.id).collect();
+    assert_eq!(records, vec![event(3, 0).id, edited.event.id]);
+    assert_eq!(
+        plan.receipt.marks,
+        BTreeMap::from([(event(1, 0).id, Mark::Synced(40, Timestamp(9)))])
+    );
+    assert_eq!(
+        plan.receipt.complaints,
+        BTreeSet::from([event(1, 0).complaint_id])
+    );
+    // Receipts written later win, except over what the server already holds.
+    let mut all = Receipt::decode(&plan.receipt.encode()).expect("decodes");
+    all.absorb(Receipt {
+        marks: BTreeMap::from([
+            (event(1, 0).id, Mark::Rejected("late".into(), "x".into())),
+            (event(1, 1).id, Mark::Synced(41, Timestamp(9))),
+        ]),
+        complaints: BTreeSet::from([event(1, 1).complaint_id]),
+    });
+    assert_eq!(all.marks[&event(1, 0).id], Mark::Synced(40, Timestamp(9)));
+    assert_eq!(all.marks[&event(1, 1).id], Mark::Synced(41, Timestamp(9)));
+    assert!(WritePlan::of(&[], |id| held.get(id)).receipt.is_empty());
 }
 
 proptest! {

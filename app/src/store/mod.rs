@@ -15,21 +15,27 @@ use wasm_bindgen::JsValue;
 
 const DB_NAME: &str = "siteline";
 /// 1: events, meta. 2: + blobs, thumbs, uploads (photos). 3: + complaints (one record per
-/// complaint; `events` is emptied into it on first load). Upgrades only add stores.
-pub const DB_VERSION: u32 = 3;
+/// complaint; `events` is emptied into it on first load). 4: + receipts. Upgrades only add
+/// stores.
+pub const DB_VERSION: u32 = 4;
 /// Schema 1–2: one record (JSON string `StoredEvent`) per event, by event id. Empty from 3 on.
 pub(crate) const EVENTS: &str = "events";
 /// A complaint's events with their sync marks (bytes of `device_record::ComplaintRecord`), by
 /// complaint id.
 pub(crate) const COMPLAINTS: &str = "complaints";
 pub(crate) const META: &str = "meta";
+/// Acknowledgements not yet folded into the complaint records (bytes of
+/// `device_record::Receipt`), by an increasing key: an ack writes one record, not every
+/// complaint it names; idle time folds them in (`records::compact_receipts`).
+pub(crate) const RECEIPTS: &str = "receipts";
 /// Photo bytes (Blob) by SHA-256 hex.
 pub(crate) const BLOBS: &str = "blobs";
 /// Thumbnails (Blob, ≈240 px) by SHA-256 hex of the photo.
 pub(crate) const THUMBS: &str = "thumbs";
 /// Upload state (JSON `UploadRecord`) of photos taken on this device, by hash.
 pub(crate) const UPLOADS: &str = "uploads";
-pub(crate) const ALL_STORES: [&str; 6] = [EVENTS, META, BLOBS, THUMBS, UPLOADS, COMPLAINTS];
+pub(crate) const ALL_STORES: [&str; 7] =
+    [EVENTS, META, BLOBS, THUMBS, UPLOADS, COMPLAINTS, RECEIPTS];
 const META_KEY: &str = "replica";
 
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
@@ -88,7 +94,11 @@ impl LocalStore {
             let names = db.store_names();
             for store in ALL_STORES {
                 if !names.iter().any(|n| n == store) {
-                    let _ = db.create_object_store(store, idb::ObjectStoreParams::new());
+                    let mut params = idb::ObjectStoreParams::new();
+                    // Receipts are keyed by the store's own counter: their order is the order
+                    // acknowledgements were written in, across tabs.
+                    params.auto_increment(store == RECEIPTS);
+                    let _ = db.create_object_store(store, params);
                 }
             }
         });

@@ -1,15 +1,18 @@
 //! The replica in IndexedDB from schema 3: one record per complaint (`model::device_record`),
 //! its bytes a `Uint8Array` of UTF-8 JSON; every write reads, merges and puts the records it
 //! touches inside ONE transaction (all reads issued at once), so two tabs never lose each
-//! other's events. Schema 1–2's one-record-per-event store is moved over on first load.
+//! other's events. An acknowledgement is one receipt record instead (schema 4), applied at
+//! load and folded into the records in idle time. Schema 1–2's one-record-per-event store is
+//! moved over on first load.
 
 use super::{commit, from_js, perf, LocalStore, StoreError, BLOBS, COMPLAINTS, EVENTS, META};
-use super::{to_js, UPLOADS};
+use super::{to_js, RECEIPTS, UPLOADS};
 use crate::logic::upload::UploadRecord;
 use idb::TransactionMode;
 use js_sys::Uint8Array;
 use siteline_model::device_record::{by_complaint, from_events, ComplaintRecord};
-use siteline_model::replica::{Change, StoredEvent};
+use siteline_model::device_record::{Receipt, WritePlan};
+use siteline_model::replica::{Change, ReplicaMeta, StoredEvent};
 use siteline_model::{ComplaintId, EventId};
 use std::collections::{BTreeMap, BTreeSet};
 use wasm_bindgen::{JsCast, JsValue};
@@ -29,6 +32,13 @@ fn record(v: &JsValue) -> Result<ComplaintRecord, StoreError> {
     ComplaintRecord::decode(&arr.to_vec()).map_err(|e| StoreError::Corrupt(e.to_string()))
 }
 
+fn receipt(v: &JsValue) -> Result<Receipt, StoreError> {
+    let arr = v
+        .dyn_ref::<Uint8Array>()
+        .ok_or_else(|| StoreError::Corrupt("a receipt is not bytes".into()))?;
+    Receipt::decode(&arr.to_vec()).map_err(|e| StoreError::Corrupt(e.to_string()))
+}
+
 /// What one write does to one complaint's record.
 #[derive(Default)]
 struct Edit<'a> {
@@ -45,17 +55,27 @@ impl LocalStore {
         let started = perf::now();
         let tx = self
             .db
-            .transaction(&[COMPLAINTS, META], TransactionMode::ReadOnly)?;
+            .transaction(&[COMPLAINTS, META, RECEIPTS], TransactionMode::ReadOnly)?;
         let meta = tx
             .object_store(META)?
             .get(JsValue::from_str(super::META_KEY))?
             .await?;
         let raw = tx.object_store(COMPLAINTS)?.get_all(None, None)?.await?;
+        // In key order: the order they were written in.
+        let receipts = tx.object_store(RECEIPTS)?.get_all(None, None)?.await?;
         tx.await?;
         perf::measure(perf::STORE_READ, started, raw.len());
+        let mut marks = Receipt::default();
+        for v in &receipts {
+            marks.absorb(receipt(v)?);
+        }
         let mut events = Vec::with_capacity(raw.len() * 5);
         for v in &raw {
-            events.extend(record(v)?.into_stored());
+            let mut r = record(v)?;
+            if !marks.is_empty() {
+                r.apply(&marks);
+            }
+            events.extend(r.into_stored());
         }
         perf::measure(perf::STORE_LOAD, started, events.len());
         Ok((meta, events))
@@ -109,9 +129,22 @@ impl LocalStore {
         uploads: &[UploadRecord],
         discard: &[(ComplaintId, EventId)],
     ) -> Result<(), StoreError> {
+        let plan = WritePlan::all(&change.events);
+        self.write_plan(&plan, &change.meta, uploads, discard).await
+    }
+
+    /// [`Self::write_with`] of a change sorted by what the device holds: its new events into
+    /// their records, its acknowledgements as one receipt.
+    pub async fn write_plan(
+        &self,
+        plan: &WritePlan<'_>,
+        meta: &ReplicaMeta,
+        uploads: &[UploadRecord],
+        discard: &[(ComplaintId, EventId)],
+    ) -> Result<(), StoreError> {
         let started = perf::now();
         let tx = self.db.transaction(
-            &[COMPLAINTS, META, BLOBS, UPLOADS],
+            &[COMPLAINTS, META, BLOBS, UPLOADS, RECEIPTS],
             TransactionMode::ReadWrite,
         )?;
         let blobs = tx.object_store(BLOBS)?;
@@ -125,7 +158,7 @@ impl LocalStore {
             }
         }
         let mut edits: BTreeMap<ComplaintId, Edit> = BTreeMap::new();
-        for (cid, evs) in by_complaint(&change.events) {
+        for (cid, evs) in by_complaint(plan.records.iter().copied()) {
             edits.entry(cid).or_default().put = evs;
         }
         for (cid, id) in discard {
@@ -150,16 +183,59 @@ impl LocalStore {
                 records.put(&bytes(&r), Some(&key(cid)))?;
             }
         }
+        if !plan.receipt.is_empty() {
+            let bytes: JsValue = Uint8Array::from(plan.receipt.encode().as_slice()).into();
+            tx.object_store(RECEIPTS)?.add(&bytes, None)?;
+        }
         let up = tx.object_store(UPLOADS)?;
         for u in uploads {
             up.put(&to_js(u)?, Some(&JsValue::from_str(&u.sha256)))?;
         }
-        tx.object_store(META)?.put(
-            &to_js(&change.meta)?,
-            Some(&JsValue::from_str(super::META_KEY)),
-        )?;
+        tx.object_store(META)?
+            .put(&to_js(meta)?, Some(&JsValue::from_str(super::META_KEY)))?;
         let result = commit(tx).await;
-        perf::measure(perf::STORE_WRITE, started, change.events.len());
+        let written = plan.records.len() + plan.receipt.marks.len();
+        perf::measure(perf::STORE_WRITE, started, written);
         result
+    }
+
+    /// Folds the oldest receipt into the records it names and removes it, in one transaction;
+    /// answers whether there was one (call again while it answers `true`).
+    pub async fn compact_receipt(&self) -> Result<bool, StoreError> {
+        let tx = self
+            .db
+            .transaction(&[COMPLAINTS, RECEIPTS], TransactionMode::ReadWrite)?;
+        let receipts = tx.object_store(RECEIPTS)?;
+        let Some(first) = receipts
+            .get_all_keys(None, Some(1))?
+            .await?
+            .into_iter()
+            .next()
+        else {
+            tx.await?;
+            return Ok(false);
+        };
+        let Some(v) = receipts.get(first.clone())?.await? else {
+            tx.await?;
+            return Ok(false);
+        };
+        let marks = receipt(&v)?;
+        let records = tx.object_store(COMPLAINTS)?;
+        let reads: Vec<_> = marks
+            .complaints
+            .iter()
+            .map(|cid| records.get(key(cid)))
+            .collect::<Result<_, _>>()?;
+        for (cid, req) in marks.complaints.iter().zip(reads) {
+            // A record removed meanwhile (a discarded refusal) has nothing left to mark.
+            if let Some(v) = req.await? {
+                let mut r = record(&v)?;
+                r.apply(&marks);
+                records.put(&bytes(&r), Some(&key(cid)))?;
+            }
+        }
+        receipts.delete(first)?;
+        commit(tx).await?;
+        Ok(true)
     }
 }

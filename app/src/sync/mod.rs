@@ -54,6 +54,7 @@ pub fn start(ctx: AppCtx) {
             let seen = ctx.sync_poke.get_untracked();
             let ok = run(ctx).await;
             ctx.sync_runs.set((seen, ok));
+            compact_receipts(ctx).await;
             if let Some(e) = storage::estimate().await {
                 ctx.estimate.set(Some(e));
             }
@@ -67,6 +68,26 @@ pub fn start(ctx: AppCtx) {
         }
     });
 }
+
+/// Folds the acknowledgements the runs stored as receipts into the complaint records, one
+/// receipt per transaction with a pause between (a save never waits behind more than one).
+async fn compact_receipts(ctx: AppCtx) {
+    let Ok(store) = ctx.local_store() else { return };
+    loop {
+        match store.compact_receipt().await {
+            Ok(true) => TimeoutFuture::new(COMPACT_PAUSE_MS).await,
+            Ok(false) => return,
+            Err(e) => {
+                // They stay applied at load; the next run tries again.
+                leptos::logging::warn!("folding receipts in: {e}");
+                return;
+            }
+        }
+    }
+}
+
+/// Pause between two receipts folded in.
+const COMPACT_PAUSE_MS: u32 = 40;
 
 /// One sync run. Answers whether it succeeded (or had nothing to do).
 async fn run(ctx: AppCtx) -> bool {
