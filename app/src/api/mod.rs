@@ -263,10 +263,13 @@ async fn decode<T: DeserializeOwned>(
     let resp = sent.map_err(|e| ApiError::Network(e.to_string()))?;
     note_server_date(&resp);
     if resp.ok() {
-        return resp
-            .json::<T>()
+        // Bytes through `from_slice`, as the store decodes: one JSON reader, so the event
+        // decoder is compiled once for both (twiggy: each reader is a full copy).
+        let body = resp
+            .binary()
             .await
-            .map_err(|e| ApiError::Decode(e.to_string()));
+            .map_err(|e| ApiError::Network(e.to_string()))?;
+        return serde_json::from_slice::<T>(&body).map_err(|e| ApiError::Decode(e.to_string()));
     }
     Err(error_of(resp).await)
 }

@@ -158,5 +158,6 @@ pub(crate) fn from_js<T: serde::de::DeserializeOwned>(v: &JsValue) -> Result<T, 
     let s = v
         .as_string()
         .ok_or_else(|| StoreError::Corrupt("not a string".into()))?;
-    serde_json::from_str(&s).map_err(|e| StoreError::Corrupt(e.to_string()))
+    // `from_slice`, the one JSON reader the app decodes events with (see `api::decode`).
+    serde_json::from_slice(s.as_bytes()).map_err(|e| StoreError::Corrupt(e.to_string()))
 }
