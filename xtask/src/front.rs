@@ -236,7 +236,8 @@ pub fn index_html(
          <link rel=\"modulepreload\" href=\"{js}\">\n    \
          <link rel=\"preload\" href=\"{wasm}\" as=\"fetch\" type=\"application/wasm\" crossorigin>\n    \
          <meta name=\"siteline-precache\" content=\"{}\">\n    \
-         <script type=\"module\">import init from '{js}'; init({{ module_or_path: '{wasm}' }});</script>",
+         <script type=\"module\">import init from '{js}'; \
+         init({{ module_or_path: '{wasm}' }}).then((w) => {{ self.sitelineWasm = w; }});</script>",
         precache.join(" ")
     );
     Ok(template.replace(ASSETS_MARK, &links))
@@ -315,6 +316,8 @@ mod tests {
         assert!(h.contains("href=\"/style-2.css\""));
         assert!(h.contains("import init from '/pkg-1/a.js'"));
         assert!(h.contains("module_or_path: '/pkg-1/a_bg.wasm'"));
+        // The device bench reads the linear memory's size from the exports.
+        assert!(h.contains("self.sitelineWasm = w"));
         assert!(h.contains("content=\"/pkg-1/__wasm_split.js /pkg-1/split_board.wasm\""));
         assert!(!h.contains(ASSETS_MARK));
         assert!(index_html("<head></head>", "", "", "", &[]).is_err());

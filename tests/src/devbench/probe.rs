@@ -65,12 +65,9 @@ pub async fn page_memory(b: &Browser) -> PageMemory {
     };
     let wasm = b
         .js(
-            "return (async () => {
-               const w = window.wasmBindings;
-               if (!w || typeof w.default !== 'function') return -1;
-               const exports = await w.default();
-               return exports && exports.memory ? exports.memory.buffer.byteLength : -2;
-             })();",
+            // The start script keeps the main module's exports (`xtask/src/front.rs`).
+            "const w = window.sitelineWasm;
+             return w && w.memory ? w.memory.buffer.byteLength : -1;",
             vec![],
         )
         .await;
