@@ -203,16 +203,9 @@ pub fn run(ctx: &Ctx, args: &[String]) -> Result<(), String> {
     Ok(())
 }
 
-/// Raw and brotli (quality 11, window 22) bytes of a buffer.
+/// Brotli bytes (quality 11, window 22: what the build precompresses) of a buffer.
 fn brotli_len(bytes: &[u8]) -> Result<usize, String> {
-    let mut out = Vec::new();
-    let params = brotli::enc::BrotliEncoderParams {
-        quality: 11,
-        lgwin: 22,
-        ..Default::default()
-    };
-    brotli::BrotliCompress(&mut &bytes[..], &mut out, &params).map_err(|e| e.to_string())?;
-    Ok(out.len())
+    crate::front::brotli_q11(bytes).map(|b| b.len())
 }
 
 /// Raw and brotli bytes of what the build wrote, the first load (what a staff member's tablet
