@@ -23,6 +23,7 @@ pub mod sync;
 pub mod time;
 pub mod timelimit;
 pub mod validation;
+pub mod window;
 pub mod workflow;
 
 pub use category::{Category, CATEGORIES};

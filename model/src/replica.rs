@@ -6,7 +6,7 @@ use crate::event::{Event, EventKind, NewComplaint};
 use crate::fold::{fold_placed, Place};
 use crate::ids::{ComplaintId, DeviceId, EventId};
 use crate::numbering;
-use crate::sync::{PullResponse, PushOutcome, PushResult};
+use crate::sync::{PullResponse, PushOutcome, PushResult, SyncedEvent};
 use crate::time::Timestamp;
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet};
@@ -362,6 +362,19 @@ impl Replica {
         Change { events, meta }
     }
 
+    /// The change that caches a complaint's history fetched on demand (outside the device
+    /// window): its events as the server holds them; the cursor and scope stay as they are.
+    pub fn fetched(&self, events: Vec<SyncedEvent>) -> Change {
+        let page = PullResponse {
+            next_cursor: 0,
+            has_more: false,
+            sites: Vec::new(),
+            scope: String::new(),
+            events,
+        };
+        self.pulled_page(page)
+    }
+
     /// Whether a pulled page comes from another reader scope than the stored cursor (a replica
     /// that never stored one adopts the first it sees).
     pub fn scope_changed(&self, page: &PullResponse) -> bool {
@@ -377,6 +390,25 @@ impl Replica {
             .iter()
             .filter(|(cid, _)| {
                 !kept.contains(cid) && !self.has_pending(cid) && !self.has_rejected(cid)
+            })
+            .flat_map(|(_, ids)| ids.iter().copied())
+            .collect()
+    }
+
+    /// The events to drop for the device window from `since` (`crate::window`): those of
+    /// complaints finished before it, except complaints with events unsent or refused here and
+    /// those in `keep` (fetched on demand). Events that fold to no complaint (a later event whose
+    /// history this device never held) go too, unless unsent.
+    pub fn outside_window(&self, since: Timestamp, keep: &BTreeSet<ComplaintId>) -> Vec<EventId> {
+        self.by_complaint
+            .iter()
+            .filter(|(cid, _)| !keep.contains(cid))
+            .filter(|(cid, _)| {
+                let out = self
+                    .complaints
+                    .get(cid)
+                    .is_none_or(|c| !crate::window::holds(c, since));
+                out && !self.has_pending(cid) && !self.has_rejected(cid)
             })
             .flat_map(|(_, ids)| ids.iter().copied())
             .collect()

@@ -425,3 +425,110 @@ fn a_lost_scope_drops_what_the_server_no_longer_sends_but_never_unsent_records()
     assert!(!d.prune_plan(&kept).is_empty());
     assert!(d.events_of(&pending).len() == 1, "the unsent record stays");
 }
+
+#[test]
+fn the_window_drops_complaints_finished_before_it_but_never_open_or_unsent_ones() {
+    let day = 86_400_000;
+    let mut d = device(6);
+    let pulled = |d: &Replica, n: u8, kinds: Vec<EventKind>, at: i64, seq0: u64| {
+        let cid = ComplaintId::new_v7(at, [n; 10]);
+        let events = kinds
+            .into_iter()
+            .enumerate()
+            .map(|(i, kind)| SyncedEvent {
+                seq: seq0 + i as u64,
+                received_at: Timestamp(at),
+                event: Event {
+                    id: crate::ids::EventId::new_v7(at, [n, i as u8, 0, 0, 0, 0, 0, 0, 0, 1]),
+                    complaint_id: cid,
+                    device_id: DeviceId::new_v7(1, [99; 10]),
+                    author: "other".into(),
+                    captured_at: Timestamp(at),
+                    lamport: seq0 + i as u64,
+                    kind,
+                },
+            })
+            .collect();
+        let page = PullResponse {
+            events,
+            next_cursor: seq0 + 10,
+            has_more: false,
+            sites: Vec::new(),
+            scope: String::new(),
+        };
+        (cid, d.pulled(&page))
+    };
+    let withdrawn = || EventKind::Withdrawn {
+        reason: "重复".into(),
+        voluntary: true,
+    };
+    let created = |s: &str| EventKind::Created(fields(s));
+    // Finished 100 days ago; finished 10 days ago; open for 200 days.
+    let (old, ch) = pulled(&d, 1, vec![created("旧"), withdrawn()], 100 * day, 1);
+    d.apply(ch);
+    let (recent, ch) = pulled(&d, 2, vec![created("近"), withdrawn()], 190 * day, 20);
+    d.apply(ch);
+    let (open, ch) = pulled(&d, 3, vec![created("未结")], 0, 40);
+    d.apply(ch);
+    // A later event whose history this device never held folds to nothing and goes too.
+    let (orphan, ch) = pulled(&d, 4, vec![withdrawn()], 150 * day, 60);
+    d.apply(ch);
+    // Finished long ago but with a note typed here and not yet sent: it stays.
+    let (kept, ch) = pulled(&d, 5, vec![created("有草稿"), withdrawn()], 50 * day, 80);
+    d.apply(ch);
+    let note = d.prepare(
+        kept,
+        EventKind::NoteAdded {
+            text: "补充".into(),
+        },
+        "s",
+        Timestamp(200 * day),
+        rnd(30),
+    );
+    d.apply(note);
+    assert_eq!(d.complaints().len(), 4);
+    assert!(d.complaint(&orphan).is_none());
+    let since = crate::window::WindowDays::DEFAULT.since(Timestamp(200 * day));
+    let gone: BTreeSet<EventId> = d
+        .outside_window(since, &BTreeSet::new())
+        .into_iter()
+        .collect();
+    let of = |cid: &ComplaintId| -> BTreeSet<EventId> {
+        d.events_of(cid).iter().map(|s| s.event.id).collect()
+    };
+    let want: BTreeSet<EventId> = of(&old).union(&of(&orphan)).copied().collect();
+    assert_eq!(want.len(), 3);
+    assert_eq!(gone, want, "only the old finished one and the orphan go");
+    for cid in [recent, open, kept] {
+        assert!(of(&cid).is_disjoint(&gone), "{cid} stays");
+    }
+    // A wider window keeps the old one too.
+    let wide = crate::window::WindowDays::new(365).expect("a year");
+    assert_eq!(
+        d.outside_window(wide.since(Timestamp(200 * day)), &BTreeSet::new())
+            .len(),
+        1
+    );
+    // Fetched again on demand: cached without moving the cursor.
+    let cursor = d.meta().cursor;
+    let history: Vec<SyncedEvent> = d
+        .events_of(&old)
+        .iter()
+        .map(|s| match &s.sync {
+            SyncState::Synced { seq, received_at } => SyncedEvent {
+                seq: *seq,
+                received_at: *received_at,
+                event: s.event.clone(),
+            },
+            other => panic!("pulled events are synced: {other:?}"),
+        })
+        .collect();
+    let ch = d.fetched(history);
+    assert_eq!(ch.events.len(), 2);
+    assert_eq!(ch.meta.cursor, cursor);
+    d.apply(ch);
+    assert_eq!(d.complaint(&old).map(|c| c.status), Some(Status::Withdrawn));
+    // What was fetched on demand stays for as long as it is kept.
+    let kept_old = BTreeSet::from([old, orphan]);
+    assert!(d.outside_window(since, &kept_old).is_empty());
+}

@@ -12,7 +12,7 @@ mod push;
 mod tests;
 
 pub use batch::{pending_authors, push_batch};
-pub use pull::{pull, Pulled};
+pub use pull::{evict, pull, Pulled};
 pub use push::{push_all, push_author, Pushed};
 
 use siteline_model::replica::{Change, Replica};

@@ -4,7 +4,7 @@
 use crate::{Local, SyncError, Transport};
 use siteline_model::replica::Change;
 use siteline_model::sync::MAX_PULL;
-use siteline_model::ComplaintId;
+use siteline_model::{ComplaintId, Timestamp};
 use std::collections::BTreeSet;
 
 /// What a pull did.
@@ -88,6 +88,32 @@ async fn prune<L: Local, E: std::error::Error>(
     kept: &BTreeSet<ComplaintId>,
 ) -> Result<usize, SyncError<E, L::Error>> {
     let Some((gone, meta)) = local.read(|r| (r.prune_plan(kept), r.meta().clone())) else {
+        return Ok(0);
+    };
+    if gone.is_empty() {
+        return Ok(0);
+    }
+    let change = Change {
+        events: Vec::new(),
+        meta,
+    };
+    local
+        .remove(change, &gone)
+        .await
+        .map_err(SyncError::Local)?;
+    Ok(gone.len())
+}
+
+/// Drops what the device window from `since` no longer holds (`Replica::outside_window`),
+/// sparing `keep` (complaints fetched on demand this session) and every record with unsent or
+/// refused events. Answers how many events went.
+pub async fn evict<L: Local, E: std::error::Error>(
+    local: &L,
+    since: Timestamp,
+    keep: &BTreeSet<ComplaintId>,
+) -> Result<usize, SyncError<E, L::Error>> {
+    let Some((gone, meta)) = local.read(|r| (r.outside_window(since, keep), r.meta().clone()))
+    else {
         return Ok(0);
     };
     if gone.is_empty() {

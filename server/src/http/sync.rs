@@ -16,6 +16,7 @@ use siteline_model::sync::{
     DEFAULT_PULL, MAX_PULL, MAX_PUSH, MIN_SCHEMA_VERSION, SCHEMA_VERSION,
 };
 use siteline_model::validation::validate_event;
+use siteline_model::window::WindowDays;
 use siteline_model::{access, Complaint, ComplaintId, DeviceId, Event, Role, Timestamp};
 use std::collections::{HashMap, HashSet};
 
@@ -208,6 +209,9 @@ pub struct PullQuery {
     pub limit: Option<u32>,
     /// The schema the app speaks; optional (apps before schema checks on pull do not send it).
     pub schema_version: Option<u32>,
+    /// The device window in days (`siteline_model::window`): complaints finished longer ago are
+    /// left out. Without it, everything the caller may read.
+    pub window_days: Option<u32>,
 }
 
 async fn pull(
@@ -224,8 +228,15 @@ async fn pull(
         return Err(Error::BadRequest(format!("limit must be 1 to {MAX_PULL}")));
     }
     let limit = limit.min(MAX_PULL);
+    let window = match q.window_days {
+        None => None,
+        Some(d) => Some(WindowDays::new(d).ok_or_else(|| {
+            Error::BadRequest(format!("window_days must be 1 to {}", WindowDays::MAX))
+        })?),
+    };
+    let since = window.map(|w| w.since(st.clock.now()));
     let scope = visibility::scope_of(&user.info);
-    let (mut events, has_more, next_cursor) = st.store.pull(q.after, limit, &scope).await?;
+    let (mut events, has_more, next_cursor) = st.store.pull(q.after, limit, &scope, since).await?;
     if !matches!(user.role(), Role::Admin | Role::Supervisor) && visibility::has_personal(&events) {
         let mut ids: Vec<ComplaintId> = events.iter().map(|e| e.event.complaint_id).collect();
         ids.sort_unstable();

@@ -186,6 +186,21 @@ pub(crate) fn edited_replies(
     Ok((json, list))
 }
 
+/// The pull's device-window filter on `complaint` (a column holding a complaint id), with the
+/// window's start at `param`: true unless the complaint's projection says it finished before
+/// then (`siteline_model::window::holds`, in SQL; the same text on both backends).
+pub fn window_clause(complaint: &str, param: &str) -> String {
+    let finished = siteline_model::window::FINISHED
+        .iter()
+        .map(|s| format!("'{}'", s.code()))
+        .collect::<Vec<_>>()
+        .join(", ");
+    format!(
+        "NOT EXISTS (SELECT 1 FROM complaints w WHERE w.id = {complaint} \
+         AND w.status IN ({finished}) AND w.closed_at < {param})"
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

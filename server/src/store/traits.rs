@@ -32,12 +32,15 @@ pub trait SyncStore: Send + Sync {
     /// `scope` bounds what is returned: a site-scoped reader gets the events of their sites'
     /// complaints; a handler those of complaints their department ever had, where the events
     /// before the department got one are ordered at that moment (`since_seq`), so a cursor
-    /// taken earlier still receives them. Answers the page, whether more follow and the cursor.
+    /// taken earlier still receives them. `window`: the device window's start
+    /// (`siteline_model::window`); the events of complaints finished before it are left out.
+    /// Answers the page, whether more follow and the cursor.
     async fn pull(
         &self,
         after: u64,
         limit: u32,
         scope: &ReadScope,
+        window: Option<Timestamp>,
     ) -> Result<(Vec<SyncedEvent>, bool, u64)>;
 
     /// Escalates to 重大 every open effective complaint unresolved for its site's window, once

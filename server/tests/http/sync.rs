@@ -1,7 +1,8 @@
 //! Sync: idempotent push (sequential and racing), paging pull, canonical numbering.
 
 use crate::common::*;
-use siteline_model::sync::PushResult;
+use reqwest::StatusCode;
+use siteline_model::sync::{PullResponse, PushResult};
 use siteline_model::{EventKind, Timestamp};
 use std::collections::{BTreeSet, HashSet};
 
@@ -287,4 +288,34 @@ async fn the_same_id_twice_in_one_push_is_stored_once_and_a_changed_copy_refused
         1,
         "stored once"
     );
+}
+
+#[tokio::test]
+async fn the_pull_takes_a_device_window_of_one_day_to_ten_years() {
+    let s = start().await;
+    let token = s.user("zhang", "staff").await;
+    let c = created("zhang", device(), "窗口", t2026());
+    s.push(&token, std::slice::from_ref(&c)).await;
+    for bad in ["0", "3651", "-1", "abc"] {
+        let (status, body) = s
+            .get(
+                &token,
+                &format!("/api/v1/sync/pull?after=0&window_days={bad}"),
+            )
+            .await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{bad}: {body}");
+        assert_eq!(error_code(&body), "bad_request", "{bad}");
+    }
+    for good in ["1", "90", "3650"] {
+        let (status, body) = s
+            .get(
+                &token,
+                &format!("/api/v1/sync/pull?after=0&window_days={good}"),
+            )
+            .await;
+        assert_eq!(status, StatusCode::OK, "{good}: {body}");
+        let page: PullResponse = serde_json::from_value(body).expect("pull response");
+        // An open complaint is in every window.
+        assert!(page.events.iter().any(|e| e.event.id == c.id), "{good}");
+    }
 }

@@ -97,7 +97,7 @@ async fn push(s: &dyn SyncStore, events: &[Event], now: Timestamp) -> Vec<PushRe
 async fn pull_all(s: &dyn SyncStore, scope: &ReadScope, page: u32) -> Vec<Event> {
     let (mut out, mut after) = (Vec::new(), 0);
     loop {
-        let (events, more, cursor) = s.pull(after, page, scope).await.expect("pull");
+        let (events, more, cursor) = s.pull(after, page, scope, None).await.expect("pull");
         out.extend(events.into_iter().map(|e| e.event));
         after = cursor;
         if !more {
@@ -245,7 +245,7 @@ async fn pulls_without_gaps_while_pushing<S: SyncStore + 'static>(s: Arc<S>) {
     let (mut seen, mut after) = (Vec::new(), 0u64);
     loop {
         let finished = done.load(Ordering::SeqCst) == pushers as u64;
-        let (events, more, cursor) = s.pull(after, 7, &ReadScope::All).await.expect("pull");
+        let (events, more, cursor) = s.pull(after, 7, &ReadScope::All, None).await.expect("pull");
         seen.extend(events.into_iter().map(|e| e.event.id));
         after = cursor;
         if finished && !more {
@@ -270,7 +270,86 @@ async fn pulls_without_gaps_while_pushing<S: SyncStore + 'static>(s: Arc<S>) {
     assert_eq!(unique.len(), expected, "the follower missed none");
 }
 
+/// An event of `of`'s complaint, a minute after `at`.
+fn step(of: &Event, at: Timestamp, lamport: u64, kind: EventKind) -> Event {
+    Event {
+        id: EventId::new_v7(at.millis(), rnd()),
+        captured_at: Timestamp(at.millis() + 60_000),
+        lamport,
+        kind,
+        ..of.clone()
+    }
+}
+
+/// A device window leaves out the events of complaints finished before it, on every reader
+/// scope (also a department's history that arrives with a grant), and keeps open ones and
+/// those finished within it; without a window everything comes.
+async fn pulls_only_the_device_window<S: SyncStore>(s: &S) {
+    let withdrawn = || EventKind::Withdrawn {
+        reason: "业主撤回".into(),
+        voluntary: true,
+    };
+    let dispatched = || EventKind::Dispatched {
+        department: "engineering".into(),
+        instructions: String::new(),
+    };
+    let late = Timestamp(T0.millis() + 100 * DAY);
+    // Finished at T0; finished 100 days later; still open since T0. Each dispatched.
+    let old = created("SL", None, T0);
+    let recent = created("SL", None, T0);
+    let open = created("SL", None, T0);
+    let mut evs = Vec::new();
+    for c in [&old, &recent, &open] {
+        evs.push(c.clone());
+        evs.push(step(c, T0, 2, dispatched()));
+    }
+    evs.push(step(&old, T0, 3, withdrawn()));
+    evs.push(step(&recent, late, 3, withdrawn()));
+    for r in push(s, &evs, late).await {
+        seq(&r);
+    }
+    let since = Timestamp(T0.millis() + 50 * DAY);
+    let scopes = [
+        ReadScope::All,
+        ReadScope::Sites(vec!["SL".into()]),
+        ReadScope::Department {
+            sites: vec!["SL".into()],
+            department: "engineering".into(),
+        },
+    ];
+    for scope in &scopes {
+        for window in [Some(since), None] {
+            let (mut got, mut after) = (BTreeSet::new(), 0);
+            let mut events = 0;
+            loop {
+                let (page, more, cursor) = s.pull(after, 2, scope, window).await.expect("pull");
+                events += page.len();
+                got.extend(page.iter().map(|e| e.event.complaint_id));
+                after = cursor;
+                if !more {
+                    break;
+                }
+            }
+            let want: BTreeSet<ComplaintId> = match window {
+                Some(_) => [recent.complaint_id, open.complaint_id].into(),
+                None => [old.complaint_id, recent.complaint_id, open.complaint_id].into(),
+            };
+            assert_eq!(got, want, "{scope:?} {window:?}");
+            // Each complaint: created, its number, dispatched (and withdrawn).
+            let expected = if window.is_some() { 7 } else { 11 };
+            assert_eq!(events, expected, "{scope:?} {window:?}");
+        }
+    }
+    // A window before every finishing time holds everything.
+    let (page, _, _) = s
+        .pull(0, 100, &ReadScope::All, Some(Timestamp(T0.millis() - DAY)))
+        .await
+        .expect("pull");
+    assert_eq!(page.len(), 11);
+}
+
 super::on_both!(
+    pulls_only_the_device_window => pulls_only_the_device_window,
     pushes_numbers_and_pulls => pushes_numbers_and_pulls,
     escalates_repeats_and_unresolved => escalates_repeats_and_unresolved,
     pulls_without_gaps_while_pushing => pulls_without_gaps_while_pushing(arc),

@@ -127,8 +127,9 @@ impl SyncStore for PgStore {
         after: u64,
         limit: u32,
         scope: &ReadScope,
+        window: Option<Timestamp>,
     ) -> Result<(Vec<SyncedEvent>, bool, u64)> {
-        pull::pull(&self.pool, after, limit, scope).await
+        pull::pull(&self.pool, after, limit, scope, window).await
     }
 
     async fn escalate_unresolved(&self, sites: &[SiteInfo], now: Timestamp) -> Result<u64> {
