@@ -84,6 +84,9 @@ pub struct AppCtx {
     pub persisted: RwSignal<Option<bool>>,
     /// Forms on screen with unsaved typing (an update waits for them).
     pub typing: RwSignal<BTreeSet<&'static str>>,
+    /// Complaints outside the device window fetched from the server this session: the window's
+    /// eviction spares them until the app is opened again.
+    pub fetched: RwSignal<BTreeSet<ComplaintId>>,
 }
 
 pub fn use_ctx() -> AppCtx {
@@ -156,6 +159,7 @@ impl AppCtx {
             estimate: RwSignal::new(None),
             persisted: RwSignal::new(None),
             typing: RwSignal::new(BTreeSet::new()),
+            fetched: RwSignal::new(BTreeSet::new()),
         };
         provide_context(ctx);
         ctx
@@ -420,6 +424,12 @@ pub fn navigator_online() -> bool {
 }
 
 /// Device clock now (capture time is data; never used for ordering).
+/// The server's time as this tablet best knows it (its clock less the last measured offset).
+pub fn server_now(ctx: AppCtx) -> Timestamp {
+    let t = now();
+    Timestamp(t.0 - ctx.clock_offset.get_untracked().unwrap_or(0))
+}
+
 pub fn now() -> Timestamp {
     Timestamp(js_sys::Date::now() as i64)
 }

@@ -39,6 +39,30 @@ impl NewComplaint {
 }
 
 impl Browser {
+    /// Whether this tablet's IndexedDB holds any event of `complaint`: a complaint record (schema
+    /// 3 on, keyed by complaint id) or an event of the old one-per-event store.
+    pub async fn holds_complaint(&self, complaint: &str) -> bool {
+        let script = r#"
+            const id = arguments[0], done = arguments[arguments.length - 1];
+            const req = indexedDB.open('siteline');
+            req.onsuccess = () => {
+                const tx = req.result.transaction(['complaints', 'events']);
+                const rec = tx.objectStore('complaints').count(id);
+                const old = tx.objectStore('events').getAll();
+                tx.oncomplete = () => done(rec.result > 0
+                    || old.result.some(v => JSON.parse(v).event.complaint_id === id));
+                tx.onerror = () => done('read failed');
+            };
+            req.onerror = () => done('open failed');
+        "#;
+        let v = self
+            .client()
+            .execute_async(script, vec![serde_json::json!(complaint)])
+            .await
+            .expect("indexeddb read");
+        v.as_bool().unwrap_or_else(|| panic!("indexeddb: {v}"))
+    }
+
     /// Saves a screenshot as a test artefact, `target/e2e-screens/<name>.png`.
     pub async fn save_screen(&self, name: &str) {
         let path = crate::config::target_dir()

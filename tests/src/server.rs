@@ -76,6 +76,12 @@ impl TestServer {
         server
     }
 
+    /// Sets an environment variable for the next `start` (e.g. a shifted clock after a stop).
+    pub fn set_env(&mut self, key: &str, value: &str) {
+        self.env.retain(|(k, _)| k != key);
+        self.env.push((key.to_string(), value.to_string()));
+    }
+
     /// `http://127.0.0.1:<port>` (no trailing slash).
     pub fn base_url(&self) -> &str {
         &self.base

@@ -57,30 +57,6 @@ async fn wait_listed(t: &Browser, base: &str, want: &BTreeSet<String>) {
     .await;
 }
 
-/// Whether this tablet's IndexedDB holds any event of `complaint`: a complaint record (schema
-/// 3 on, keyed by complaint id) or an event of the old one-per-event store.
-async fn holds(t: &Browser, complaint: &str) -> bool {
-    let script = r#"
-        const id = arguments[0], done = arguments[arguments.length - 1];
-        const req = indexedDB.open('siteline');
-        req.onsuccess = () => {
-            const tx = req.result.transaction(['complaints', 'events']);
-            const rec = tx.objectStore('complaints').count(id);
-            const old = tx.objectStore('events').getAll();
-            tx.oncomplete = () => done(rec.result > 0
-                || old.result.some(v => JSON.parse(v).event.complaint_id === id));
-            tx.onerror = () => done('read failed');
-        };
-        req.onerror = () => done('open failed');
-    "#;
-    let v = t
-        .client()
-        .execute_async(script, vec![json!(complaint)])
-        .await
-        .expect("indexeddb read");
-    v.as_bool().unwrap_or_else(|| panic!("indexeddb: {v}"))
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn each_site_on_its_own_tablet_a_supervisor_of_both_and_a_disabled_user() {
     let server = TestServer::launch().await;
@@ -115,15 +91,15 @@ async fn each_site_on_its_own_tablet_a_supervisor_of_both_and_a_disabled_user() 
     wait_listed(&a, &base, &BTreeSet::from([id_a.clone()])).await;
     wait_listed(&b, &base, &BTreeSet::from([id_b.clone()])).await;
     assert!(
-        holds(&a, &id_a).await,
+        a.holds_complaint(&id_a).await,
         "site A's tablet holds its own record"
     );
     assert!(
-        !holds(&a, &id_b).await,
+        !a.holds_complaint(&id_b).await,
         "site A's tablet never receives site B's record"
     );
     assert!(
-        !holds(&b, &id_a).await,
+        !b.holds_complaint(&id_a).await,
         "site B's tablet never receives site A's record"
     );
 

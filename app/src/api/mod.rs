@@ -3,6 +3,7 @@
 
 mod admin;
 mod fleet;
+mod history;
 mod replies;
 mod reports;
 
@@ -11,6 +12,7 @@ use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use siteline_model::api::{DeviceLoginRequest, LoginRequest, LoginResponse, SiteInfo};
 use siteline_model::sync::{PullResponse, PushRequest, PushResponse, SCHEMA_VERSION};
+use siteline_model::window::WindowDays;
 use siteline_model::{AttachmentRef, DeviceId, Event};
 
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
@@ -153,9 +155,16 @@ impl Api {
         decode(self.auth(Request::get("/api/v1/sites")).send().await).await
     }
 
-    pub async fn pull(&self, after: u64, limit: u32) -> Result<PullResponse, ApiError> {
+    /// A pull page; `window`: leave out complaints finished longer ago (`model::window`).
+    pub async fn pull(
+        &self,
+        after: u64,
+        limit: u32,
+        window: WindowDays,
+    ) -> Result<PullResponse, ApiError> {
+        let days = window.days();
         let url = format!(
-            "/api/v1/sync/pull?after={after}&limit={limit}&schema_version={SCHEMA_VERSION}"
+            "/api/v1/sync/pull?after={after}&limit={limit}&schema_version={SCHEMA_VERSION}&window_days={days}"
         );
         decode(self.auth(Request::get(&url)).send().await).await
     }

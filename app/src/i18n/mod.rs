@@ -121,6 +121,10 @@ keys! {
     NotePlaceholder => "处理进展…", "Progress…";
     NotFound => "未找到该投诉（可能尚未同步到本机）", "Complaint not found (it may not be on this device yet)";
     PageNotFound => "页面不存在", "Page not found";
+    FetchingHistory => "本机未保存该投诉（已结案超过 90 天），正在从服务器读取…", "Not kept on this tablet (finished over 90 days ago): fetching it from the server…";
+    HistoryOffline => "本机只保存未结投诉和近 90 天结案的投诉。该投诉需联网后查看。", "This tablet keeps open complaints and those finished in the last 90 days. Connect to see this one.";
+    HistoryFailed => "未能从服务器读取该投诉", "Could not fetch this complaint from the server";
+    FromServer => "来自服务器的历史记录（未长期保存在本机）", "History from the server (not kept on this tablet for long)";
     Back => "返回", "Back";
     Language => "English", "中文";
     Loading => "正在打开本机数据…", "Opening local data…";

@@ -7,9 +7,13 @@ use crate::store::StoreError;
 use leptos::prelude::*;
 use siteline_model::replica::{Change, Replica};
 use siteline_model::sync::{PullResponse, PushResponse};
+use siteline_model::window::WindowDays;
 use siteline_model::{ComplaintId, Event, EventId};
 use siteline_sync::{Failure, Local, Transport};
 use std::collections::BTreeSet;
+
+/// The device window this app keeps (`model::window`).
+pub const WINDOW: WindowDays = WindowDays::DEFAULT;
 
 /// The server, reached with a token per request.
 pub struct Net;
@@ -30,7 +34,9 @@ impl Transport for Net {
     }
 
     async fn pull(&self, token: &str, cursor: u64, limit: u32) -> Result<PullResponse, ApiError> {
-        Api::new(Some(token.to_string())).pull(cursor, limit).await
+        Api::new(Some(token.to_string()))
+            .pull(cursor, limit, WINDOW)
+            .await
     }
 }
 

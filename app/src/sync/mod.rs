@@ -157,6 +157,7 @@ async fn sync_all(ctx: AppCtx, reached: &mut bool) -> Result<(), SyncError> {
             }
             Err(e) => return Err(e.into()),
         }
+        evict(ctx).await?;
         sites::refresh_if_due(ctx, &api).await;
         photos::fetch_missing(ctx, &api).await;
     }
@@ -168,6 +169,18 @@ async fn sync_all(ctx: AppCtx, reached: &mut bool) -> Result<(), SyncError> {
     let mut dropped = vec![];
     ctx.update_keyring(|k| dropped = k.drop_finished(&pending));
     dropped.into_iter().for_each(auth::end_on_server);
+    Ok(())
+}
+
+/// Drops what the device window no longer holds (finished long enough ago, nothing unsent),
+/// sparing what was fetched on demand this session.
+async fn evict(ctx: AppCtx) -> Result<(), SyncError> {
+    let since = device::WINDOW.since(crate::ctx::server_now(ctx));
+    let keep = ctx.fetched.get_untracked();
+    let gone = siteline_sync::evict::<_, ApiError>(&Device(ctx), since, &keep).await?;
+    if gone > 0 {
+        leptos::logging::log!("device window: {gone} events of finished complaints dropped");
+    }
     Ok(())
 }
 

@@ -2,11 +2,13 @@
 //! what to do about it), the register fields, photos, deadlines (live, offline too), the
 //! lifecycle actions allowed now, a note, and the timeline of every event with its sync state.
 //! The page re-renders only when the complaint shown changes; everything inside updates in place,
-//! so a sync never wipes what the user is typing.
+//! so a sync never wipes what the user is typing. A complaint the device window left on the
+//! server is fetched on demand (`fetch`).
 
 mod action_form;
 mod actions;
 mod deadlines;
+mod fetch;
 mod fields;
 mod note;
 mod photos;
@@ -39,17 +41,18 @@ pub fn use_complaint() -> (Memo<Option<ComplaintId>>, Memo<Option<Complaint>>) {
 #[component]
 pub fn DetailPage() -> impl IntoView {
     let ctx = use_ctx();
-    let (_, complaint) = use_complaint();
+    let (id, complaint) = use_complaint();
     let shown = Memo::new(move |_| complaint.with(|c| c.as_ref().map(|c| c.id)));
     move || {
         match shown.get() {
-        None => {
-            view! { <p class="muted" data-testid="not-found">{ctx.t(K::NotFound)}</p> }.into_any()
-        }
+        None => view! { <fetch::Elsewhere id=id/> }.into_any(),
         Some(cid) => view! {
             <article class="detail" data-testid="complaint-detail" data-id=cid.to_string()
                 data-sync-state=move || state_of(ctx, cid).code()>
                 <Head id=cid complaint=complaint/>
+                <Show when=move || ctx.fetched.with(|f| f.contains(&cid))>
+                    <p class="muted" data-testid="from-server">{move || ctx.t(K::FromServer)}</p>
+                </Show>
                 <sync::Receipt id=cid complaint=complaint/>
                 <sync::Rejected id=cid/>
                 <photos::PhotoProblems complaint=complaint/>

@@ -1,0 +1,28 @@
+//! The history calls of the typed client: what the device window leaves on the server (one
+//! complaint with its events).
+
+use super::{decode, Api, ApiError};
+use gloo_net::http::Request;
+use serde::Deserialize;
+use siteline_model::sync::SyncedEvent;
+use siteline_model::ComplaintId;
+
+/// The part of `GET /api/v1/complaints/{id}` a device keeps: the events (it folds them itself).
+#[derive(Deserialize)]
+struct Detail {
+    detail: Events,
+}
+
+#[derive(Deserialize)]
+struct Events {
+    events: Vec<SyncedEvent>,
+}
+
+impl Api {
+    /// A complaint's events as the server holds them (redacted as for this user).
+    pub async fn complaint_events(&self, id: ComplaintId) -> Result<Vec<SyncedEvent>, ApiError> {
+        let url = format!("/api/v1/complaints/{id}");
+        let d: Detail = decode(self.auth(Request::get(&url)).send().await).await?;
+        Ok(d.detail.events)
+    }
+}
