@@ -87,21 +87,8 @@ async fn prune<L: Local, E: std::error::Error>(
     local: &L,
     kept: &BTreeSet<ComplaintId>,
 ) -> Result<usize, SyncError<E, L::Error>> {
-    let Some((gone, meta)) = local.read(|r| (r.prune_plan(kept), r.meta().clone())) else {
-        return Ok(0);
-    };
-    if gone.is_empty() {
-        return Ok(0);
-    }
-    let change = Change {
-        events: Vec::new(),
-        meta,
-    };
-    local
-        .remove(change, &gone)
-        .await
-        .map_err(SyncError::Local)?;
-    Ok(gone.len())
+    let plan = local.read(|r| (r.prune_plan(kept), r.meta().clone()));
+    drop_events(local, plan).await
 }
 
 /// Drops what the device window from `since` no longer holds (`Replica::outside_window`),
@@ -112,8 +99,20 @@ pub async fn evict<L: Local, E: std::error::Error>(
     since: Timestamp,
     keep: &BTreeSet<ComplaintId>,
 ) -> Result<usize, SyncError<E, L::Error>> {
-    let Some((gone, meta)) = local.read(|r| (r.outside_window(since, keep), r.meta().clone()))
-    else {
+    let plan = local.read(|r| (r.outside_window(since, keep), r.meta().clone()));
+    drop_events(local, plan).await
+}
+
+/// Removes `gone` with the meta unchanged; `None` (no replica yet) or nothing to drop writes
+/// nothing. Answers how many events went.
+async fn drop_events<L: Local, E: std::error::Error>(
+    local: &L,
+    plan: Option<(
+        Vec<siteline_model::EventId>,
+        siteline_model::replica::ReplicaMeta,
+    )>,
+) -> Result<usize, SyncError<E, L::Error>> {
+    let Some((gone, meta)) = plan else {
         return Ok(0);
     };
     if gone.is_empty() {
