@@ -276,8 +276,10 @@ async fn detail(
         Some(site) => Clock::for_site(&site),
         None => Clock::china(),
     };
-    let row = stored.row;
+    let mut row = stored.row;
     let mut events = stored.events;
+    // The stored projection leaves the notes out; they come from the events.
+    row.state = crate::ingest::with_notes(row.state, events.iter().map(|e| &e.event));
     let states = HashMap::from([(row.state.id, row.state.clone())]);
     visibility::redact_events(&user.info, &states, &mut events);
     let detail = ComplaintDetail {

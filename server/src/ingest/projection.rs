@@ -1,5 +1,9 @@
 //! What a complaint's projection row holds besides its folded state: its site, the receipt of
 //! its `Created`, the derived keys and the report facts — decided here once for every backend.
+//!
+//! The stored state leaves out the notes: they grow with every 备注 and nothing the server
+//! decides reads them, so a push to a complaint with 500 notes parses and writes no more than
+//! one with none. The detail page takes them from the events it returns ([`with_notes`]).
 
 use crate::store::error::{Result, StoreError};
 use crate::store::{resolve_site, FOLD_VERSION};
@@ -50,8 +54,7 @@ impl<'a> ProjectionRow<'a> {
         };
         Ok(ProjectionRow {
             state,
-            state_json: serde_json::to_string(state)
-                .map_err(|e| StoreError::Internal(format!("state does not serialize: {e}")))?,
+            state_json: stored_json(state)?,
             site,
             received_at,
             phone: state.complainant.phone.as_deref().filter(|p| !p.is_empty()),
@@ -60,6 +63,31 @@ impl<'a> ProjectionRow<'a> {
             fold_version: FOLD_VERSION,
         })
     }
+}
+
+/// The state as the projection stores it: without its notes. A state folded on from a stored
+/// projection holds only the notes of the events just applied, so this clone is small.
+fn stored_json(state: &Complaint) -> Result<String> {
+    let json = if state.notes.is_empty() {
+        serde_json::to_string(state)
+    } else {
+        let mut bare = state.clone();
+        bare.notes.clear();
+        serde_json::to_string(&bare)
+    };
+    json.map_err(|e| StoreError::Internal(format!("state does not serialize: {e}")))
+}
+
+/// A stored projection's state with its notes again, folded from the complaint's own events
+/// (all of them, in commit order). Unchanged if they fold to nothing.
+pub fn with_notes<'e>(
+    mut state: Complaint,
+    events: impl IntoIterator<Item = &'e siteline_model::Event>,
+) -> Complaint {
+    if let Some(full) = siteline_model::fold_in_order(events) {
+        state.notes = full.notes;
+    }
+    state
 }
 
 /// Re-folds one complaint from all its stored events and writes its projection; `None` while
@@ -84,4 +112,58 @@ pub async fn refresh(
     let row = ProjectionRow::new(&state, received_at, sites)?;
     tx.write_projections(&[(row, true)]).await?;
     Ok(Some(state))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    use siteline_model::{ComplaintId, DeviceId, Event, EventId, EventKind, NewComplaint};
+
+    fn event(complaint: ComplaintId, n: u8, kind: EventKind) -> Event {
+        Event {
+            id: EventId::new_v7(1_772_416_800_000 + i64::from(n), [n; 10]),
+            complaint_id: complaint,
+            device_id: DeviceId::new_v7(1_772_416_800_000, [7; 10]),
+            author: "zhang".into(),
+            captured_at: Timestamp(1_772_416_800_000 + i64::from(n)),
+            lamport: u64::from(n),
+            kind,
+        }
+    }
+
+    #[test]
+    fn the_stored_state_leaves_the_notes_out_and_the_detail_folds_them_back() {
+        let id = ComplaintId::new_v7(1_772_416_800_000, [1; 10]);
+        let note = |n, text: &str| event(id, n, EventKind::NoteAdded { text: text.into() });
+        let events = [
+            event(
+                id,
+                1,
+                EventKind::Created(NewComplaint {
+                    provisional_number: "P-1".into(),
+                    description: "电梯异响".into(),
+                    site: "SL".into(),
+                    ..Default::default()
+                }),
+            ),
+            note(2, "先到的备注"),
+            note(3, "第二条"),
+        ];
+        let state = siteline_model::fold_in_order(events.iter()).expect("created");
+        assert_eq!(state.notes.len(), 2);
+        let clocks = HashMap::new();
+        let known = vec!["SL".to_string()];
+        let sites = Sites {
+            known: &known,
+            default_site: "SL",
+            clocks: &clocks,
+        };
+        let row = ProjectionRow::new(&state, Timestamp(1), &sites).expect("row");
+        let stored: Complaint = serde_json::from_str(&row.state_json).expect("decodes");
+        assert!(stored.notes.is_empty(), "{}", row.state_json);
+        assert!(!row.state_json.contains("先到的备注"));
+        let shown = with_notes(stored, events.iter());
+        assert_eq!(shown, state, "the detail shows what the fold holds");
+    }
 }
