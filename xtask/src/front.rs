@@ -37,10 +37,10 @@ pub fn build(ctx: &Ctx) -> Result<Built, String> {
     mkdir(&split_dir)?;
     mkdir(&pkg_tmp)?;
 
-    println!("front end: cargo build --release --target {WASM_TARGET} (relocations kept)");
+    println!("front end: cargo build --profile front --target {WASM_TARGET} (relocations kept)");
     ctx.run(
         ctx.cargo()
-            .args(["build", "--release", "-p", APP, "--bin", APP])
+            .args(["build", "--profile", "front", "-p", APP, "--bin", APP])
             .args(["--target", WASM_TARGET])
             // wasm-split needs the linker's relocations to move functions between modules.
             .env(
@@ -52,7 +52,7 @@ pub fn build(ctx: &Ctx) -> Result<Built, String> {
     let linked = ctx
         .target_dir()
         .join(WASM_TARGET)
-        .join("release")
+        .join("front")
         .join(format!("{APP}.wasm"));
     let input = read(&linked)?;
 
