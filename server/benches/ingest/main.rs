@@ -13,6 +13,7 @@
 mod events;
 mod history;
 mod postgres;
+mod pull;
 mod push;
 
 use events::{generate, PER_COMPLAINT};
@@ -245,6 +246,9 @@ async fn main() {
             }));
         }
     }
+    // Pulling it all back, as a fresh device does (admin: every site; supervisor: one site).
+    println!();
+    let pulls = run_pulls(&events, &a).await;
     // A long history costs a push no more than a short one.
     println!();
     let mut histories = Vec::new();
@@ -286,12 +290,68 @@ async fn main() {
             })
             .collect();
         let doc = if a.postgres {
-            serde_json::json!({ "ingest_postgres": list, "processes": processes, "history": histories })
+            serde_json::json!({ "ingest_postgres": list, "processes": processes, "history": histories, "pull_postgres": pulls })
         } else {
-            serde_json::json!({ "ingest": list, "history": histories })
+            serde_json::json!({ "ingest": list, "history": histories, "pull": pulls })
         };
         let text = serde_json::to_string_pretty(&doc).expect("json");
         std::fs::write(&path, text + "\n").expect("write --json file");
         println!("\nwrote {}", path.display());
     }
+}
+
+/// Pushes every event (batches of 1,000) to a fresh server, then pulls it all back `reps` times
+/// as an admin and as a supervisor of the site, identity and brotli; prints and answers medians.
+async fn run_pulls(events: &[Event], a: &Args) -> Vec<serde_json::Value> {
+    let url = if a.postgres {
+        Some(postgres::database().await)
+    } else {
+        None
+    };
+    let (base, server, _dir) = start_server(url).await;
+    let http = reqwest::Client::new();
+    let admin = admin_token(&http, &base).await;
+    let (_, accepted) = push_all(&http, &base, &admin, bodies(events, 1000)).await;
+    assert_eq!(
+        accepted,
+        events.len(),
+        "every event accepted before the pull"
+    );
+    let supervisor = push::supervisor_token(&http, &base, &admin).await;
+    let mut out = Vec::new();
+    for (who, token) in [("admin", &admin), ("supervisor", &supervisor)] {
+        for brotli in [false, true] {
+            let mut runs = Vec::new();
+            let mut last = None;
+            for _ in 0..a.reps {
+                let p = pull::pull_all(&http, &base, token, brotli).await;
+                // Every pushed event comes back, plus one number event per complaint.
+                let want = events.len() + events.len() / PER_COMPLAINT;
+                assert_eq!(p.events, want, "{who} pulls every event");
+                runs.push(p.took);
+                last = Some(p);
+            }
+            let took = median(runs);
+            let bytes = last.map_or(0, |p| p.bytes);
+            let n = events.len() + events.len() / PER_COMPLAINT;
+            let enc = if brotli { "br" } else { "identity" };
+            println!(
+                "pull {n} events as {who:<10} ({enc:<8}): {:>7.3} s, {:>8.0} ev/s, {:>6.2} MiB",
+                took.as_secs_f64(),
+                eps(n, took),
+                bytes as f64 / 1_048_576.0
+            );
+            out.push(serde_json::json!({
+                "reader": who,
+                "encoding": enc,
+                "events": n,
+                "secs": took.as_secs_f64(),
+                "eps": eps(n, took).round(),
+                "bytes": bytes,
+            }));
+        }
+    }
+    server.abort();
+    let _ = server.await;
+    out
 }

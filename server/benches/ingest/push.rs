@@ -75,3 +75,35 @@ pub async fn push_all(
     }
     (took, accepted)
 }
+
+/// A supervisor of the default site (`SL`), created by the admin; answers their token.
+pub async fn supervisor_token(http: &reqwest::Client, base: &str, admin: &str) -> String {
+    const PW: &str = "bench-supervisor-password";
+    let res = http
+        .post(format!("{base}/api/v1/users"))
+        .bearer_auth(admin)
+        .json(&serde_json::json!({
+            "username": "bench_supervisor",
+            "password": PW,
+            "role": "supervisor",
+            "sites": ["SL"],
+        }))
+        .send()
+        .await
+        .expect("create supervisor");
+    assert!(
+        res.status().is_success(),
+        "create supervisor: {}",
+        res.status()
+    );
+    let login: serde_json::Value = http
+        .post(format!("{base}/api/v1/auth/login"))
+        .json(&serde_json::json!({ "username": "bench_supervisor", "password": PW }))
+        .send()
+        .await
+        .expect("login")
+        .json()
+        .await
+        .expect("login json");
+    login["token"].as_str().expect("token").to_string()
+}

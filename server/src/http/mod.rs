@@ -9,6 +9,7 @@ pub mod fleet;
 pub mod health;
 pub mod import;
 pub mod majors;
+pub mod pull_wire;
 pub mod replies;
 pub mod reports;
 pub mod security;

@@ -1,6 +1,7 @@
 //! Sync: `POST /api/v1/sync/push` (idempotent by event id) and `GET /api/v1/sync/pull` (by seq cursor).
 
 use super::auth::AuthUser;
+use super::pull_wire::{PageEvents, PullAnswer};
 use super::ApiJson;
 use crate::error::{Error, Result};
 use crate::rules::{AuthorRules, PushRules};
@@ -8,11 +9,13 @@ use crate::store::{ImportInfo, PushGate};
 use crate::{visibility, AppState};
 use axum::extract::rejection::QueryRejection;
 use axum::extract::{Query, State};
+use axum::http::header::CONTENT_TYPE;
+use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use serde::Deserialize;
 use siteline_model::sync::{
-    capture_in_range, PullResponse, PushOutcome, PushRequest, PushResponse, PushResult,
+    capture_in_range, PushOutcome, PushRequest, PushResponse, PushResult, SyncedEvent,
     DEFAULT_PULL, MAX_PULL, MAX_PUSH, MIN_SCHEMA_VERSION, SCHEMA_VERSION,
 };
 use siteline_model::validation::validate_event;
@@ -218,7 +221,7 @@ async fn pull(
     State(st): State<AppState>,
     user: AuthUser,
     query: Result<Query<PullQuery>, QueryRejection>,
-) -> Result<Json<PullResponse>> {
+) -> Result<Response> {
     let Query(q) = query?;
     if let Some(v) = q.schema_version {
         check_schema_version(v)?;
@@ -236,20 +239,13 @@ async fn pull(
     };
     let since = window.map(|w| w.since(st.clock.now()));
     let scope = visibility::scope_of(&user.info);
-    let (mut events, has_more, next_cursor) = st.store.pull(q.after, limit, &scope, since).await?;
-    if !matches!(user.role(), Role::Admin | Role::Supervisor) && visibility::has_personal(&events) {
-        let mut ids: Vec<ComplaintId> = events.iter().map(|e| e.event.complaint_id).collect();
-        ids.sort_unstable();
-        ids.dedup();
-        let states: HashMap<ComplaintId, Complaint> = st
-            .store
-            .complaint_rows(&ids)
-            .await?
-            .into_iter()
-            .map(|r| (r.state.id, r.state))
-            .collect();
-        visibility::redact_events(&user.info, &states, &mut events);
-    }
+    let (raw, has_more, next_cursor) = st.store.pull_raw(q.after, limit, &scope, since).await?;
+    // Admins and supervisors see every detail: the stored bodies go out as they are.
+    let events = if matches!(user.role(), Role::Admin | Role::Supervisor) {
+        PageEvents::Stored(raw)
+    } else {
+        PageEvents::Decoded(redacted(&st, &user, PageEvents::decode(raw)?).await?)
+    };
     let sites = match user.role() {
         Role::Admin => st
             .store
@@ -260,11 +256,39 @@ async fn pull(
             .collect(),
         _ => user.info.sites.clone(),
     };
-    Ok(Json(PullResponse {
+    let answer = PullAnswer {
         events,
         next_cursor,
         has_more,
         sites,
         scope: access::scope_key(&user.info),
-    }))
+    };
+    let body =
+        serde_json::to_vec(&answer).map_err(|e| Error::Internal(format!("pull answer: {e}")))?;
+    Ok(([(CONTENT_TYPE, "application/json")], body).into_response())
+}
+
+/// The events of a page with what `user` may not see of them taken out (a handler or staff
+/// member: personal details of complaints they did not take, anonymous complainants').
+async fn redacted(
+    st: &AppState,
+    user: &AuthUser,
+    mut events: Vec<SyncedEvent>,
+) -> Result<Vec<SyncedEvent>> {
+    if !visibility::has_personal(&events) {
+        return Ok(events);
+    }
+    let mut ids: Vec<ComplaintId> = events.iter().map(|e| e.event.complaint_id).collect();
+    ids.sort_unstable();
+    ids.dedup();
+    let states: HashMap<ComplaintId, Complaint> = st
+        .store
+        .complaint_rows(&ids)
+        .await?
+        .into_iter()
+        .map(|r| (r.state.id, r.state))
+        .collect();
+    visibility::redact_events(&user.info, &states, &mut events);
+
+    Ok(events)
 }

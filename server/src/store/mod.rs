@@ -28,6 +28,26 @@ pub use shared::{
 pub use sqlite::SqliteStore;
 pub use traits::*;
 
+/// A stored event as a pull reads it: its seq, receipt time and JSON body as stored, which a
+/// reader that needs no redaction sends on without decoding it (`http::pull_wire`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RawEvent {
+    pub seq: u64,
+    pub received_at: Timestamp,
+    pub body: String,
+}
+
+impl RawEvent {
+    /// The event decoded (for readers whose copy is redacted, and for tests).
+    pub fn parse(&self) -> Result<SyncedEvent> {
+        Ok(SyncedEvent {
+            seq: self.seq,
+            received_at: self.received_at,
+            event: rows::parse_event(&self.body)?,
+        })
+    }
+}
+
 /// A stored report with its user.
 #[derive(Clone, Debug)]
 pub struct FleetRow {

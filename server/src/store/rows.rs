@@ -9,7 +9,6 @@ use siteline_model::calendar::DayKind;
 use siteline_model::calendar::WorkingHours;
 use siteline_model::fleet::DeviceReport;
 use siteline_model::report::{Bucket, Period, Tally};
-use siteline_model::sync::SyncedEvent;
 use siteline_model::timelimit::Policy;
 use siteline_model::{DeviceId, Timestamp};
 use std::collections::HashMap;
@@ -335,7 +334,7 @@ pub(crate) fn pull_page(
     after: u64,
     limit: u32,
     capped: bool,
-) -> Result<(Vec<SyncedEvent>, bool, u64)> {
+) -> Result<(Vec<super::RawEvent>, bool, u64)> {
     all.sort_by_key(|i| (i.pos, i.seq));
     let mut take = all.len().min(limit as usize);
     if let Some(last) = take.checked_sub(1).map(|i| all[i].pos) {
@@ -350,16 +349,12 @@ pub(crate) fn pull_page(
         .map_or(after, |i| u64::try_from(i.pos).unwrap_or(0));
     let events = all
         .into_iter()
-        .map(|i| {
-            Ok(SyncedEvent {
-                seq: u64::try_from(i.seq).unwrap_or(0),
-                received_at: Timestamp(i.received_at),
-                event: serde_json::from_str(&i.body).map_err(|e| {
-                    StoreError::Internal(format!("stored event does not parse: {e}"))
-                })?,
-            })
+        .map(|i| super::RawEvent {
+            seq: to_u64(i.seq),
+            received_at: Timestamp(i.received_at),
+            body: i.body,
         })
-        .collect::<Result<Vec<_>>>()?;
+        .collect();
     Ok((events, has_more, cursor))
 }
 

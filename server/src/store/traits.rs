@@ -34,14 +34,27 @@ pub trait SyncStore: Send + Sync {
     /// before the department got one are ordered at that moment (`since_seq`), so a cursor
     /// taken earlier still receives them. `window`: the device window's start
     /// (`siteline_model::window`); the events of complaints finished before it are left out.
-    /// Answers the page, whether more follow and the cursor.
+    /// Answers the page (each event's body as stored), whether more follow and the cursor.
+    async fn pull_raw(
+        &self,
+        after: u64,
+        limit: u32,
+        scope: &ReadScope,
+        window: Option<Timestamp>,
+    ) -> Result<(Vec<RawEvent>, bool, u64)>;
+
+    /// [`Self::pull_raw`] with every event decoded.
     async fn pull(
         &self,
         after: u64,
         limit: u32,
         scope: &ReadScope,
         window: Option<Timestamp>,
-    ) -> Result<(Vec<SyncedEvent>, bool, u64)>;
+    ) -> Result<(Vec<SyncedEvent>, bool, u64)> {
+        let (raw, more, cursor) = self.pull_raw(after, limit, scope, window).await?;
+        let events = raw.iter().map(RawEvent::parse).collect::<Result<_>>()?;
+        Ok((events, more, cursor))
+    }
 
     /// Escalates to 重大 every open effective complaint unresolved for its site's window, once
     /// per complaint (server `Escalated` events, rule `unresolved_month`); `sites` (`list_sites`)

@@ -25,9 +25,10 @@ use super::{
 };
 use crate::ingest;
 use crate::store::error::{Result, StoreError};
+use crate::store::RawEvent;
 use async_trait::async_trait;
 use siteline_model::api::SiteInfo;
-use siteline_model::sync::{PushResult, SyncedEvent};
+use siteline_model::sync::PushResult;
 use siteline_model::{ComplaintId, Event, Timestamp};
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 use sqlx::PgPool;
@@ -122,13 +123,13 @@ impl SyncStore for PgStore {
         Ok(results)
     }
 
-    async fn pull(
+    async fn pull_raw(
         &self,
         after: u64,
         limit: u32,
         scope: &ReadScope,
         window: Option<Timestamp>,
-    ) -> Result<(Vec<SyncedEvent>, bool, u64)> {
+    ) -> Result<(Vec<RawEvent>, bool, u64)> {
         pull::pull(&self.pool, after, limit, scope, window).await
     }
 

@@ -4,7 +4,7 @@ use crate::store::error::Result;
 use crate::store::rows::ComplaintRecord;
 use crate::store::rows::{to_i64, to_u64};
 use crate::store::{ComplaintRow, ImportInfo};
-use siteline_model::{AttachmentRef, Complaint, ComplaintId, EventId, Timestamp};
+use siteline_model::{AttachmentRef, EventId, Timestamp};
 use sqlx::{QueryBuilder, Sqlite, SqliteConnection, SqlitePool};
 
 /// Most hashes asked about in one query (SQLite's bound-parameter limit is far above).
@@ -72,30 +72,6 @@ pub(super) async fn complaints_with_attachment(
     rows.into_iter()
         .map(ComplaintRecord::complaint_row)
         .collect()
-}
-
-/// Replaces a complaint's attachment references with those of its folded state.
-pub(super) async fn set_complaint_attachments(
-    conn: &mut SqliteConnection,
-    id: ComplaintId,
-    state: &Complaint,
-) -> Result<()> {
-    let id = id.to_string();
-    sqlx::query("DELETE FROM complaint_attachments WHERE complaint_id = ?")
-        .bind(&id)
-        .execute(&mut *conn)
-        .await?;
-    for a in &state.attachments {
-        sqlx::query(
-            "INSERT INTO complaint_attachments (complaint_id, sha256) VALUES (?, ?)
-             ON CONFLICT DO NOTHING",
-        )
-        .bind(&id)
-        .bind(&a.sha256)
-        .execute(&mut *conn)
-        .await?;
-    }
-    Ok(())
 }
 
 /// Records that a newly stored event came from an import.

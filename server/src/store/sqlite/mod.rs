@@ -3,6 +3,9 @@
 
 mod attach;
 mod fleet;
+#[cfg(test)]
+mod plans;
+mod projection;
 mod pull;
 mod query;
 mod report;
@@ -17,6 +20,7 @@ mod users;
 
 use crate::ingest;
 use crate::store::error::Result;
+use crate::store::RawEvent;
 use crate::store::{
     AttachmentStore, ComplaintFilter, ComplaintRow, ComplaintStore, FleetRow, FleetStore,
     ImportInfo, LocationNode, NewShare, NewUser, PushGate, ReadScope, ReportQuery, Session,
@@ -26,7 +30,7 @@ use crate::store::{
 use async_trait::async_trait;
 use siteline_model::api::{CustomCategory, SiteDay, SiteInfo, UserInfo};
 use siteline_model::calendar::WorkingHours;
-use siteline_model::sync::{PushResult, SyncedEvent};
+use siteline_model::sync::PushResult;
 use siteline_model::timelimit::Policy;
 use siteline_model::{AttachmentRef, ComplaintId, DeviceId, Event, Timestamp};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
@@ -100,13 +104,13 @@ impl SyncStore for SqliteStore {
         Ok(results)
     }
 
-    async fn pull(
+    async fn pull_raw(
         &self,
         after: u64,
         limit: u32,
         scope: &ReadScope,
         window: Option<Timestamp>,
-    ) -> Result<(Vec<SyncedEvent>, bool, u64)> {
+    ) -> Result<(Vec<RawEvent>, bool, u64)> {
         pull::pull(&self.pool, after, limit, scope, window).await
     }
 

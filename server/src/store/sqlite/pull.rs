@@ -7,8 +7,7 @@
 
 use crate::store::error::Result;
 use crate::store::rows::{pull_page, EventRow as Row, PullItem};
-use crate::store::ReadScope;
-use siteline_model::sync::SyncedEvent;
+use crate::store::{RawEvent, ReadScope};
 use siteline_model::time::Timestamp;
 use sqlx::SqlitePool;
 
@@ -37,7 +36,7 @@ pub(super) async fn pull(
     limit: u32,
     scope: &ReadScope,
     window: Option<Timestamp>,
-) -> Result<(Vec<SyncedEvent>, bool, u64)> {
+) -> Result<(Vec<RawEvent>, bool, u64)> {
     let after_i = i64::try_from(after).unwrap_or(i64::MAX);
     // Without a window, a bound no finishing time is below.
     let since = window.map_or(i64::MIN, Timestamp::millis);

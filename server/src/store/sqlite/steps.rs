@@ -64,6 +64,21 @@ struct SiteStateRow {
     state_json: String,
 }
 
+/// The 二次投诉 candidates of several new complaints in one statement (`repeat_candidates`'
+/// query once per element of the JSON array `?1`, numbered by its index): the queries are
+/// the outer loop, so each one is a range of the phone or the place index (`plans` test).
+pub(super) const REPEAT_CANDIDATES: &str = "SELECT q.key AS i, c.id, c.state_json
+     FROM json_each(?1) AS q CROSS JOIN complaints AS c
+     WHERE c.site_code = q.value ->> 0 AND c.phone = q.value ->> 1
+       AND c.captured_at BETWEEN q.value ->> 4 AND q.value ->> 5 AND c.id <> q.value ->> 6
+     UNION
+     SELECT q.key, c.id, c.state_json
+     FROM json_each(?1) AS q CROSS JOIN complaints AS c
+     WHERE q.value ->> 2 <> '' AND c.site_code = q.value ->> 0
+       AND c.location_key = q.value ->> 2 AND c.category = q.value ->> 3
+       AND c.captured_at BETWEEN q.value ->> 4 AND q.value ->> 5 AND c.id <> q.value ->> 6
+     ORDER BY 1, 2";
+
 #[async_trait]
 impl IngestTx for SqliteTx<'_> {
     async fn stored_events(&mut self, ids: &[EventId]) -> Result<HashMap<EventId, StoredEvent>> {
@@ -232,10 +247,7 @@ impl IngestTx for SqliteTx<'_> {
     }
 
     async fn write_projections(&mut self, rows: &[(ProjectionRow<'_>, bool)]) -> Result<()> {
-        for (row, had_rows) in rows {
-            super::sync::write_projection(self.0, row, *had_rows).await?;
-        }
-        Ok(())
+        super::projection::write(self.0, rows).await
     }
 
     async fn repeat_candidates(&mut self, q: &RepeatQuery<'_>) -> Result<Vec<Complaint>> {
@@ -259,6 +271,46 @@ impl IngestTx for SqliteTx<'_> {
         .fetch_all(&mut *self.0)
         .await?;
         found.iter().map(|r| parse_state(&r.state_json)).collect()
+    }
+
+    async fn repeat_candidates_each(
+        &mut self,
+        qs: &[RepeatQuery<'_>],
+    ) -> Result<Vec<Vec<Complaint>>> {
+        #[derive(FromRow)]
+        struct Found {
+            i: i64,
+            state_json: String,
+        }
+        let mut out = vec![Vec::new(); qs.len()];
+        if qs.is_empty() {
+            return Ok(out);
+        }
+        // One JSON array of queries: [site, phone, place, category, since, until, exclude].
+        let list: Vec<serde_json::Value> = qs
+            .iter()
+            .map(|q| {
+                serde_json::json!([
+                    q.site,
+                    q.phone,
+                    q.place,
+                    q.category,
+                    q.since.millis(),
+                    q.until.millis(),
+                    q.exclude.to_string()
+                ])
+            })
+            .collect();
+        let found: Vec<Found> = sqlx::query_as(REPEAT_CANDIDATES)
+            .bind(serde_json::Value::Array(list).to_string())
+            .fetch_all(&mut *self.0)
+            .await?;
+        for f in found {
+            if let Some(slot) = usize::try_from(f.i).ok().and_then(|i| out.get_mut(i)) {
+                slot.push(parse_state(&f.state_json)?);
+            }
+        }
+        Ok(out)
     }
 
     async fn mark_repeat(&mut self, complaint: ComplaintId) -> Result<()> {
