@@ -7,12 +7,8 @@ use serde::Deserialize;
 use siteline_model::sync::SyncedEvent;
 use siteline_model::ComplaintId;
 
-/// The part of `GET /api/v1/complaints/{id}` a device keeps: the events (it folds them itself).
-#[derive(Deserialize)]
-struct Detail {
-    detail: Events,
-}
-
+/// The part of `GET /api/v1/complaints/{id}` a device keeps: the events (it folds them itself;
+/// the answer's other fields sit beside them, the detail being flattened into it).
 #[derive(Deserialize)]
 struct Events {
     events: Vec<SyncedEvent>,
@@ -22,7 +18,7 @@ impl Api {
     /// A complaint's events as the server holds them (redacted as for this user).
     pub async fn complaint_events(&self, id: ComplaintId) -> Result<Vec<SyncedEvent>, ApiError> {
         let url = format!("/api/v1/complaints/{id}");
-        let d: Detail = decode(self.auth(Request::get(&url)).send().await).await?;
-        Ok(d.detail.events)
+        let d: Events = decode(self.auth(Request::get(&url)).send().await).await?;
+        Ok(d.events)
     }
 }
