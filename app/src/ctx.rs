@@ -269,11 +269,13 @@ impl AppCtx {
             });
         }
         if discard.is_empty() {
+            let (started, n) = (perf::now(), change.events.len());
             self.replica.update(|r| {
                 if let Some(r) = r {
                     r.apply(change)
                 }
             });
+            perf::measure(perf::REPLICA_APPLY, started, n);
         } else {
             // The replica has no removal: read back what storage now holds.
             let (meta, events) = store.load(|| change.meta.device_id).await?;

@@ -7,6 +7,7 @@ mod history;
 mod replies;
 mod reports;
 
+use crate::store::perf;
 use gloo_net::http::{Request, RequestBuilder, Response};
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
@@ -166,7 +167,12 @@ impl Api {
         let url = format!(
             "/api/v1/sync/pull?after={after}&limit={limit}&schema_version={SCHEMA_VERSION}&window_days={days}"
         );
-        decode(self.auth(Request::get(&url)).send().await).await
+        let body = answer(self.auth(Request::get(&url)).send().await).await?;
+        let started = perf::now();
+        let page = serde_json::from_slice::<PullResponse>(&body)
+            .map_err(|e| ApiError::Decode(e.to_string()))?;
+        perf::measure(perf::DECODE, started, page.events.len());
+        Ok(page)
     }
 
     /// A new session from this device's key (after an offline login; no password involved).
@@ -269,16 +275,21 @@ impl Api {
 async fn decode<T: DeserializeOwned>(
     sent: Result<Response, gloo_net::Error>,
 ) -> Result<T, ApiError> {
+    // Bytes through `from_slice`, as the store decodes: one JSON reader, so the event
+    // decoder is compiled once for both (twiggy: each reader is a full copy).
+    let body = answer(sent).await?;
+    serde_json::from_slice::<T>(&body).map_err(|e| ApiError::Decode(e.to_string()))
+}
+
+/// The body of a successful answer, or the error it stands for.
+async fn answer(sent: Result<Response, gloo_net::Error>) -> Result<Vec<u8>, ApiError> {
     let resp = sent.map_err(|e| ApiError::Network(e.to_string()))?;
     note_server_date(&resp);
     if resp.ok() {
-        // Bytes through `from_slice`, as the store decodes: one JSON reader, so the event
-        // decoder is compiled once for both (twiggy: each reader is a full copy).
-        let body = resp
+        return resp
             .binary()
             .await
-            .map_err(|e| ApiError::Network(e.to_string()))?;
-        return serde_json::from_slice::<T>(&body).map_err(|e| ApiError::Decode(e.to_string()));
+            .map_err(|e| ApiError::Network(e.to_string()));
     }
     Err(error_of(resp).await)
 }

@@ -6,11 +6,17 @@
 //! - `siteline:store-load` — a measure around reading the replica from IndexedDB at start-up
 //!   (`detail.events`), of which `siteline:store-read` is the IndexedDB part (the rest is parsing);
 //!   `siteline:replica-built` — a measure of building the in-memory replica;
-//! - `siteline:interactive` — a mark once the first page has rendered with the replica loaded.
+//! - `siteline:interactive` — a mark once the first page has rendered with the replica loaded;
+//! - `siteline:decode` — a measure around decoding a pulled page's JSON (`detail.events`);
+//! - `siteline:store-encode` — per commit of events, the time spent merging and encoding the
+//!   complaint records it writes (the measure ends at the commit's end and lasts that long; the
+//!   rest of a `store-write` is IndexedDB);
+//! - `siteline:replica-apply` — a measure around applying a committed change to the in-memory
+//!   replica (folding what it touched), before anything re-renders.
 //!
 //! The bench reads them with `performance.getEntriesByName(…)`. Each costs microseconds; they
-//! change no behaviour. Measures are cleared by the bench, and only the last 1000 store writes are
-//! kept so that a long-running tab does not grow the timeline without bound.
+//! change no behaviour. Measures are cleared by the bench, and only the last 1000 of the per-write
+//! ones are kept so that a long-running tab does not grow the timeline without bound.
 
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsValue;
@@ -20,6 +26,9 @@ pub const STORE_LOAD: &str = "siteline:store-load";
 pub const STORE_READ: &str = "siteline:store-read";
 pub const REPLICA_BUILT: &str = "siteline:replica-built";
 pub const INTERACTIVE: &str = "siteline:interactive";
+pub const DECODE: &str = "siteline:decode";
+pub const STORE_ENCODE: &str = "siteline:store-encode";
+pub const REPLICA_APPLY: &str = "siteline:replica-apply";
 const KEEP_WRITES: u32 = 1000;
 
 #[wasm_bindgen]
@@ -47,13 +56,15 @@ pub fn now() -> f64 {
 
 /// Records `name` from `start` (a `now()` value) to now, with `detail.events = events`.
 pub fn measure(name: &str, start: f64, events: usize) {
-    if name == STORE_WRITE {
+    if matches!(name, STORE_WRITE | DECODE | STORE_ENCODE | REPLICA_APPLY) {
         let n = WRITES.with(|w| {
             w.set(w.get() + 1);
             w.get()
         });
         if n > KEEP_WRITES {
-            perf_clear_measures(STORE_WRITE);
+            for n in [STORE_WRITE, DECODE, STORE_ENCODE, REPLICA_APPLY] {
+                perf_clear_measures(n);
+            }
             WRITES.with(|w| w.set(1));
         }
     }

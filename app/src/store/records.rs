@@ -170,17 +170,26 @@ impl LocalStore {
             .keys()
             .map(|cid| records.get(key(cid)))
             .collect::<Result<_, _>>()?;
+        // Time merging and encoding (the rest of the write is IndexedDB's).
+        let mut encoding = 0.0;
         for ((cid, edit), req) in edits.iter().zip(reads) {
-            let mut r = match req.await? {
+            let found = req.await?;
+            let t = perf::now();
+            let mut r = match found {
                 Some(v) => record(&v)?,
                 None => ComplaintRecord::default(),
             };
             r.remove(&edit.gone);
             r.merge(edit.put.iter().copied());
-            if r.events.is_empty() {
-                records.delete(key(cid))?;
-            } else {
-                records.put(&bytes(&r), Some(&key(cid)))?;
+            let value = (!r.events.is_empty()).then(|| bytes(&r));
+            encoding += perf::now() - t;
+            match value {
+                Some(v) => {
+                    records.put(&v, Some(&key(cid)))?;
+                }
+                None => {
+                    records.delete(key(cid))?;
+                }
             }
         }
         if !plan.receipt.is_empty() {
@@ -196,6 +205,11 @@ impl LocalStore {
         let result = commit(tx).await;
         let written = plan.records.len() + plan.receipt.marks.len();
         perf::measure(perf::STORE_WRITE, started, written);
+        perf::measure(
+            perf::STORE_ENCODE,
+            perf::now() - encoding,
+            plan.records.len(),
+        );
         result
     }
 

@@ -35,15 +35,64 @@ pub async fn store_writes(b: &Browser) -> (u64, f64, u64) {
     )
 }
 
-/// Forgets the app's store-write measures so far.
+/// The total duration in ms of the app's measures named `name` (`app/src/store/perf.rs`), and
+/// how many there were.
+pub async fn measured(b: &Browser, name: &str) -> (f64, u64) {
+    let v = run(
+        b,
+        "measures",
+        "const m = performance.getEntriesByName(arguments[0]);
+         return [m.reduce((a, e) => a + e.duration, 0), m.length];",
+        vec![Value::from(name)],
+    )
+    .await;
+    (
+        v[0].as_f64().unwrap_or(f64::NAN),
+        v[1].as_u64().unwrap_or(0),
+    )
+}
+
+/// Forgets the app's per-write measures so far (store writes, decoding, encoding, applying).
 pub async fn clear_store_writes(b: &Browser) {
     run(
         b,
         "clear store writes",
-        "performance.clearMeasures('siteline:store-write'); return null;",
+        "for (const n of ['siteline:store-write', 'siteline:decode', 'siteline:store-encode',
+                          'siteline:replica-apply']) performance.clearMeasures(n);
+         return null;",
         vec![],
     )
     .await;
+}
+
+/// Reports where the device's time went during a sync (`prefix` `push` or `pull`): JSON
+/// decoding of pulled pages, merging and encoding records, IndexedDB (the rest of the store
+/// writes), folding into the replica.
+pub async fn report_split(b: &Browser, r: &mut super::Report, prefix: &str) {
+    let (decode, _) = measured(b, "siteline:decode").await;
+    let (write, _) = measured(b, "siteline:store-write").await;
+    let (encode, _) = measured(b, "siteline:store-encode").await;
+    let (apply, _) = measured(b, "siteline:replica-apply").await;
+    r.put(
+        &format!("{prefix}_decode_s"),
+        decode / 1000.0,
+        "s decoding pulled JSON",
+    );
+    r.put(
+        &format!("{prefix}_encode_s"),
+        encode / 1000.0,
+        "s merging and encoding records",
+    );
+    r.put(
+        &format!("{prefix}_indexeddb_s"),
+        (write - encode) / 1000.0,
+        "s in IndexedDB (store writes less encoding)",
+    );
+    r.put(
+        &format!("{prefix}_fold_s"),
+        apply / 1000.0,
+        "s applying to the replica (fold)",
+    );
 }
 
 /// Keeps resource timings of every request from now on (the default buffer holds 250).

@@ -63,6 +63,7 @@ pub async fn run(o: &Options, r: &mut Report) {
         commit_ms / 1000.0,
         "s in those commits",
     );
+    page::report_split(&b, r, "push").await;
     let secs = (t1 - t0) / 1000.0;
     let n = records.len() as f64;
     r.put("push_seconds", secs, "s");

@@ -87,6 +87,7 @@ pub async fn run(o: &Options, r: &mut Report) {
         (t1 - pulls.first_start) / 1000.0,
         "s",
     );
+    page::report_split(&b, r, "pull").await;
 
     // Memory once everything is on the device (the board's columns are not open).
     let mem = page_memory(&b).await;
