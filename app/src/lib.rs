@@ -58,6 +58,7 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/fleet") view=|| view! { <Guard><Lazy page=Page::Fleet/></Guard> }/>
                 <Route path=path!("/setup") view=|| view! { <Guard><Lazy page=Page::Setup/></Guard> }/>
                 <Route path=path!("/replies") view=|| view! { <Guard><Lazy page=Page::Replies/></Guard> }/>
+                <Route path=path!("/history") view=|| view! { <Guard><Lazy page=Page::History/></Guard> }/>
                 <Route path=path!("/complaints/:id") view=|| view! { <Guard><Lazy page=Page::Detail/></Guard> }/>
                 <Route path=path!("/complaints/:id/notice") view=|| view! { <Guard><Lazy page=Page::Notice/></Guard> }/>
             </Routes>

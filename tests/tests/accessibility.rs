@@ -80,6 +80,7 @@ async fn every_main_screen_has_no_serious_or_critical_accessibility_violation() 
         ("/reports".to_string(), "[data-testid=\"pending-count\"]"),
         ("/status".to_string(), "[data-testid=\"display-settings\"]"),
         ("/replies".to_string(), "[data-testid=\"template-add\"]"),
+        ("/history".to_string(), "[data-testid=\"history-page\"]"),
     ];
     for lang in ["zh", "en"] {
         if lang == "en" {

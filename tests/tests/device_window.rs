@@ -1,6 +1,7 @@
 //! The device window in the browser: a tablet keeps open complaints and those finished within
-//! 90 days; one finished longer ago stays on the server, and opening it fetches it on demand
-//! (shown as history from the server, then cached on the tablet).
+//! 90 days; one finished longer ago stays on the server, is found by the history search, and
+//! opening it fetches it on demand (shown as history from the server, then cached on the
+//! tablet).
 
 use serde_json::{json, Value};
 use siteline_e2e::{Browser, TestServer};
@@ -116,8 +117,22 @@ async fn a_complaint_finished_before_the_window_is_fetched_when_opened() {
         "the complaint finished 100 days ago is not pulled"
     );
 
-    // Opened by its link: fetched from the server, shown, and cached.
-    t.goto(&format!("{base}/complaints/{old}")).await;
+    // Found on the server from the list's link to the history search, marked as not on this
+    // tablet; opened from there: fetched, shown, and cached.
+    t.click("[data-testid=\"open-history\"]").await;
+    t.wait_path("/history", T).await;
+    t.fill("history_q", "旧：地下车库").await;
+    t.click(".history-search button[type=\"submit\"]").await;
+    let found = format!("[data-testid=\"history-result\"][data-id=\"{old}\"] a");
+    t.wait_present(&found, T).await;
+    let results = t.attrs("[data-testid=\"history-result\"]", "data-id").await;
+    assert_eq!(
+        results,
+        Ok(vec![Some(old.to_string())]),
+        "only the matching complaint is found"
+    );
+    t.save_screen("device-window-search").await;
+    t.click(&found).await;
     t.wait_present("[data-testid=\"from-server\"]", T).await;
     let detail: Value = t
         .js(

@@ -10,8 +10,8 @@ const SUPERVISOR: (&str, &str) = ("super1", "super1-e2e-pass");
 const T: Duration = Duration::from_secs(45);
 
 /// Routes whose page lives in its own wasm module (app/src/pages/lazy.rs), none opened online.
-const ROUTES: [&str; 7] = [
-    "/board", "/reports", "/status", "/replies", "/fleet", "/setup", "/admin",
+const ROUTES: [&str; 8] = [
+    "/board", "/reports", "/status", "/replies", "/fleet", "/setup", "/admin", "/history",
 ];
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

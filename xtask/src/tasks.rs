@@ -112,7 +112,7 @@ pub fn test(ctx: &Ctx) -> Result<(), String> {
         build_front_end(ctx)
     })?;
 
-    steps.step("native tests (model, server, xtask)", || {
+    steps.step("native tests (model, server, xtask, app logic)", || {
         let mut cmd = ctx.cargo();
         cmd.args([
             "test",
@@ -124,7 +124,12 @@ pub fn test(ctx: &Ctx) -> Result<(), String> {
             "xtask",
         ])
         .env("SITELINE_S3_STANDIN_PYTHONPATH", &s3_standin);
-        ctx.run_tests(&mut cmd, "cargo test", &mut tally)
+        ctx.run_tests(&mut cmd, "cargo test", &mut tally)?;
+        // The app's logic natively too: its plain `#[test]`s do not run under the wasm runner
+        // (only `#[wasm_bindgen_test]`s do), so this is where they run.
+        let mut app = ctx.cargo();
+        app.args(["test", "-p", "siteline-app", "--lib"]);
+        ctx.run_tests(&mut app, "cargo test (app logic, native)", &mut tally)
     })?;
 
     steps.step("server HTTP suite on PostgreSQL", || {

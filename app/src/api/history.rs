@@ -1,9 +1,10 @@
 //! The history calls of the typed client: what the device window leaves on the server (one
-//! complaint with its events).
+//! complaint with its events, and searching what it holds).
 
 use super::{decode, Api, ApiError};
 use gloo_net::http::Request;
 use serde::Deserialize;
+use siteline_model::api::ComplaintSummary;
 use siteline_model::sync::SyncedEvent;
 use siteline_model::ComplaintId;
 
@@ -20,5 +21,14 @@ impl Api {
         let url = format!("/api/v1/complaints/{id}");
         let d: Events = decode(self.auth(Request::get(&url)).send().await).await?;
         Ok(d.events)
+    }
+}
+
+impl Api {
+    /// The complaints on the server matching a search (`logic::history::search_query`), newest
+    /// first, as this user may see them.
+    pub async fn search_history(&self, query: &str) -> Result<Vec<ComplaintSummary>, ApiError> {
+        let url = format!("/api/v1/complaints?{query}");
+        decode(self.auth(Request::get(&url)).send().await).await
     }
 }

@@ -125,6 +125,16 @@ keys! {
     HistoryOffline => "本机只保存未结投诉和近 90 天结案的投诉。该投诉需联网后查看。", "This tablet keeps open complaints and those finished in the last 90 days. Connect to see this one.";
     HistoryFailed => "未能从服务器读取该投诉", "Could not fetch this complaint from the server";
     FromServer => "来自服务器的历史记录（未长期保存在本机）", "History from the server (not kept on this tablet for long)";
+    FindOlder => "查找更早的投诉（服务器）", "Find older complaints (server)";
+    History => "查找历史投诉", "Find past complaints";
+    HistoryHint => "本机只保存未结投诉和近 90 天结案的投诉；更早的在服务器上查找。打开一条即保存到本机供本次使用。", "This tablet keeps open complaints and those finished in the last 90 days; find older ones on the server. Opening one keeps it here for this session.";
+    HistorySearch => "在服务器上查找", "Search the server";
+    HistoryPlaceholder => "编号、描述或地点", "Number, description or place";
+    HistorySearchOffline => "离线时无法查找服务器上的历史投诉。", "Past complaints on the server cannot be searched offline.";
+    HistorySearching => "正在查找…", "Searching…";
+    HistoryNone => "服务器上没有相符的投诉", "No matching complaint on the server";
+    HistoryHeld => "本机已有", "on this tablet";
+    HistoryTooLong => "查找内容过长（最多 100 字）", "Search text too long (at most 100 characters)";
     Back => "返回", "Back";
     Language => "English", "中文";
     Loading => "正在打开本机数据…", "Opening local data…";

@@ -110,7 +110,7 @@ impl Filter {
 }
 
 /// Percent-encodes a query value (building names are Chinese).
-fn encode(v: &str) -> String {
+pub(crate) fn encode(v: &str) -> String {
     let mut out = String::new();
     for b in v.bytes() {
         if b.is_ascii_alphanumeric() || b"-_.~".contains(&b) {

@@ -10,6 +10,7 @@ pub mod board_filter;
 pub mod display;
 pub mod export;
 pub mod fleet;
+pub mod history;
 pub mod intake;
 pub mod keyring;
 pub mod lease;

@@ -102,7 +102,9 @@ pub fn BoardPage() -> impl IntoView {
         }
     }).collect_view();
     view! {
-        <div class="toolbar"><h2>{move || ctx.t(K::Board)}</h2></div>
+        <div class="toolbar"><h2>{move || ctx.t(K::Board)}</h2>
+            <div class="toolbar-buttons"><A href="/history" attr:class="button">{move || ctx.t(K::FindOlder)}</A></div>
+        </div>
         <DataAge/>
         <FilterBar filter=filter buildings=Signal::derive(move || {
             let mut b: Vec<String> = cards.with(|v| {

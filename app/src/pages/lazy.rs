@@ -20,10 +20,11 @@ pub enum Page {
     Replies,
     Detail,
     Notice,
+    History,
 }
 
 impl Page {
-    pub const ALL: [Page; 9] = [
+    pub const ALL: [Page; 10] = [
         Page::Detail,
         Page::Board,
         Page::Status,
@@ -33,6 +34,7 @@ impl Page {
         Page::Fleet,
         Page::Admin,
         Page::Setup,
+        Page::History,
     ];
 }
 
@@ -73,6 +75,7 @@ split_pages! {
     replies: Replies => super::replies::RepliesPage, preload_replies;
     detail: Detail => super::detail::DetailPage, preload_detail;
     notice: Notice => super::notice::NoticePage, preload_notice;
+    history: History => super::history::HistoryPage, preload_history;
 }
 
 /// Shows `page` once its module is in; on a failed load, a message and a retry button.

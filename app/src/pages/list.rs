@@ -129,6 +129,7 @@ pub fn ListPage() -> impl IntoView {
                     {move || ctx.t(K::ShowMore)} " (" {move || rows.with(Vec::len)} " / " {move || total.get()} ")"
                 </button>
             </Show>
+            <p class="muted"><A href="/history" attr:data-testid="open-history">{move || ctx.t(K::FindOlder)}</A></p>
         </section>
     }
 }

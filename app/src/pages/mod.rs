@@ -4,6 +4,7 @@ pub mod admin;
 pub mod board;
 pub mod detail;
 pub mod fleet;
+pub mod history;
 pub mod lazy;
 pub mod list;
 pub mod login;
