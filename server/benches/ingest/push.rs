@@ -23,9 +23,14 @@ pub fn bodies(events: &[Event], batch: usize) -> Vec<Vec<u8>> {
 
 /// An admin's bearer token from the server at `base`.
 pub async fn admin_token(http: &reqwest::Client, base: &str) -> String {
+    login(http, base, "admin", ADMIN_PW).await
+}
+
+/// A bearer token of `username` from the server at `base`.
+async fn login(http: &reqwest::Client, base: &str, username: &str, password: &str) -> String {
     let login: serde_json::Value = http
         .post(format!("{base}/api/v1/auth/login"))
-        .json(&serde_json::json!({ "username": "admin", "password": ADMIN_PW }))
+        .json(&serde_json::json!({ "username": username, "password": password }))
         .send()
         .await
         .expect("login")
@@ -96,14 +101,5 @@ pub async fn supervisor_token(http: &reqwest::Client, base: &str, admin: &str) -
         "create supervisor: {}",
         res.status()
     );
-    let login: serde_json::Value = http
-        .post(format!("{base}/api/v1/auth/login"))
-        .json(&serde_json::json!({ "username": "bench_supervisor", "password": PW }))
-        .send()
-        .await
-        .expect("login")
-        .json()
-        .await
-        .expect("login json");
-    login["token"].as_str().expect("token").to_string()
+    login(http, base, "bench_supervisor", PW).await
 }

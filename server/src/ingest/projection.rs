@@ -65,6 +65,59 @@ impl<'a> ProjectionRow<'a> {
     }
 }
 
+/// The columns of a projection row, in the order both backends bind a [`ProjectionRow`].
+pub const COLUMNS: [&str; 30] = [
+    "id",
+    "site_code",
+    "number",
+    "provisional_number",
+    "status",
+    "severity",
+    "category",
+    "channel",
+    "location",
+    "description",
+    "created_by",
+    "captured_at",
+    "received_at",
+    "updated_at",
+    "state_json",
+    "department",
+    "nature",
+    "phone",
+    "location_key",
+    "fold_version",
+    "category_top",
+    "month",
+    "replied_at",
+    "closed_at",
+    "satisfaction",
+    "late",
+    "open_due_at",
+    "is_repeat",
+    "reply_work_min",
+    "close_work_min",
+];
+
+/// `INSERT INTO complaints (…) ` and the upsert's `ON CONFLICT` clause: every column takes the
+/// new row's value except `is_repeat`, which is never unmarked (`repeat`: the dialect's "either
+/// is set", given `complaints.is_repeat` and `excluded.is_repeat`).
+pub fn upsert_sql(repeat: &str) -> (String, String) {
+    let head = format!("INSERT INTO complaints ({}) ", COLUMNS.join(", "));
+    let set: Vec<String> = COLUMNS
+        .iter()
+        .filter(|c| **c != "id")
+        .map(|c| match *c {
+            "is_repeat" => format!("is_repeat = {repeat}"),
+            c => format!("{c} = excluded.{c}"),
+        })
+        .collect();
+    (
+        head,
+        format!(" ON CONFLICT (id) DO UPDATE SET {}", set.join(", ")),
+    )
+}
+
 /// The state as the projection stores it: without its notes. A state folded on from a stored
 /// projection holds only the notes of the events just applied, so this clone is small.
 fn stored_json(state: &Complaint) -> Result<String> {
@@ -130,6 +183,27 @@ mod tests {
             lamport: u64::from(n),
             kind,
         }
+    }
+
+    #[test]
+    fn the_upsert_names_every_column_and_never_unmarks_a_repeat() {
+        let (head, tail) = upsert_sql("max(complaints.is_repeat, excluded.is_repeat)");
+        assert!(
+            head.starts_with("INSERT INTO complaints (id, site_code, "),
+            "{head}"
+        );
+        assert_eq!(head.matches(", ").count(), COLUMNS.len() - 1);
+        assert_eq!(
+            tail.matches(" = ").count(),
+            COLUMNS.len() - 1,
+            "all but the id: {tail}"
+        );
+        assert!(tail.contains("state_json = excluded.state_json"), "{tail}");
+        assert!(
+            tail.contains("is_repeat = max(complaints.is_repeat, excluded.is_repeat)"),
+            "{tail}"
+        );
+        assert!(!tail.contains("id = excluded.id,"), "{tail}");
     }
 
     #[test]

@@ -6,34 +6,15 @@ use crate::store::error::Result;
 use siteline_model::Timestamp;
 use sqlx::query_builder::Separated;
 use sqlx::{PgConnection, Postgres, QueryBuilder};
+use std::sync::LazyLock;
 
 fn minutes(m: Option<u64>) -> Option<i64> {
     m.map(|m| i64::try_from(m).unwrap_or(i64::MAX))
 }
 
-/// The columns of a projection row, in the order [`push_row`] binds them.
-const COLUMNS: &str = "id, site_code, number, provisional_number, status, severity,
-    category, channel, location, description, created_by, captured_at, received_at,
-    updated_at, state_json, department, nature, phone, location_key, fold_version,
-    category_top, month, replied_at, closed_at, satisfaction, late, open_due_at, is_repeat,
-    reply_work_min, close_work_min";
-
-const ON_CONFLICT: &str = " ON CONFLICT (id) DO UPDATE SET
-    site_code = EXCLUDED.site_code,
-    number = EXCLUDED.number, provisional_number = EXCLUDED.provisional_number,
-    status = EXCLUDED.status, severity = EXCLUDED.severity, category = EXCLUDED.category,
-    channel = EXCLUDED.channel, location = EXCLUDED.location,
-    description = EXCLUDED.description, created_by = EXCLUDED.created_by,
-    captured_at = EXCLUDED.captured_at, received_at = EXCLUDED.received_at,
-    updated_at = EXCLUDED.updated_at, state_json = EXCLUDED.state_json,
-    department = EXCLUDED.department, nature = EXCLUDED.nature, phone = EXCLUDED.phone,
-    location_key = EXCLUDED.location_key, fold_version = EXCLUDED.fold_version,
-    category_top = EXCLUDED.category_top, month = EXCLUDED.month,
-    replied_at = EXCLUDED.replied_at, closed_at = EXCLUDED.closed_at,
-    satisfaction = EXCLUDED.satisfaction, late = EXCLUDED.late,
-    open_due_at = EXCLUDED.open_due_at,
-    is_repeat = complaints.is_repeat OR EXCLUDED.is_repeat,
-    reply_work_min = EXCLUDED.reply_work_min, close_work_min = EXCLUDED.close_work_min";
+/// The upsert's head and `ON CONFLICT` clause (columns in the order [`push_row`] binds them).
+static UPSERT: LazyLock<(String, String)> =
+    LazyLock::new(|| crate::ingest::upsert_sql("complaints.is_repeat OR excluded.is_repeat"));
 
 /// Rows per upsert statement (30 parameters each, under PostgreSQL's 65,535).
 const ROWS_PER_STATEMENT: usize = 500;
@@ -81,9 +62,9 @@ pub(super) async fn write(
     rows: &[(ProjectionRow<'_>, bool)],
 ) -> Result<()> {
     for part in rows.chunks(ROWS_PER_STATEMENT) {
-        let mut q = QueryBuilder::<Postgres>::new(format!("INSERT INTO complaints ({COLUMNS}) "));
+        let mut q = QueryBuilder::<Postgres>::new(UPSERT.0.as_str());
         q.push_values(part, |b, (row, _)| push_row(b, row));
-        q.push(ON_CONFLICT);
+        q.push(UPSERT.1.as_str());
         q.build().execute(&mut *conn).await?;
     }
     let replaced: Vec<String> = rows

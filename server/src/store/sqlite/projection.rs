@@ -8,30 +8,11 @@ use crate::store::rows::internal;
 use siteline_model::Timestamp;
 use sqlx::query_builder::Separated;
 use sqlx::{QueryBuilder, Sqlite, SqliteConnection};
+use std::sync::LazyLock;
 
-/// The columns of a projection row, in the order [`push_row`] binds them.
-const COLUMNS: &str = "id, site_code, number, provisional_number, status, severity,
-    category, channel, location, description, created_by, captured_at, received_at,
-    updated_at, state_json, department, nature, phone, location_key, fold_version,
-    category_top, month, replied_at, closed_at, satisfaction, late, open_due_at, is_repeat,
-    reply_work_min, close_work_min";
-
-const ON_CONFLICT: &str = " ON CONFLICT (id) DO UPDATE SET
-    site_code = excluded.site_code,
-    number = excluded.number, provisional_number = excluded.provisional_number,
-    status = excluded.status, severity = excluded.severity, category = excluded.category,
-    channel = excluded.channel, location = excluded.location,
-    description = excluded.description, created_by = excluded.created_by,
-    captured_at = excluded.captured_at, received_at = excluded.received_at,
-    updated_at = excluded.updated_at, state_json = excluded.state_json,
-    department = excluded.department, nature = excluded.nature, phone = excluded.phone,
-    location_key = excluded.location_key, fold_version = excluded.fold_version,
-    category_top = excluded.category_top, month = excluded.month,
-    replied_at = excluded.replied_at, closed_at = excluded.closed_at,
-    satisfaction = excluded.satisfaction, late = excluded.late,
-    open_due_at = excluded.open_due_at,
-    is_repeat = max(complaints.is_repeat, excluded.is_repeat),
-    reply_work_min = excluded.reply_work_min, close_work_min = excluded.close_work_min";
+/// The upsert's head and `ON CONFLICT` clause (columns in the order [`push_row`] binds them).
+static UPSERT: LazyLock<(String, String)> =
+    LazyLock::new(|| crate::ingest::upsert_sql("max(complaints.is_repeat, excluded.is_repeat)"));
 
 /// Rows per upsert statement (30 parameters each, far under SQLite's 32,766).
 const ROWS_PER_STATEMENT: usize = 100;
@@ -83,9 +64,9 @@ pub(super) async fn write(
     rows: &[(ProjectionRow<'_>, bool)],
 ) -> Result<()> {
     for part in rows.chunks(ROWS_PER_STATEMENT) {
-        let mut q = QueryBuilder::<Sqlite>::new(format!("INSERT INTO complaints ({COLUMNS}) "));
+        let mut q = QueryBuilder::<Sqlite>::new(UPSERT.0.as_str());
         q.push_values(part, |b, (row, _)| push_row(b, row));
-        q.push(ON_CONFLICT);
+        q.push(UPSERT.1.as_str());
         q.build().execute(&mut *conn).await?;
     }
     let replaced: Vec<String> = rows
