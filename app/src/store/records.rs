@@ -8,13 +8,13 @@
 use super::{commit, from_js, perf, LocalStore, StoreError, BLOBS, COMPLAINTS, EVENTS, META};
 use super::{to_js, RECEIPTS, UPLOADS};
 use crate::logic::upload::UploadRecord;
-use idb::TransactionMode;
+use idb::{KeyRange, ObjectStore, Query, TransactionMode};
 use js_sys::Uint8Array;
 use siteline_model::device_record::{by_complaint, from_events, ComplaintRecord};
 use siteline_model::device_record::{Receipt, WritePlan};
 use siteline_model::replica::{Change, ReplicaMeta, StoredEvent};
 use siteline_model::{ComplaintId, EventId};
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use wasm_bindgen::{JsCast, JsValue};
 
 fn key(id: &ComplaintId) -> JsValue {
@@ -37,6 +37,56 @@ fn receipt(v: &JsValue) -> Result<Receipt, StoreError> {
         .dyn_ref::<Uint8Array>()
         .ok_or_else(|| StoreError::Corrupt("a receipt is not bytes".into()))?;
     Receipt::decode(&arr.to_vec()).map_err(|e| StoreError::Corrupt(e.to_string()))
+}
+
+/// Below this many records a write reads each by its key (a save, an acknowledgement's few).
+const RANGE_READ_FROM: usize = 16;
+
+/// The stored records of `keys` (ascending, as their key strings sort), in their order. A write
+/// of many records (a pulled page) first counts what is stored between its first and last
+/// key: when that is few beside the keys — a device filling up, whose pages bring complaints
+/// it has never held — the whole range comes in one `getAll` with its keys instead of one
+/// request per record (IndexedDB's per-request cost was most of a pulled page's commit).
+async fn read_records(
+    records: &ObjectStore,
+    keys: &[ComplaintId],
+) -> Result<Vec<Option<JsValue>>, StoreError> {
+    let names: Vec<String> = keys.iter().map(ToString::to_string).collect();
+    // The range's ends as IndexedDB orders the keys (as strings).
+    if let (true, Some(first), Some(last)) = (
+        keys.len() >= RANGE_READ_FROM,
+        names.iter().min(),
+        names.iter().max(),
+    ) {
+        let (first, last) = (JsValue::from_str(first), JsValue::from_str(last));
+        let range = || KeyRange::bound(&first, &last, None, None).map(Query::KeyRange);
+        let held = records.count(Some(range()?))?.await?;
+        if range_read_pays(held as usize, keys.len()) {
+            let values = records.get_all(Some(range()?), None)?;
+            let found = records.get_all_keys(Some(range()?), None)?;
+            let (values, found) = (values.await?, found.await?);
+            let mut by_key: HashMap<String, JsValue> = found
+                .into_iter()
+                .map(|k| k.as_string().unwrap_or_default())
+                .zip(values)
+                .collect();
+            return Ok(names.iter().map(|k| by_key.remove(k)).collect());
+        }
+    }
+    let reads: Vec<_> = keys
+        .iter()
+        .map(|cid| records.get(key(cid)))
+        .collect::<Result<_, _>>()?;
+    let mut out = Vec::with_capacity(reads.len());
+    for req in reads {
+        out.push(req.await?);
+    }
+    Ok(out)
+}
+
+/// Whether reading the `held` records of a key range beats `wanted` reads by key.
+pub(crate) fn range_read_pays(held: usize, wanted: usize) -> bool {
+    held <= wanted.saturating_mul(2)
 }
 
 /// What one write does to one complaint's record.
@@ -165,15 +215,12 @@ impl LocalStore {
             edits.entry(*cid).or_default().gone.insert(*id);
         }
         let records = tx.object_store(COMPLAINTS)?;
-        // Every read first, then each merge as its answer comes (all in this transaction).
-        let reads: Vec<_> = edits
-            .keys()
-            .map(|cid| records.get(key(cid)))
-            .collect::<Result<_, _>>()?;
+        // Every record read first (in this transaction), then each merged and put.
+        let keys: Vec<ComplaintId> = edits.keys().copied().collect();
+        let stored = read_records(&records, &keys).await?;
         // Time merging and encoding (the rest of the write is IndexedDB's).
         let mut encoding = 0.0;
-        for ((cid, edit), req) in edits.iter().zip(reads) {
-            let found = req.await?;
+        for ((cid, edit), found) in edits.iter().zip(stored) {
             let t = perf::now();
             let mut r = match found {
                 Some(v) => record(&v)?,
