@@ -28,6 +28,21 @@ pub(crate) fn parse_state(json: &str) -> Result<siteline_model::Complaint> {
     serde_json::from_str(json).map_err(|e| internal("stored state does not parse", e))
 }
 
+/// The 二次投诉 candidates of several queries from `(query index, state JSON)` rows: one list a
+/// query (`n` of them), each in the rows' order.
+pub(crate) fn candidates_by_query(
+    n: usize,
+    found: impl IntoIterator<Item = (i64, String)>,
+) -> Result<Vec<Vec<siteline_model::Complaint>>> {
+    let mut out = vec![Vec::new(); n];
+    for (i, json) in found {
+        if let Some(slot) = usize::try_from(i).ok().and_then(|i| out.get_mut(i)) {
+            slot.push(parse_state(&json)?);
+        }
+    }
+    Ok(out)
+}
+
 /// A stored integer as a count or seq (negative: 0).
 pub(crate) fn to_u64(v: i64) -> u64 {
     u64::try_from(v).unwrap_or(0)

@@ -4,7 +4,7 @@
 
 use crate::ingest::{IngestTx, NumberRow, ProjectionRow, RepeatQuery, StoredEvent};
 use crate::store::error::Result;
-use crate::store::rows::{internal, parse_event, parse_state, to_i64, to_u64};
+use crate::store::rows::{candidates_by_query, internal, parse_event, parse_state, to_i64, to_u64};
 use crate::store::{ImportInfo, FOLD_VERSION};
 use async_trait::async_trait;
 use siteline_model::sync::SyncedEvent;
@@ -317,9 +317,8 @@ impl IngestTx for PgTx<'_> {
             i: i32,
             state_json: String,
         }
-        let mut out = vec![Vec::new(); qs.len()];
         if qs.is_empty() {
-            return Ok(out);
+            return Ok(Vec::new());
         }
         let text = |f: &dyn Fn(&RepeatQuery<'_>) -> String| qs.iter().map(f).collect::<Vec<_>>();
         let index: Vec<i32> = (0..qs.len())
@@ -337,12 +336,10 @@ impl IngestTx for PgTx<'_> {
             .bind(text(&|q| q.exclude.to_string()))
             .fetch_all(&mut *self.0)
             .await?;
-        for f in found {
-            if let Some(slot) = usize::try_from(f.i).ok().and_then(|i| out.get_mut(i)) {
-                slot.push(parse_state(&f.state_json)?);
-            }
-        }
-        Ok(out)
+        candidates_by_query(
+            qs.len(),
+            found.into_iter().map(|f| (i64::from(f.i), f.state_json)),
+        )
     }
 
     async fn mark_repeat(&mut self, complaint: ComplaintId) -> Result<()> {

@@ -3,7 +3,7 @@
 use super::attach;
 use crate::ingest::{IngestTx, NumberRow, ProjectionRow, RepeatQuery, StoredEvent};
 use crate::store::error::Result;
-use crate::store::rows::{internal, parse_event, parse_state, to_u64};
+use crate::store::rows::{candidates_by_query, internal, parse_event, parse_state, to_u64};
 use crate::store::{ImportInfo, FOLD_VERSION};
 use async_trait::async_trait;
 use siteline_model::sync::SyncedEvent;
@@ -282,9 +282,8 @@ impl IngestTx for SqliteTx<'_> {
             i: i64,
             state_json: String,
         }
-        let mut out = vec![Vec::new(); qs.len()];
         if qs.is_empty() {
-            return Ok(out);
+            return Ok(Vec::new());
         }
         // One JSON array of queries: [site, phone, place, category, since, until, exclude].
         let list: Vec<serde_json::Value> = qs
@@ -305,12 +304,7 @@ impl IngestTx for SqliteTx<'_> {
             .bind(serde_json::Value::Array(list).to_string())
             .fetch_all(&mut *self.0)
             .await?;
-        for f in found {
-            if let Some(slot) = usize::try_from(f.i).ok().and_then(|i| out.get_mut(i)) {
-                slot.push(parse_state(&f.state_json)?);
-            }
-        }
-        Ok(out)
+        candidates_by_query(qs.len(), found.into_iter().map(|f| (f.i, f.state_json)))
     }
 
     async fn mark_repeat(&mut self, complaint: ComplaintId) -> Result<()> {
