@@ -22,9 +22,7 @@ impl Api {
         let d: Events = decode(self.auth(Request::get(&url)).send().await).await?;
         Ok(d.events)
     }
-}
 
-impl Api {
     /// The complaints on the server matching a search (`logic::history::search_query`), newest
     /// first, as this user may see them.
     pub async fn search_history(&self, query: &str) -> Result<Vec<ComplaintSummary>, ApiError> {

@@ -85,7 +85,7 @@ async fn read_records(
 }
 
 /// Whether reading the `held` records of a key range beats `wanted` reads by key.
-pub(crate) fn range_read_pays(held: usize, wanted: usize) -> bool {
+fn range_read_pays(held: usize, wanted: usize) -> bool {
     held <= wanted.saturating_mul(2)
 }
 

@@ -240,8 +240,7 @@ async fn pull(
     let since = window.map(|w| w.since(st.clock.now()));
     let scope = visibility::scope_of(&user.info);
     let (raw, has_more, next_cursor) = st.store.pull_raw(q.after, limit, &scope, since).await?;
-    // Admins and supervisors see every detail: the stored bodies go out as they are.
-    let events = if matches!(user.role(), Role::Admin | Role::Supervisor) {
+    let events = if visibility::sees_everything(&user.info) {
         PageEvents::Stored(raw)
     } else {
         PageEvents::Decoded(redacted(&st, &user, PageEvents::decode(raw)?).await?)
@@ -289,6 +288,5 @@ async fn redacted(
         .map(|r| (r.state.id, r.state))
         .collect();
     visibility::redact_events(&user.info, &states, &mut events);
-
     Ok(events)
 }
