@@ -9,6 +9,6 @@ mod push;
 mod tx;
 
 pub use escalate::{repeats as escalate_repeats, unresolved as escalate_unresolved};
-pub use projection::{refresh, upsert_sql, with_notes, ProjectionRow, Sites};
+pub use projection::{refresh, upsert_sql, with_notes, ProjectionRow, References, Sites};
 pub use push::push;
 pub use tx::{IngestTx, NumberRow, RepeatQuery, StoredEvent};

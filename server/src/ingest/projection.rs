@@ -118,6 +118,41 @@ pub fn upsert_sql(repeat: &str) -> (String, String) {
     )
 }
 
+/// What a push's projection writes besides the rows, decided once for every backend: whose
+/// attachment references are replaced, the references they have now, and each department a
+/// complaint ever had (a department reads the complaint from the moment it first had it: its
+/// history up to then reaches that department's handlers at the complaint's last seq).
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct References {
+    /// Complaints whose references are replaced: stored before this push, or with photos.
+    pub replaced: Vec<String>,
+    /// `(complaint, sha256)` of every photo of those.
+    pub attachments: Vec<(String, String)>,
+    /// `(complaint, department, site)`.
+    pub grants: Vec<(String, String, String)>,
+}
+
+impl References {
+    /// Of projection rows and whether each complaint had rows before this push.
+    pub fn of(rows: &[(ProjectionRow<'_>, bool)]) -> References {
+        let mut out = References::default();
+        for (row, had_rows) in rows {
+            let id = row.state.id.to_string();
+            if *had_rows || !row.state.attachments.is_empty() {
+                out.replaced.push(id.clone());
+            }
+            for a in &row.state.attachments {
+                out.attachments.push((id.clone(), a.sha256.clone()));
+            }
+            for d in &row.state.departments {
+                out.grants
+                    .push((id.clone(), d.clone(), row.site.to_string()));
+            }
+        }
+        out
+    }
+}
+
 /// The state as the projection stores it: without its notes. A state folded on from a stored
 /// projection holds only the notes of the events just applied, so this clone is small.
 fn stored_json(state: &Complaint) -> Result<String> {
@@ -185,6 +220,61 @@ mod tests {
         }
     }
 
+    /// The creation of complaint `id` at site SL.
+    fn created(id: ComplaintId) -> Event {
+        event(
+            id,
+            1,
+            EventKind::Created(NewComplaint {
+                provisional_number: "P-1".into(),
+                description: "电梯异响".into(),
+                site: "SL".into(),
+                ..Default::default()
+            }),
+        )
+    }
+
+    /// Calls `f` with `state` projected at site SL (no site clocks: China's calendar).
+    fn with_row<T>(state: &Complaint, f: impl FnOnce(ProjectionRow<'_>) -> T) -> T {
+        let clocks = HashMap::new();
+        let known = vec!["SL".to_string()];
+        let sites = Sites {
+            known: &known,
+            default_site: "SL",
+            clocks: &clocks,
+        };
+        f(ProjectionRow::new(state, Timestamp(1), &sites).expect("row"))
+    }
+
+    fn refs(state: &Complaint, had_rows: bool) -> References {
+        with_row(state, |row| References::of(&[(row, had_rows)]))
+    }
+
+    #[test]
+    fn references_replace_photos_of_stored_or_photographed_complaints_and_grant_departments() {
+        let id = ComplaintId::new_v7(1_772_416_800_000, [1; 10]);
+        let mut state = siteline_model::fold_in_order([created(id)].iter()).expect("created");
+        state.departments = vec!["engineering".into()];
+        let fresh = refs(&state, false);
+        assert!(fresh.replaced.is_empty() && fresh.attachments.is_empty());
+        let grant = (id.to_string(), "engineering".to_string(), "SL".to_string());
+        assert_eq!(fresh.grants, vec![grant.clone()]);
+        assert_eq!(refs(&state, true).replaced, vec![id.to_string()]);
+        let mut state = state.clone();
+        state.attachments = vec![siteline_model::AttachmentRef {
+            sha256: "ab".repeat(32),
+            size: 1,
+            content_type: "image/jpeg".into(),
+        }];
+        let photographed = refs(&state, false);
+        assert_eq!(photographed.replaced, vec![id.to_string()]);
+        assert_eq!(
+            photographed.attachments,
+            vec![(id.to_string(), "ab".repeat(32))]
+        );
+        assert_eq!(photographed.grants, vec![grant]);
+    }
+
     #[test]
     fn the_upsert_names_every_column_and_never_unmarks_a_repeat() {
         let (head, tail) = upsert_sql("max(complaints.is_repeat, excluded.is_repeat)");
@@ -210,33 +300,13 @@ mod tests {
     fn the_stored_state_leaves_the_notes_out_and_the_detail_folds_them_back() {
         let id = ComplaintId::new_v7(1_772_416_800_000, [1; 10]);
         let note = |n, text: &str| event(id, n, EventKind::NoteAdded { text: text.into() });
-        let events = [
-            event(
-                id,
-                1,
-                EventKind::Created(NewComplaint {
-                    provisional_number: "P-1".into(),
-                    description: "电梯异响".into(),
-                    site: "SL".into(),
-                    ..Default::default()
-                }),
-            ),
-            note(2, "先到的备注"),
-            note(3, "第二条"),
-        ];
+        let events = [created(id), note(2, "先到的备注"), note(3, "第二条")];
         let state = siteline_model::fold_in_order(events.iter()).expect("created");
         assert_eq!(state.notes.len(), 2);
-        let clocks = HashMap::new();
-        let known = vec!["SL".to_string()];
-        let sites = Sites {
-            known: &known,
-            default_site: "SL",
-            clocks: &clocks,
-        };
-        let row = ProjectionRow::new(&state, Timestamp(1), &sites).expect("row");
-        let stored: Complaint = serde_json::from_str(&row.state_json).expect("decodes");
-        assert!(stored.notes.is_empty(), "{}", row.state_json);
-        assert!(!row.state_json.contains("先到的备注"));
+        let json = with_row(&state, |row| row.state_json);
+        let stored: Complaint = serde_json::from_str(&json).expect("decodes");
+        assert!(stored.notes.is_empty(), "{json}");
+        assert!(!json.contains("先到的备注"));
         let shown = with_notes(stored, events.iter());
         assert_eq!(shown, state, "the detail shows what the fold holds");
     }

@@ -1,7 +1,7 @@
 //! PostgreSQL: upserting complaints' projection rows (as the ingest core built them), their
 //! attachment references and the departments they ever had, a few statements per push.
 
-use crate::ingest::ProjectionRow;
+use crate::ingest::{ProjectionRow, References};
 use crate::store::error::Result;
 use siteline_model::Timestamp;
 use sqlx::query_builder::Separated;
@@ -67,26 +67,13 @@ pub(super) async fn write(
         q.push(UPSERT.1.as_str());
         q.build().execute(&mut *conn).await?;
     }
-    let replaced: Vec<String> = rows
-        .iter()
-        .filter(|(row, had_rows)| *had_rows || !row.state.attachments.is_empty())
-        .map(|(row, _)| row.state.id.to_string())
-        .collect();
-    if !replaced.is_empty() {
+    let refs = References::of(rows);
+    if !refs.replaced.is_empty() {
         sqlx::query("DELETE FROM complaint_attachments WHERE complaint_id = ANY($1)")
-            .bind(&replaced)
+            .bind(&refs.replaced)
             .execute(&mut *conn)
             .await?;
-        let (ids, hashes): (Vec<String>, Vec<String>) = rows
-            .iter()
-            .flat_map(|(row, _)| {
-                let id = row.state.id.to_string();
-                row.state
-                    .attachments
-                    .iter()
-                    .map(move |a| (id.clone(), a.sha256.clone()))
-            })
-            .unzip();
+        let (ids, hashes): (Vec<String>, Vec<String>) = refs.attachments.into_iter().unzip();
         sqlx::query(
             "INSERT INTO complaint_attachments (complaint_id, sha256)
              SELECT * FROM unnest($1::text[], $2::text[]) ON CONFLICT DO NOTHING",
@@ -96,19 +83,15 @@ pub(super) async fn write(
         .execute(&mut *conn)
         .await?;
     }
-    // A department reads the complaint from the moment it first had it: its history up to now
-    // reaches that department's handlers at the complaint's last seq.
-    let mut ids = Vec::new();
-    let mut departments = Vec::new();
-    let mut sites = Vec::new();
-    for (row, _) in rows {
-        for department in &row.state.departments {
-            ids.push(row.state.id.to_string());
-            departments.push(department.clone());
-            sites.push(row.site.to_string());
+    if !refs.grants.is_empty() {
+        let mut ids = Vec::new();
+        let mut departments = Vec::new();
+        let mut sites = Vec::new();
+        for (id, department, site) in refs.grants {
+            ids.push(id);
+            departments.push(department);
+            sites.push(site);
         }
-    }
-    if !ids.is_empty() {
         sqlx::query(
             "INSERT INTO complaint_departments (complaint_id, department, site_code, since_seq)
              SELECT d.id, d.department, d.site,

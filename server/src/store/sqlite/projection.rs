@@ -2,7 +2,7 @@
 //! attachment references and the departments they ever had, a few statements per push (each
 //! statement is a hop to the connection's thread, so one per complaint was most of a push).
 
-use crate::ingest::ProjectionRow;
+use crate::ingest::{ProjectionRow, References};
 use crate::store::error::Result;
 use crate::store::rows::internal;
 use siteline_model::Timestamp;
@@ -69,53 +69,27 @@ pub(super) async fn write(
         q.push(UPSERT.1.as_str());
         q.build().execute(&mut *conn).await?;
     }
-    let replaced: Vec<String> = rows
-        .iter()
-        .filter(|(row, had_rows)| *had_rows || !row.state.attachments.is_empty())
-        .map(|(row, _)| row.state.id.to_string())
-        .collect();
-    if !replaced.is_empty() {
+    let refs = References::of(rows);
+    if !refs.replaced.is_empty() {
         sqlx::query(
             "DELETE FROM complaint_attachments
              WHERE complaint_id IN (SELECT value FROM json_each(?))",
         )
-        .bind(json(&replaced)?)
+        .bind(json(&refs.replaced)?)
         .execute(&mut *conn)
         .await?;
-        let pairs: Vec<(String, &str)> = rows
-            .iter()
-            .flat_map(|(row, _)| {
-                let id = row.state.id.to_string();
-                row.state
-                    .attachments
-                    .iter()
-                    .map(move |a| (id.clone(), a.sha256.as_str()))
-            })
-            .collect();
-        if !pairs.is_empty() {
+        if !refs.attachments.is_empty() {
             sqlx::query(
                 "INSERT INTO complaint_attachments (complaint_id, sha256)
                  SELECT value ->> 0, value ->> 1 FROM json_each(?) WHERE true
                  ON CONFLICT DO NOTHING",
             )
-            .bind(json(&pairs)?)
+            .bind(json(&refs.attachments)?)
             .execute(&mut *conn)
             .await?;
         }
     }
-    // A department reads the complaint from the moment it first had it: its history up to now
-    // reaches that department's handlers at the complaint's last seq.
-    let grants: Vec<(String, &str, &str)> = rows
-        .iter()
-        .flat_map(|(row, _)| {
-            let id = row.state.id.to_string();
-            row.state
-                .departments
-                .iter()
-                .map(move |d| (id.clone(), d.as_str(), row.site))
-        })
-        .collect();
-    if !grants.is_empty() {
+    if !refs.grants.is_empty() {
         sqlx::query(
             "INSERT OR IGNORE INTO complaint_departments
                (complaint_id, department, site_code, since_seq)
@@ -123,7 +97,7 @@ pub(super) async fn write(
                     (SELECT coalesce(max(seq), 0) FROM events WHERE complaint_id = value ->> 0)
              FROM json_each(?)",
         )
-        .bind(json(&grants)?)
+        .bind(json(&refs.grants)?)
         .execute(&mut *conn)
         .await?;
     }
