@@ -15,7 +15,7 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use siteline_model::api::{CustomCategory, SiteInfo, UserInfo};
 use siteline_model::device_record::WritePlan;
-use siteline_model::replica::{Change, Replica, ReplicaMeta};
+use siteline_model::replica::{Change, Replica};
 use siteline_model::timelimit::Clock;
 use siteline_model::{ComplaintId, DeviceId, EventKind, Role, Timestamp};
 use std::collections::{BTreeMap, BTreeSet};
@@ -209,13 +209,10 @@ impl AppCtx {
     pub fn open_local_store(self) {
         spawn_local(async move {
             match load().await {
-                Ok((store, meta, events)) => {
+                Ok((store, replica)) => {
                     let uploads = store.uploads().await.unwrap_or_default();
                     self.store.set_value(Some(store));
                     self.set_uploads(uploads);
-                    let (built, n) = (perf::now(), events.len());
-                    let replica = Replica::load(meta, events);
-                    perf::measure(perf::REPLICA_BUILT, built, n);
                     self.replica.set(Some(replica));
                     perf::mark_interactive_after_render();
                     self.poke_sync();
@@ -278,8 +275,8 @@ impl AppCtx {
             perf::measure(perf::REPLICA_APPLY, started, n);
         } else {
             // The replica has no removal: read back what storage now holds.
-            let (meta, events) = store.load(|| change.meta.device_id).await?;
-            self.replica.set(Some(Replica::load(meta, events)));
+            let replica = store.load_replica(|| change.meta.device_id).await?;
+            self.replica.set(Some(replica));
             self.forget_unused_photos().await;
         }
         Ok(())
@@ -406,17 +403,12 @@ impl AppCtx {
     }
 }
 
-async fn load() -> Result<
-    (
-        LocalStore,
-        ReplicaMeta,
-        Vec<siteline_model::replica::StoredEvent>,
-    ),
-    StoreError,
-> {
+async fn load() -> Result<(LocalStore, Replica), StoreError> {
     let store = LocalStore::open().await?;
-    let (meta, events) = store.load(|| DeviceId::new_v7(now().0, random10())).await?;
-    Ok((store, meta, events))
+    let replica = store
+        .load_replica(|| DeviceId::new_v7(now().0, random10()))
+        .await?;
+    Ok((store, replica))
 }
 
 pub fn navigator_online() -> bool {

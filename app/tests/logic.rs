@@ -39,13 +39,13 @@ fn created(cid: ComplaintId, number: &str, location: &str) -> Event {
         cid,
         1,
         "staff1",
-        EventKind::Created(NewComplaint {
+        EventKind::Created(Box::new(NewComplaint {
             provisional_number: number.into(),
             description: "漏水".into(),
             location: location.into(),
             category: "facility.water".into(),
             ..Default::default()
-        }),
+        })),
     )
 }
 

@@ -47,7 +47,7 @@ impl Gen {
             author: "zhang".into(),
             captured_at: t0,
             lamport: 1,
-            kind: EventKind::Created(NewComplaint {
+            kind: EventKind::Created(Box::new(NewComplaint {
                 provisional_number: format!("P-{}-{:04}", self.device.short(), i % 10_000),
                 description: format!("电梯异响，第 {i} 次"),
                 location: format!("{}栋 › {}F 电梯厅", i % 20 + 1, i % 30 + 1),
@@ -60,7 +60,7 @@ impl Gen {
                     ..Default::default()
                 },
                 ..Default::default()
-            }),
+            })),
         }
     }
 

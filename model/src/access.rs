@@ -182,7 +182,7 @@ mod tests {
         };
         let mut evs = vec![mk(
             1,
-            EventKind::Created(NewComplaint {
+            EventKind::Created(Box::new(NewComplaint {
                 description: "漏水".into(),
                 location: "1栋".into(),
                 category: "facility.lift".into(),
@@ -193,7 +193,7 @@ mod tests {
                     ..Default::default()
                 },
                 ..Default::default()
-            }),
+            })),
         )];
         if let Some(d) = dispatched {
             evs.push(mk(

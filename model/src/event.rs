@@ -26,14 +26,15 @@ pub struct Event {
     pub kind: EventKind,
 }
 
-/// What happened.
+/// What happened. The intake's and a correction's fields are boxed: every other kind is a few
+/// words, and a device keeps tens of thousands of events in memory.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "type", content = "data", rename_all = "snake_case")]
 pub enum EventKind {
     /// 受理: the complaint is recorded.
-    Created(NewComplaint),
+    Created(Box<NewComplaint>),
     /// Fields corrected after capture; `None` leaves a field as it was.
-    Edited(ComplaintPatch),
+    Edited(Box<ComplaintPatch>),
     /// Direct status change (kept for schema-1 events; admins only).
     StatusChanged {
         to: Status,

@@ -163,14 +163,14 @@ mod tests {
 
     fn major(at: i64, number: Option<&str>) -> Complaint {
         let created = event(
-            EventKind::Created(NewComplaint {
+            EventKind::Created(Box::new(NewComplaint {
                 provisional_number: "P-1".into(),
                 description: "电梯困人".into(),
                 location: "1栋 电梯".into(),
                 category: "facility.lift".into(),
                 severity: Severity::Major,
                 ..Default::default()
-            }),
+            })),
             at,
         );
         let mut c = fold_one([&created]).expect("created folds");

@@ -71,13 +71,13 @@ mod tests {
             author: "s".into(),
             captured_at: Timestamp(1),
             lamport: 1,
-            kind: EventKind::Created(NewComplaint {
+            kind: EventKind::Created(Box::new(NewComplaint {
                 provisional_number: "P-1".into(),
                 description: "d".into(),
                 location: "B2".into(),
                 category: "facility.water".into(),
                 ..Default::default()
-            }),
+            })),
         };
         crate::fold::fold_one([&e]).expect("a complaint")
     }

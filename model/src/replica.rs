@@ -127,6 +127,19 @@ impl Replica {
         r
     }
 
+    /// Adds events storage holds before the meta is known (start-up, one complaint record at a
+    /// time, so that no list of every event is built); finish with [`Replica::set_meta`].
+    pub fn add_stored(&mut self, stored: impl IntoIterator<Item = StoredEvent>) {
+        self.upsert(stored);
+    }
+
+    /// Sets the meta stored beside the events; its clock is raised to the highest event held.
+    pub fn set_meta(&mut self, mut meta: ReplicaMeta) {
+        let seen = self.events.values().map(|s| s.event.lamport).max();
+        meta.lamport = meta.lamport.max(seen.unwrap_or(0));
+        self.meta = Some(meta);
+    }
+
     pub fn meta(&self) -> &ReplicaMeta {
         self.meta.as_ref().expect("replica is built with load()")
     }
@@ -179,7 +192,7 @@ impl Replica {
         fields.provisional_number = numbering::provisional(&self.meta().device_id, counter);
         let mut change = self.prepare(
             complaint_id,
-            EventKind::Created(fields),
+            EventKind::Created(Box::new(fields)),
             author,
             now,
             random,
@@ -194,7 +207,7 @@ impl Replica {
         self.upsert(change.events);
     }
 
-    fn upsert(&mut self, stored: Vec<StoredEvent>) {
+    fn upsert(&mut self, stored: impl IntoIterator<Item = StoredEvent>) {
         let mut touched = BTreeSet::new();
         for s in stored {
             // The fold reads events and their place (committed at a seq, or only local): a

@@ -251,13 +251,13 @@ mod tests {
             author: "s".into(),
             captured_at: Timestamp(1),
             lamport: 1,
-            kind: EventKind::Created(NewComplaint {
+            kind: EventKind::Created(Box::new(NewComplaint {
                 provisional_number: "P-7".into(),
                 description: "d".into(),
                 location: "1栋 › 大堂".into(),
                 category: "facility.lift".into(),
                 ..Default::default()
-            }),
+            })),
         };
         let c = fold_one([&e]).expect("created folds");
         let text = "您反映的{位置}{类别}问题（{编号}）已处理; {number} at {location}: {category}";

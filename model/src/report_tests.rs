@@ -21,7 +21,7 @@ fn complaint(at: Timestamp, category: &str) -> Complaint {
         author: "s".into(),
         captured_at: at,
         lamport: 1,
-        kind: EventKind::Created(NewComplaint {
+        kind: EventKind::Created(Box::new(NewComplaint {
             provisional_number: "P-1".into(),
             description: "d".into(),
             location: "B2 停车场".into(),
@@ -29,7 +29,7 @@ fn complaint(at: Timestamp, category: &str) -> Complaint {
             channel: Channel::Phone,
             complainant: Complainant::default(),
             ..Default::default()
-        }),
+        })),
     };
     fold_one([&e]).expect("created folds")
 }

@@ -21,7 +21,7 @@ fn complaint(at: Timestamp, channel: Channel, severity: Severity) -> Complaint {
         author: "s".into(),
         captured_at: at,
         lamport: 1,
-        kind: EventKind::Created(NewComplaint {
+        kind: EventKind::Created(Box::new(NewComplaint {
             provisional_number: "P-1".into(),
             description: "d".into(),
             location: "B2 停车场".into(),
@@ -33,7 +33,7 @@ fn complaint(at: Timestamp, channel: Channel, severity: Severity) -> Complaint {
                 ..Default::default()
             },
             ..Default::default()
-        }),
+        })),
     };
     fold_one([&e]).unwrap()
 }

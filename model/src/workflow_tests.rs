@@ -56,14 +56,14 @@ fn complaint(status: Status, nature: Nature) -> Complaint {
         author: "s".into(),
         captured_at: Timestamp(1),
         lamport: 1,
-        kind: EventKind::Created(NewComplaint {
+        kind: EventKind::Created(Box::new(NewComplaint {
             provisional_number: "P-1".into(),
             description: "d".into(),
             location: "l".into(),
             category: "other".into(),
             nature,
             ..Default::default()
-        }),
+        })),
     };
     let mut c = fold_one([&e]).unwrap();
     c.status = status;

@@ -18,13 +18,13 @@ fn event(c: u8, i: u8) -> Event {
         captured_at: Timestamp(1_772_416_800_000 + i64::from(i)),
         lamport: u64::from(i),
         kind: if i == 0 {
-            EventKind::Created(NewComplaint {
+            EventKind::Created(Box::new(NewComplaint {
                 provisional_number: format!("P-{c}"),
                 description: "漏水".into(),
                 location: "B2".into(),
                 category: "facility.water".into(),
                 ..Default::default()
-            })
+            }))
         } else {
             EventKind::NoteAdded {
                 text: format!("第 {i} 条"),

@@ -34,7 +34,7 @@ impl From<Derived> for Event {
 
 fn kinds() -> Vec<EventKind> {
     vec![
-        EventKind::Created(NewComplaint {
+        EventKind::Created(Box::new(NewComplaint {
             provisional_number: "P-AB12-0001".into(),
             description: "地下车库 B2 渗水".into(),
             location: "B2 › 12 号车位".into(),
@@ -45,11 +45,11 @@ fn kinds() -> Vec<EventKind> {
                 ..Default::default()
             },
             ..Default::default()
-        }),
-        EventKind::Edited(ComplaintPatch {
+        })),
+        EventKind::Edited(Box::new(ComplaintPatch {
             severity: Some(Severity::Major),
             ..Default::default()
-        }),
+        })),
         EventKind::StatusChanged {
             to: Status::Closed,
             reason: Some("重复".into()),

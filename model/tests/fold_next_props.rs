@@ -12,21 +12,21 @@ fn cid() -> ComplaintId {
 fn event(i: usize, what: u8, val: u8) -> Event {
     let dept = ["engineering", "security", "cleaning"][usize::from(val % 3)].to_string();
     let kind = match what % 18 {
-        0 | 1 => EventKind::Created(NewComplaint {
+        0 | 1 => EventKind::Created(Box::new(NewComplaint {
             provisional_number: format!("P-{val}"),
             description: format!("漏水 {val}"),
             location: "B2".into(),
             category: "facility.water".into(),
             ..Default::default()
-        }),
+        })),
         2 => EventKind::NoteAdded {
             text: format!("note {val}"),
         },
-        3 => EventKind::Edited(ComplaintPatch {
+        3 => EventKind::Edited(Box::new(ComplaintPatch {
             severity: Some(Severity::ALL[usize::from(val) % 3]),
             location: Some(format!("loc {val}")),
             ..Default::default()
-        }),
+        })),
         4 => EventKind::StatusChanged {
             to: Status::ALL[usize::from(val) % 8],
             reason: None,

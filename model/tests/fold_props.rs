@@ -15,7 +15,7 @@ fn scenario(ops: &[(u8, u8, u8)]) -> Vec<Event> {
         author: "d0".into(),
         captured_at: Timestamp(1_000),
         lamport: clocks[0].tick(),
-        kind: EventKind::Created(NewComplaint {
+        kind: EventKind::Created(Box::new(NewComplaint {
             provisional_number: "P-0000-0001".into(),
             description: "漏水".into(),
             location: "B2".into(),
@@ -24,7 +24,7 @@ fn scenario(ops: &[(u8, u8, u8)]) -> Vec<Event> {
             channel: Channel::Visit,
             complainant: Complainant::default(),
             ..Default::default()
-        }),
+        })),
     }];
     for c in clocks.iter_mut() {
         c.observe(1);
@@ -39,15 +39,15 @@ fn scenario(ops: &[(u8, u8, u8)]) -> Vec<Event> {
                 to: Status::ALL[usize::from(val) % 8],
                 reason: None,
             },
-            2 => EventKind::Edited(ComplaintPatch {
+            2 => EventKind::Edited(Box::new(ComplaintPatch {
                 severity: Some(Severity::ALL[usize::from(val) % 3]),
                 description: Some(format!("desc {val}")),
                 ..Default::default()
-            }),
-            _ => EventKind::Edited(ComplaintPatch {
+            })),
+            _ => EventKind::Edited(Box::new(ComplaintPatch {
                 location: Some(format!("loc {val}")),
                 ..Default::default()
-            }),
+            })),
         };
         let mut rnd = [0u8; 10];
         rnd[..8].copy_from_slice(&(i as u64).to_be_bytes());

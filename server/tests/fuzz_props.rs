@@ -12,7 +12,7 @@ use siteline_server::fuzz::{push_pipeline, NOW};
 
 fn kind(k: u8, site: &str) -> EventKind {
     match k % 7 {
-        0 => EventKind::Created(NewComplaint {
+        0 => EventKind::Created(Box::new(NewComplaint {
             provisional_number: "P-0707-0001".into(),
             description: "漏水".into(),
             location: "1栋".into(),
@@ -25,7 +25,7 @@ fn kind(k: u8, site: &str) -> EventKind {
                 ..Default::default()
             },
             ..Default::default()
-        }),
+        })),
         1 => EventKind::NoteAdded {
             text: "跟进".into(),
         },
@@ -33,10 +33,10 @@ fn kind(k: u8, site: &str) -> EventKind {
             reason: "撤".into(),
             voluntary: true,
         },
-        3 => EventKind::Edited(ComplaintPatch {
+        3 => EventKind::Edited(Box::new(ComplaintPatch {
             severity: Some(Severity::Minor),
             ..Default::default()
-        }),
+        })),
         4 => EventKind::Closed {
             summary: String::new(),
         },

@@ -28,7 +28,7 @@ fn event(cid: ComplaintId, n: u8, lamport: u64, kind: EventKind, now: i64) -> Ev
 }
 
 fn created(site: &str, what: &str) -> EventKind {
-    EventKind::Created(NewComplaint {
+    EventKind::Created(Box::new(NewComplaint {
         provisional_number: format!("P-{what}"),
         description: format!("{what}：地下车库漏水"),
         location: format!("3号楼 B2-{what}"),
@@ -37,7 +37,7 @@ fn created(site: &str, what: &str) -> EventKind {
         severity: Severity::Minor,
         channel: Channel::Visit,
         ..Default::default()
-    })
+    }))
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -98,13 +98,13 @@ mod tests {
             author: "s".into(),
             captured_at: Timestamp(1),
             lamport: 1,
-            kind: EventKind::Created(NewComplaint {
+            kind: EventKind::Created(Box::new(NewComplaint {
                 provisional_number: "P-3".into(),
                 description: "d".into(),
                 location: "B2 停车场".into(),
                 category: "facility.lift".into(),
                 ..Default::default()
-            }),
+            })),
         };
         let c = fold_one([&e]).expect("folds");
         let tpl = t("a", ReplyStep::Reply, "{位置}的{类别}问题已处理（{编号}）");

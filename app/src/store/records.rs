@@ -97,10 +97,14 @@ struct Edit<'a> {
 }
 
 impl LocalStore {
-    /// The stored meta and every stored event, read in one transaction (a cursor is never
-    /// ahead of the events it counts), from the complaint records (schema 1–2's events are
-    /// moved over first).
-    pub(super) async fn read_all(&self) -> Result<(Option<JsValue>, Vec<StoredEvent>), StoreError> {
+    /// The stored meta and every stored complaint record (receipts applied), read in one
+    /// transaction (a cursor is never ahead of the events it counts) and handed to `each` one
+    /// by one as decoded, so no list of every event is ever built (schema 1–2's events are
+    /// moved over first). `each` answers how long it took (ms), which the decode measure leaves out.
+    pub(super) async fn read_each(
+        &self,
+        mut each: impl FnMut(ComplaintRecord) -> f64,
+    ) -> Result<Option<JsValue>, StoreError> {
         self.move_old_events().await?;
         let started = perf::now();
         let tx = self
@@ -119,16 +123,18 @@ impl LocalStore {
         for v in &receipts {
             marks.absorb(receipt(v)?);
         }
-        let mut events = Vec::with_capacity(raw.len() * 5);
-        for v in &raw {
-            let mut r = record(v)?;
+        let (mut events, mut elsewhere) = (0, 0.0);
+        for v in raw {
+            let mut r = record(&v)?;
+            drop(v);
             if !marks.is_empty() {
                 r.apply(&marks);
             }
-            events.extend(r.into_stored());
+            events += r.events.len();
+            elsewhere += each(r);
         }
-        perf::measure(perf::STORE_LOAD, started, events.len());
-        Ok((meta, events))
+        perf::measure(perf::STORE_LOAD, started + elsewhere, events);
+        Ok(meta)
     }
 
     /// Schema 1–2 kept one record per event: they become complaint records, and the old store

@@ -41,7 +41,7 @@ pub fn generate(complaints: usize) -> Vec<Event> {
             0,
             "zhang",
             staff,
-            EventKind::Created(NewComplaint {
+            EventKind::Created(Box::new(NewComplaint {
                 provisional_number: format!("P-{}-{:04}", staff.short(), i % 10_000),
                 description: format!("电梯异响，第 {i} 次测试投诉"),
                 location: format!("{}栋 › {}F › {}室", i % 20 + 1, i % 30 + 1, i),
@@ -54,7 +54,7 @@ pub fn generate(complaints: usize) -> Vec<Event> {
                     ..Default::default()
                 },
                 ..Default::default()
-            }),
+            })),
         ));
         let dispatch = EventKind::Dispatched {
             department: "engineering".into(),

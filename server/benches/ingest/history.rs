@@ -47,13 +47,13 @@ fn generate(history: usize, rounds: usize) -> (Vec<Event>, Vec<Vec<Event>>) {
             &mut n,
             *cid,
             1,
-            EventKind::Created(NewComplaint {
+            EventKind::Created(Box::new(NewComplaint {
                 provisional_number: format!("P-HIST-{i:04}"),
                 description: format!("地下车库渗水，第 {i} 号"),
                 location: format!("B2 › {i} 号车位"),
                 category: "facility.lift".into(),
                 ..Default::default()
-            }),
+            })),
         ));
         for k in 1..history {
             stored.push(ev(&mut n, *cid, 1 + k as u64, note(k)));

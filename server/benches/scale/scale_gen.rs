@@ -128,7 +128,7 @@ fn complaint_events(rng: &mut Rng, spec: &Spec, i: u64, device: DeviceId) -> Vec
         device,
         at,
         lamport,
-        EventKind::Created(created),
+        EventKind::Created(Box::new(created)),
     )];
     let age = spec.now.0 - at;
     // How far it got: everything older than a month is finished.

@@ -94,12 +94,12 @@ mod tests {
         let events = vec![
             event(
                 1,
-                EventKind::Created(NewComplaint {
+                EventKind::Created(Box::new(NewComplaint {
                     provisional_number: "P-1".into(),
                     description: "电梯异响 \"引号\" \u{2028}".into(),
                     site: "SL".into(),
                     ..Default::default()
-                }),
+                })),
             ),
             event(
                 2,

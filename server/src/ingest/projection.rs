@@ -225,12 +225,12 @@ mod tests {
         event(
             id,
             1,
-            EventKind::Created(NewComplaint {
+            EventKind::Created(Box::new(NewComplaint {
                 provisional_number: "P-1".into(),
                 description: "电梯异响".into(),
                 site: "SL".into(),
                 ..Default::default()
-            }),
+            })),
         )
     }
 

@@ -116,10 +116,10 @@ async fn one_run(seed: u64) {
                         voluntary: true,
                     }
                 } else {
-                    EventKind::Edited(ComplaintPatch {
+                    EventKind::Edited(Box::new(ComplaintPatch {
                         description: Some("改写的描述".into()),
                         ..Default::default()
-                    })
+                    }))
                 };
                 (&mallory, then(c, device(), "mallory", 0, 0, kind), None)
             }
@@ -180,10 +180,10 @@ async fn one_run(seed: u64) {
             }
             (_, Some(c)) => {
                 // Lowering the severity of an escalated complaint is not the desk's to do.
-                let edit = EventKind::Edited(ComplaintPatch {
+                let edit = EventKind::Edited(Box::new(ComplaintPatch {
                     severity: Some(Severity::Minor),
                     ..Default::default()
-                });
+                }));
                 (
                     &mallory,
                     then(c, device(), "mallory", lamport, 1, edit),

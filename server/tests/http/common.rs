@@ -294,7 +294,7 @@ pub fn created(author: &str, device: DeviceId, description: &str, captured_at: T
         author: author.into(),
         captured_at,
         lamport: 1,
-        kind: EventKind::Created(NewComplaint {
+        kind: EventKind::Created(Box::new(NewComplaint {
             provisional_number: format!("P-{}-0001", device.short()),
             description: description.into(),
             location: "1栋 › 3F 电梯厅".into(),
@@ -307,7 +307,7 @@ pub fn created(author: &str, device: DeviceId, description: &str, captured_at: T
                 ..Default::default()
             },
             ..Default::default()
-        }),
+        })),
     }
 }
 

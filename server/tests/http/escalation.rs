@@ -179,10 +179,10 @@ async fn an_effective_complaint_unresolved_for_a_month_becomes_major_once() {
     );
 
     // Lowered by hand afterwards: the rule has fired for this complaint and never fires again.
-    let lower = EventKind::Edited(siteline_model::ComplaintPatch {
+    let lower = EventKind::Edited(Box::new(siteline_model::ComplaintPatch {
         severity: Some(Severity::Important),
         ..Default::default()
-    });
+    }));
     s.push(&admin, &[then(&open, d, "zhang", 10, 20, lower)])
         .await;
     assert_eq!(

@@ -249,7 +249,14 @@ async fn custom_categories_are_accepted_once_the_site_has_them() {
             category: Some(category.into()),
             ..Default::default()
         };
-        then(&c, d, "zhang", lamport, 5, EventKind::Edited(patch))
+        then(
+            &c,
+            d,
+            "zhang",
+            lamport,
+            5,
+            EventKind::Edited(Box::new(patch)),
+        )
     };
     let r = s
         .push(

@@ -196,13 +196,13 @@ impl Adversary {
         let mut replay_of = None;
         let (token, event) = match attack {
             "second_created" => {
-                let kind = EventKind::Created(NewComplaint {
+                let kind = EventKind::Created(Box::new(NewComplaint {
                     provisional_number: "X-0001".into(),
                     description: "第二次创建".into(),
                     location: "B1".into(),
                     category: "facility.water".into(),
                     ..Default::default()
-                });
+                }));
                 (&inside, self.event(v.id, &insider, kind))
             }
             "forged_author" => (&inside, self.note(v.id, &v.author)),
@@ -242,14 +242,14 @@ impl Adversary {
             }
             "outsider_event" => (&outside, self.note(v.id, &outsider)),
             _ => {
-                let kind = EventKind::Created(NewComplaint {
+                let kind = EventKind::Created(Box::new(NewComplaint {
                     provisional_number: "X-0002".into(),
                     description: "外场伪造".into(),
                     location: "B1".into(),
                     category: "facility.water".into(),
                     site: self.site.clone(),
                     ..Default::default()
-                });
+                }));
                 let id = ComplaintId::new_v7(now().0, self.rng.bytes10());
                 (&outside, self.event(id, &outsider, kind))
             }

@@ -251,11 +251,11 @@ impl Device {
             "note" => EventKind::NoteAdded {
                 text: format!("进展记录 #{n}"),
             },
-            "edit" => EventKind::Edited(ComplaintPatch {
+            "edit" => EventKind::Edited(Box::new(ComplaintPatch {
                 description: Some(format!("{}的补充说明 #{n}", c.location)),
                 wants: rng.chance(500).then(|| format!("尽快解决 #{n}")),
                 ..Default::default()
-            }),
+            })),
             "merged" => {
                 let others: Vec<ComplaintId> =
                     open.iter().copied().filter(|id| *id != c.id).collect();

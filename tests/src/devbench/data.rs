@@ -7,10 +7,10 @@ use siteline_model::{ComplaintPatch, DeviceId, Event, EventKind, NewComplaint, T
 /// a correction, a note, the dispatch to 工程部, a second note.
 fn follow_ups(i: usize) -> [EventKind; 4] {
     [
-        EventKind::Edited(ComplaintPatch {
+        EventKind::Edited(Box::new(ComplaintPatch {
             description: Some(format!("补充：B{} 区域漏水，已拍照 #{i}", i % 3 + 1)),
             ..Default::default()
-        }),
+        })),
         EventKind::NoteAdded {
             text: format!("已电话联系业主，约定上门时间 #{i}"),
         },

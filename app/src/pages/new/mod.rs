@@ -35,7 +35,7 @@ fn fix_target(ctx: AppCtx, fix: Option<ComplaintId>) -> Option<(ComplaintId, New
         r.events_of(&id)
             .into_iter()
             .find_map(|s| match &s.event.kind {
-                EventKind::Created(n) => Some((id, n.clone())),
+                EventKind::Created(n) => Some((id, (**n).clone())),
                 _ => None,
             })
     })

@@ -81,7 +81,7 @@ fn complaints(seed: u64, n: usize) -> Vec<Event> {
             kind,
         };
         out.push(ev(
-            EventKind::Created(NewComplaint {
+            EventKind::Created(Box::new(NewComplaint {
                 provisional_number: format!("P-{i}"),
                 description: "投诉".into(),
                 location: r
@@ -115,7 +115,7 @@ fn complaints(seed: u64, n: usize) -> Vec<Event> {
                     ..Default::default()
                 },
                 ..Default::default()
-            }),
+            })),
             t,
             lamport,
         ));

@@ -60,7 +60,7 @@ fn created(site: &str, phone: Option<&str>, at: Timestamp) -> Event {
         author: "zhang".into(),
         captured_at: at,
         lamport: 1,
-        kind: EventKind::Created(NewComplaint {
+        kind: EventKind::Created(Box::new(NewComplaint {
             provisional_number: "P-1".into(),
             description: "电梯异响".into(),
             location: place,
@@ -72,7 +72,7 @@ fn created(site: &str, phone: Option<&str>, at: Timestamp) -> Event {
                 ..Default::default()
             },
             ..Default::default()
-        }),
+        })),
     }
 }
 

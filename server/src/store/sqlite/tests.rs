@@ -45,13 +45,13 @@ async fn v1_database(dir: &std::path::Path) -> (std::path::PathBuf, ComplaintId)
         author: "zhang".into(),
         captured_at: Timestamp(1_700_000_000_000),
         lamport: 1,
-        kind: EventKind::Created(NewComplaint {
+        kind: EventKind::Created(Box::new(NewComplaint {
             provisional_number: "P-0505-0001".into(),
             description: "电梯异响".into(),
             location: "1栋".into(),
             category: "facility.lift".into(),
             ..Default::default()
-        }),
+        })),
     };
     sqlx::query(
         "INSERT INTO events (id, complaint_id, kind, author, device_id, lamport, captured_at,
