@@ -58,11 +58,13 @@ async fn committed_records_survive_reopen_with_sync_state() {
     );
     assert_eq!(meta2.counter, 3);
     let reloaded = Replica::load(meta2, events2);
-    assert_eq!(reloaded.complaints(), r.complaints());
+    assert_eq!(
+        reloaded.complaints().collect::<Vec<_>>(),
+        r.complaints().collect::<Vec<_>>()
+    );
     assert_eq!(reloaded.pending_records(), 2);
     let synced = reloaded
         .complaints()
-        .values()
         .filter(|c| reloaded.record_sync(&c.id) == siteline_model::replica::RecordSync::Synced)
         .count();
     assert_eq!(synced, 1);
@@ -340,8 +342,7 @@ async fn upgrading_from_version_2_keeps_every_pending_record_photo_and_receipt()
     let ack = r.ack(&outcomes);
     r.apply(ack);
     let all: Vec<_> = r
-        .complaints()
-        .keys()
+        .complaint_ids()
         .flat_map(|id| r.events_of(id).into_iter().cloned().collect::<Vec<_>>())
         .collect();
     assert_eq!(all.len(), 6);
@@ -364,7 +365,10 @@ async fn upgrading_from_version_2_keeps_every_pending_record_photo_and_receipt()
         "every event and mark survives"
     );
     let again = Replica::load(meta, store.load(|| device).await.unwrap().1);
-    assert_eq!(again.complaints(), r.complaints());
+    assert_eq!(
+        again.complaints().collect::<Vec<_>>(),
+        r.complaints().collect::<Vec<_>>()
+    );
     assert_eq!(again.pending_records(), r.pending_records());
     assert_eq!(again.rejected_records(), r.rejected_records());
     assert_eq!(store.blob_keys().await.unwrap(), vec![att.sha256.clone()]);
@@ -385,7 +389,7 @@ async fn two_tabs_writing_one_complaint_keep_both_events() {
     let ch = r.prepare_new(fields("两个标签页"), "staff1", Timestamp(1), [1; 10]);
     a.write(&ch).await.unwrap();
     r.apply(ch);
-    let id = *r.complaints().keys().next().unwrap();
+    let id = *r.complaint_ids().next().unwrap();
     let note = |text: &str, rnd: u8| {
         r.prepare(
             id,

@@ -9,7 +9,7 @@ use crate::numbering;
 use crate::sync::{PullResponse, PushOutcome, PushResult, SyncedEvent};
 use crate::time::Timestamp;
 use serde::{Deserialize, Serialize};
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 /// Where one event stands with the server.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -86,11 +86,19 @@ pub enum RecordSync {
     Synced,
 }
 
+/// Memory is laid out for tens of thousands of complaints on a cheap tablet: a B-tree filled in
+/// key order (UUIDv7 ids are) leaves its nodes about half empty, so the large values — a
+/// complaint's events and its state — live outside the trees (one `Vec` per complaint, one box
+/// per state), and the trees hold only ids and pointers.
 #[derive(Clone, Debug, Default)]
 pub struct Replica {
-    events: BTreeMap<EventId, StoredEvent>,
-    by_complaint: BTreeMap<ComplaintId, BTreeSet<EventId>>,
-    complaints: BTreeMap<ComplaintId, Complaint>,
+    /// Each complaint's events as the device holds them (in no particular order).
+    records: BTreeMap<ComplaintId, Vec<StoredEvent>>,
+    /// The complaint each held event belongs to.
+    located: HashMap<EventId, ComplaintId>,
+    /// Folded states, without their notes (nothing on the device reads them from the state; the
+    /// timeline shows the events), as the server's projection keeps them.
+    complaints: BTreeMap<ComplaintId, Box<Complaint>>,
     meta: Option<ReplicaMeta>,
     /// Indexes kept in step with `events` by `upsert`, so that what a sync batch or the header
     /// asks costs the size of the answer, not the size of the replica:
@@ -135,7 +143,7 @@ impl Replica {
 
     /// Sets the meta stored beside the events; its clock is raised to the highest event held.
     pub fn set_meta(&mut self, mut meta: ReplicaMeta) {
-        let seen = self.events.values().map(|s| s.event.lamport).max();
+        let seen = self.all_events().map(|s| s.event.lamport).max();
         meta.lamport = meta.lamport.max(seen.unwrap_or(0));
         self.meta = Some(meta);
     }
@@ -210,39 +218,61 @@ impl Replica {
     fn upsert(&mut self, stored: impl IntoIterator<Item = StoredEvent>) {
         let mut touched = BTreeSet::new();
         for s in stored {
+            let cid = s.event.complaint_id;
             // The fold reads events and their place (committed at a seq, or only local): a
             // rejection needs no re-fold (and an identical copy no work at all); an
             // acknowledgement moves the event into the committed order and does.
-            match self.events.get(&s.event.id) {
+            let old = match self.stored(&s.event.id) {
                 Some(old) if *old == s => continue,
-                Some(old) if old.event == s.event && old.place() == s.place() => {}
-                _ => {
-                    touched.insert(s.event.complaint_id);
+                Some(old) => {
+                    if old.event != s.event || old.place() != s.place() {
+                        touched.insert(cid);
+                    }
+                    let old = old.clone();
+                    self.index(&old, false);
+                    Some(old.event.complaint_id)
                 }
-            }
+                None => {
+                    touched.insert(cid);
+                    None
+                }
+            };
             if let Some(m) = self.meta.as_mut() {
                 m.lamport = m.lamport.max(s.event.lamport);
             }
-            self.by_complaint
-                .entry(s.event.complaint_id)
-                .or_default()
-                .insert(s.event.id);
-            if let Some(old) = self.events.remove(&s.event.id) {
-                self.index(&old, false);
-            }
             self.index(&s, true);
-            self.events.insert(s.event.id, s);
+            if let Some(was) = old {
+                // An event never moves between complaints (its id says which); a copy that
+                // claims another is stored where it says, as before.
+                if let Some(evs) = self.records.get_mut(&was) {
+                    evs.retain(|e| e.event.id != s.event.id);
+                }
+            }
+            self.located.insert(s.event.id, cid);
+            self.records.entry(cid).or_default().push(s);
         }
         for cid in touched {
-            let evs = self.by_complaint[&cid]
-                .iter()
-                .filter_map(|id| self.events.get(id))
+            let evs = self
+                .records
+                .get(&cid)
+                .into_iter()
+                .flatten()
                 .map(|s| (&s.event, s.place()));
             match fold_placed(evs) {
-                Some(c) => self.complaints.insert(cid, c),
-                None => self.complaints.remove(&cid),
+                Some(mut c) => {
+                    c.notes = Vec::new();
+                    self.complaints.insert(cid, Box::new(c));
+                }
+                None => {
+                    self.complaints.remove(&cid);
+                }
             };
         }
+    }
+
+    /// Every held event, complaint by complaint.
+    fn all_events(&self) -> impl Iterator<Item = &StoredEvent> + '_ {
+        self.records.values().flatten()
     }
 
     /// Adds (`add`) or removes one stored event's entries in the sync indexes.
@@ -290,7 +320,7 @@ impl Replica {
     pub fn pending_events(&self) -> impl Iterator<Item = &Event> + '_ {
         self.pending
             .iter()
-            .filter_map(|(_, id)| self.events.get(id).map(|s| &s.event))
+            .filter_map(|(_, id)| self.stored(id).map(|s| &s.event))
     }
 
     /// Records (complaints) with pending events, per author of those events.
@@ -321,7 +351,7 @@ impl Replica {
         let events = outcomes
             .iter()
             .filter_map(|o| {
-                let mut s = self.events.get(&o.id)?.clone();
+                let mut s = self.stored(&o.id)?.clone();
                 s.sync = match &o.result {
                     PushResult::Accepted { seq, received_at } => SyncState::Synced {
                         seq: *seq,
@@ -399,12 +429,12 @@ impl Replica {
     /// longer sent (`kept` are those it did) to drop from this device — except complaints with
     /// events still unsent or refused here: nothing typed is dropped, they stay and are shown.
     pub fn prune_plan(&self, kept: &BTreeSet<ComplaintId>) -> Vec<EventId> {
-        self.by_complaint
+        self.records
             .iter()
             .filter(|(cid, _)| {
                 !kept.contains(cid) && !self.has_pending(cid) && !self.has_rejected(cid)
             })
-            .flat_map(|(_, ids)| ids.iter().copied())
+            .flat_map(|(_, evs)| evs.iter().map(|s| s.event.id))
             .collect()
     }
 
@@ -413,7 +443,7 @@ impl Replica {
     /// those in `keep` (fetched on demand). Events that fold to no complaint (a later event whose
     /// history this device never held) go too, unless unsent.
     pub fn outside_window(&self, since: Timestamp, keep: &BTreeSet<ComplaintId>) -> Vec<EventId> {
-        self.by_complaint
+        self.records
             .iter()
             .filter(|(cid, _)| !keep.contains(cid))
             .filter(|(cid, _)| {
@@ -423,28 +453,34 @@ impl Replica {
                     .is_none_or(|c| !crate::window::holds(c, since));
                 out && !self.has_pending(cid) && !self.has_rejected(cid)
             })
-            .flat_map(|(_, ids)| ids.iter().copied())
+            .flat_map(|(_, evs)| evs.iter().map(|s| s.event.id))
             .collect()
     }
 
-    pub fn complaints(&self) -> &BTreeMap<ComplaintId, Complaint> {
-        &self.complaints
+    /// Every complaint's state, by id (notes left out, as in [`Replica::complaint`]).
+    pub fn complaints(&self) -> impl ExactSizeIterator<Item = &Complaint> + Clone + '_ {
+        self.complaints.values().map(|c| &**c)
     }
 
+    /// The ids of every complaint held, ascending.
+    pub fn complaint_ids(&self) -> impl ExactSizeIterator<Item = &ComplaintId> + Clone + '_ {
+        self.complaints.keys()
+    }
+
+    /// A complaint's state (its notes left out: [`Replica::events_of`] has them).
     pub fn complaint(&self, id: &ComplaintId) -> Option<&Complaint> {
-        self.complaints.get(id)
+        self.complaints.get(id).map(|c| &**c)
+    }
+
+    /// Whether the device holds this complaint.
+    pub fn holds(&self, id: &ComplaintId) -> bool {
+        self.complaints.contains_key(id)
     }
 
     /// A complaint's events in the fold's order (its timeline): committed ones by seq, then
     /// those only on this device.
     pub fn events_of(&self, id: &ComplaintId) -> Vec<&StoredEvent> {
-        let mut v: Vec<&StoredEvent> = self
-            .by_complaint
-            .get(id)
-            .into_iter()
-            .flatten()
-            .filter_map(|e| self.events.get(e))
-            .collect();
+        let mut v: Vec<&StoredEvent> = self.records.get(id).into_iter().flatten().collect();
         v.sort_by_key(|s| {
             (
                 !matches!(s.event.kind, EventKind::Created(_)),
@@ -485,16 +521,17 @@ impl Replica {
 
     /// An event as this device holds it.
     pub fn stored(&self, id: &EventId) -> Option<&StoredEvent> {
-        self.events.get(id)
+        let cid = self.located.get(id)?;
+        self.records.get(cid)?.iter().find(|s| s.event.id == *id)
     }
 
     /// The complaint a stored event belongs to.
     pub fn complaint_of(&self, id: &EventId) -> Option<ComplaintId> {
-        self.events.get(id).map(|s| s.event.complaint_id)
+        self.located.get(id).copied()
     }
 
     pub fn event_count(&self) -> usize {
-        self.events.len()
+        self.located.len()
     }
 }
 

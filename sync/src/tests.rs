@@ -171,8 +171,7 @@ impl Local for Device {
         let r = self.replica.borrow();
         let gone: BTreeSet<&EventId> = gone.iter().collect();
         let keep = r
-            .complaints()
-            .keys()
+            .complaint_ids()
             .flat_map(|id| r.events_of(id))
             .filter(|s| !gone.contains(&s.event.id))
             .cloned()
@@ -274,7 +273,7 @@ fn a_new_scope_pulls_again_and_drops_only_what_is_neither_readable_nor_unsent() 
     assert!(pulled.rescoped);
     assert_eq!(pulled.dropped, 3, "three complaints of one event each");
     let r = b.replica.borrow();
-    let left: BTreeSet<ComplaintId> = r.complaints().keys().copied().collect();
+    let left: BTreeSet<ComplaintId> = r.complaint_ids().copied().collect();
     let mut want: BTreeSet<ComplaintId> = ids[3..].iter().copied().collect();
     want.insert(own);
     assert_eq!(left, want, "the unsent record stays");

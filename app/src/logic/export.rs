@@ -115,7 +115,7 @@ mod tests {
         ];
         let ch = r.ack(&answers);
         r.apply(ch);
-        for id in r.complaints().keys() {
+        for id in r.complaint_ids() {
             stored.extend(r.events_of(id).into_iter().cloned());
         }
         let out = unsynced(&stored);

@@ -11,7 +11,6 @@ use siteline_model::Timestamp;
 pub fn open_majors(r: &Replica, clock: &Clock, now: Timestamp) -> Vec<MajorRow> {
     let mut rows: Vec<MajorRow> = r
         .complaints()
-        .values()
         .filter(|c| majors::is_open_major(c))
         .map(|c| {
             let events = r.events_of(&c.id);

@@ -108,7 +108,7 @@ pub fn photos_of(kind: &EventKind) -> Vec<&siteline_model::AttachmentRef> {
 /// Photos whose referencing event the server has accepted (ready to upload), by hash.
 pub fn acknowledged_photos(r: &Replica) -> BTreeSet<String> {
     let mut out = BTreeSet::new();
-    for id in r.complaints().keys() {
+    for id in r.complaint_ids() {
         for s in r.events_of(id) {
             if matches!(s.sync, SyncState::Synced { .. }) {
                 out.extend(
@@ -125,7 +125,7 @@ pub fn acknowledged_photos(r: &Replica) -> BTreeSet<String> {
 /// Every photo hash any event on the device references.
 pub fn referenced_photos(r: &Replica) -> BTreeSet<String> {
     let mut out = BTreeSet::new();
-    for id in r.complaints().keys() {
+    for id in r.complaint_ids() {
         for s in r.events_of(id) {
             out.extend(
                 photos_of(&s.event.kind)

@@ -54,7 +54,7 @@ pub fn BoardPage() -> impl IntoView {
                 .map(|r| {
                     ctx.in_flight.with(|flying| {
                         ctx.clock
-                            .with(|k| board::cards(r.complaints().values(), k, t))
+                            .with(|k| board::cards(r.complaints(), k, t))
                             .into_iter()
                             .map(|c| {
                                 let s = record_state(r, &c.complaint.id, flying);

@@ -41,9 +41,7 @@ pub fn HistoryPage() -> impl IntoView {
             let got = Api::new(ctx.token()).search_history(&query).await;
             state.set(match got {
                 Ok(found) => Search::Found(ctx.replica.with_untracked(|r| {
-                    mark_held(found, |id| {
-                        r.as_ref().is_some_and(|r| r.complaints().contains_key(id))
-                    })
+                    mark_held(found, |id| r.as_ref().is_some_and(|r| r.holds(id)))
                 })),
                 Err(e) => Search::Failed(e.to_string()),
             });

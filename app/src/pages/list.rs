@@ -39,7 +39,7 @@ pub fn ListPage() -> impl IntoView {
                 let Some(r) = r else { return (0, vec![]) };
                 ctx.in_flight.with(|flying| {
                     ctx.clock.with(|clock| {
-                        let all = work_list(u, r.complaints().values());
+                        let all = work_list(u, r.complaints());
                         let rows = all
                             .iter()
                             .take(limit)

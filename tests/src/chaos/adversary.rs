@@ -138,7 +138,6 @@ impl Adversary {
         let candidates: Vec<ComplaintId> = d
             .replica
             .complaints()
-            .values()
             .filter(|c| d.replica.received_at(&c.id).is_some())
             // Closed as the server holds it: nothing of it pending here (a closure is final).
             .filter(|c| {

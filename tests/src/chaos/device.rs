@@ -127,7 +127,6 @@ impl Device {
         let open: Vec<&Complaint> = self
             .replica
             .complaints()
-            .values()
             .filter(|c| c.status.is_open())
             .collect();
         if open.len() >= 3 && !self.rng.chance(150) {

@@ -91,7 +91,7 @@ mod tests {
         assert_eq!(ids.len(), 150, "event ids are unique");
         let r = Replica::load(ReplicaMeta::new(DeviceId::new_v7(1, [1; 10])), evs);
         assert_eq!(r.complaints().len(), 30);
-        for c in r.complaints().values() {
+        for c in r.complaints() {
             assert_eq!(c.status, Status::Dispatched);
             assert!(c.conflicts.is_empty(), "{:?}", c.conflicts);
             assert_eq!(c.event_count, 5);

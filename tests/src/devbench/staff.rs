@@ -95,6 +95,13 @@ pub async fn run(o: &Options, r: &mut Report) {
     server.stop().await;
     let opens = offline_opens(&b, &format!("{base}/"), o.opens).await;
     opens.report(r, "offline_open", "");
+    // A fresh page that only opened (no sync): its memory is the start-up's high-water mark.
+    let opened = page_memory(&b).await;
+    r.put(
+        "offline_open_wasm_mem_mb",
+        opened.wasm_mem_mb,
+        "MiB after an offline open",
+    );
     r.put(
         "offline_open_max_ms",
         percentile(&opens.interactive, 100.0),

@@ -102,6 +102,12 @@ pub async fn run(o: &Options, r: &mut Report) {
     server.stop().await;
     let opens = offline_opens(&b, &format!("{base}/"), o.opens.min(3)).await;
     opens.report(r, "offline_open", "_pulled");
+    let opened = page_memory(&b).await;
+    r.put(
+        "wasm_mem_mb_opened",
+        opened.wasm_mem_mb,
+        "MiB after an offline open",
+    );
 }
 
 /// Pushes the complaints natively (not timed as the device's pull; reported as server throughput).

@@ -205,7 +205,6 @@ fn MergeTarget(
             let Some(r) = r else { return vec![] };
             let mut v: Vec<(bool, String, String)> = r
                 .complaints()
-                .values()
                 .filter(|c| c.id != id && c.status.is_open())
                 .map(|c| {
                     let same = c.location == loc && c.category == cat;

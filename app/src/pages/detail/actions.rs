@@ -82,7 +82,7 @@ pub fn Actions(id: ComplaintId, complaint: Memo<Option<Complaint>>) -> impl Into
             let r = r.as_ref()?;
             let c = r.complaint(&id)?;
             let target = (code == "merged")
-                .then(|| actions::resolve_target(&input.into, r.complaints().values()))
+                .then(|| actions::resolve_target(&input.into, r.complaints()))
                 .flatten();
             Some(actions::prepare(role, c, code, &input, target))
         });

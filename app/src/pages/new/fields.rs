@@ -20,7 +20,6 @@ pub fn on_device(
         r.as_ref()
             .map(|r| {
                 r.complaints()
-                    .values()
                     .filter_map(|c| field(c).map(|v| (c.captured_at, v)))
                     .collect()
             })
@@ -203,7 +202,7 @@ pub fn DuplicateHint(form: Form) -> impl IntoView {
             .with(|d| (d.location.clone(), d.category.clone()));
         ctx.replica.with(|r| {
             let Some(r) = r else { return vec![] };
-            possible_duplicates(&loc, &cat, r.complaints().values())
+            possible_duplicates(&loc, &cat, r.complaints())
                 .into_iter()
                 .take(5)
                 .map(|c| Dup {
