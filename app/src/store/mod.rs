@@ -13,7 +13,7 @@ use siteline_model::replica::{Change, Replica, ReplicaMeta, StoredEvent};
 use siteline_model::DeviceId;
 use wasm_bindgen::JsValue;
 
-const DB_NAME: &str = "siteline";
+pub(crate) const DB_NAME: &str = "siteline";
 /// 1: events, meta. 2: + blobs, thumbs, uploads (photos). 3: + complaints (one record per
 /// complaint; `events` is emptied into it on first load). 4: + receipts. Upgrades only add
 /// stores.
@@ -114,6 +114,12 @@ impl LocalStore {
         Ok(Self {
             db: std::rc::Rc::new(db),
         })
+    }
+
+    /// Closes the connection (a page keeps its one connection open; tests that delete or
+    /// reopen a database by name close theirs first).
+    pub fn close(&self) {
+        self.db.close();
     }
 
     /// Loads meta (creating the device id on first open) and every stored event.
