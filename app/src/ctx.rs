@@ -233,30 +233,23 @@ impl AppCtx {
         self.commit_with(change, vec![], &[]).await
     }
 
-    /// Commits a change with the upload records of its photos, removing `discard`ed events, in
-    /// one transaction; then applies it (rebuilding the replica when events were removed).
+    /// Commits a change with the upload records of its photos, removing `discard`ed events (of
+    /// their complaints), in one transaction; then applies it (rebuilding the replica when
+    /// events were removed).
     pub async fn commit_with(
         &self,
         change: Change,
         uploads: Vec<UploadRecord>,
-        discard: &[siteline_model::EventId],
+        discard: &[(ComplaintId, siteline_model::EventId)],
     ) -> Result<(), StoreError> {
         let store = self.local_store()?;
-        // The store finds an event by its complaint's record.
-        let discard: Vec<(ComplaintId, siteline_model::EventId)> =
-            self.replica.with_untracked(|r| {
-                discard
-                    .iter()
-                    .filter_map(|id| Some((r.as_ref()?.complaint_of(id)?, *id)))
-                    .collect()
-            });
         // Acknowledgements of what the device holds become one receipt record.
         let plan = self.replica.with_untracked(|r| match r {
-            Some(r) => WritePlan::of(&change.events, |id| r.stored(id)),
+            Some(r) => WritePlan::of(&change.events, |c, id| r.stored(c, id)),
             None => WritePlan::all(&change.events),
         });
         store
-            .write_plan(&plan, &change.meta, &uploads, &discard)
+            .write_plan(&plan, &change.meta, &uploads, discard)
             .await?;
         if !uploads.is_empty() {
             self.uploads.update(|m| {

@@ -24,6 +24,7 @@ use pages::{list::ListPage, login::LoginPage, new::NewPage};
 
 /// Entry point called from `main`.
 pub fn start() {
+    store::perf::mark_start();
     console_error_panic_hook::set_once();
     leptos::mount::mount_to_body(App);
 }

@@ -439,7 +439,7 @@ async fn an_acknowledgement_is_one_receipt_applied_at_load_and_folded_in_later()
         })
         .collect();
     let ack = r.ack(&outcomes);
-    let plan = WritePlan::of(&ack.events, |id| r.stored(id));
+    let plan = WritePlan::of(&ack.events, |c, id| r.stored(c, id));
     assert!(
         plan.records.is_empty(),
         "an ack rewrites no complaint record"

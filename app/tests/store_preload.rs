@@ -50,7 +50,7 @@ async fn stored_device() -> (LocalStore, Replica) {
             received_at: Timestamp(2_000),
         },
     }]);
-    let plan = WritePlan::of(&ack.events, |id| r.stored(id));
+    let plan = WritePlan::of(&ack.events, |c, id| r.stored(c, id));
     assert!(!plan.receipt.is_empty(), "the ack is stored as a receipt");
     store.write_plan(&plan, &ack.meta, &[], &[]).await.unwrap();
     r.apply(ack);

@@ -176,14 +176,15 @@ pub struct WritePlan<'a> {
 }
 
 impl WritePlan<'_> {
-    /// Sorts `events` by what the device holds (`held`: its copy of an event, if any).
+    /// Sorts `events` by what the device holds (`held`: its copy of an event of a complaint,
+    /// if any).
     pub fn of<'a, 'b>(
         events: &'a [StoredEvent],
-        held: impl Fn(&EventId) -> Option<&'b StoredEvent>,
+        held: impl Fn(&ComplaintId, &EventId) -> Option<&'b StoredEvent>,
     ) -> WritePlan<'a> {
         let mut plan = WritePlan::default();
         for s in events {
-            match held(&s.event.id) {
+            match held(&s.event.complaint_id, &s.event.id) {
                 Some(h) if h.event == s.event => {
                     let (old, new) = (Mark::from(&h.sync), Mark::from(&s.sync));
                     if old != new && replaces(&old, &new) {

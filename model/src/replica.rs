@@ -9,7 +9,7 @@ use crate::numbering;
 use crate::sync::{PullResponse, PushOutcome, PushResult, SyncedEvent};
 use crate::time::Timestamp;
 use serde::{Deserialize, Serialize};
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet};
 
 /// Where one event stands with the server.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -94,16 +94,16 @@ pub enum RecordSync {
 pub struct Replica {
     /// Each complaint's events as the device holds them (in no particular order).
     records: BTreeMap<ComplaintId, Vec<StoredEvent>>,
-    /// The complaint each held event belongs to.
-    located: HashMap<EventId, ComplaintId>,
+    /// How many events `records` holds.
+    event_count: usize,
     /// Folded states, without their notes (nothing on the device reads them from the state; the
     /// timeline shows the events), as the server's projection keeps them.
     complaints: BTreeMap<ComplaintId, Box<Complaint>>,
     meta: Option<ReplicaMeta>,
     /// Indexes kept in step with `events` by `upsert`, so that what a sync batch or the header
     /// asks costs the size of the answer, not the size of the replica:
-    /// pending events in push order (logical clock, id);
-    pending: BTreeSet<(u64, EventId)>,
+    /// pending events in push order (logical clock, id), with their complaint;
+    pending: BTreeMap<(u64, EventId), ComplaintId>,
     /// pending events per complaint, per author and complaint, and rejected events per complaint
     /// (only non-zero counts are kept).
     pending_in: BTreeMap<ComplaintId, u32>,
@@ -222,15 +222,15 @@ impl Replica {
             // The fold reads events and their place (committed at a seq, or only local): a
             // rejection needs no re-fold (and an identical copy no work at all); an
             // acknowledgement moves the event into the committed order and does.
-            let old = match self.stored(&s.event.id) {
+            // An event is found under the complaint it names (the server keeps an event id to
+            // the complaint it first came with, so a copy never names another).
+            let old = match self.stored(&cid, &s.event.id) {
                 Some(old) if *old == s => continue,
                 Some(old) => {
                     if old.event != s.event || old.place() != s.place() {
                         touched.insert(cid);
                     }
-                    let old = old.clone();
-                    self.index(&old, false);
-                    Some(old.event.complaint_id)
+                    Some(old.clone())
                 }
                 None => {
                     touched.insert(cid);
@@ -240,16 +240,18 @@ impl Replica {
             if let Some(m) = self.meta.as_mut() {
                 m.lamport = m.lamport.max(s.event.lamport);
             }
+            if let Some(old) = &old {
+                self.index(old, false);
+            }
             self.index(&s, true);
-            if let Some(was) = old {
-                // An event never moves between complaints (its id says which); a copy that
-                // claims another is stored where it says, as before.
-                if let Some(evs) = self.records.get_mut(&was) {
-                    evs.retain(|e| e.event.id != s.event.id);
+            let evs = self.records.entry(cid).or_default();
+            match evs.iter_mut().find(|e| e.event.id == s.event.id) {
+                Some(held) => *held = s,
+                None => {
+                    evs.push(s);
+                    self.event_count += 1;
                 }
             }
-            self.located.insert(s.event.id, cid);
-            self.records.entry(cid).or_default().push(s);
         }
         for cid in touched {
             let evs = self
@@ -280,7 +282,7 @@ impl Replica {
         let (e, cid) = (&s.event, s.event.complaint_id);
         match (&s.sync, add) {
             (SyncState::Pending, true) => {
-                self.pending.insert((e.lamport, e.id));
+                self.pending.insert((e.lamport, e.id), cid);
                 count_up(&mut self.pending_in, cid);
                 let by = self.pending_by_author.entry(e.author.clone()).or_default();
                 count_up(by, cid);
@@ -320,7 +322,7 @@ impl Replica {
     pub fn pending_events(&self) -> impl Iterator<Item = &Event> + '_ {
         self.pending
             .iter()
-            .filter_map(|(_, id)| self.stored(id).map(|s| &s.event))
+            .filter_map(|((_, id), cid)| self.stored(cid, id).map(|s| &s.event))
     }
 
     /// Records (complaints) with pending events, per author of those events.
@@ -346,25 +348,33 @@ impl Replica {
         self.rejected_in.len()
     }
 
-    /// The change that records the server's answers to a push.
+    /// The change that records the server's answers to a push. Only events still pending here
+    /// are marked (one a pull brought back meanwhile already holds its receipt). The answers
+    /// are to the oldest pending events, so the scan for them stops early.
     pub fn ack(&self, outcomes: &[PushOutcome]) -> Change {
-        let events = outcomes
-            .iter()
-            .filter_map(|o| {
-                let mut s = self.stored(&o.id)?.clone();
-                s.sync = match &o.result {
-                    PushResult::Accepted { seq, received_at } => SyncState::Synced {
-                        seq: *seq,
-                        received_at: *received_at,
-                    },
-                    PushResult::Rejected { code, message } => SyncState::Rejected {
-                        code: code.clone(),
-                        message: message.clone(),
-                    },
-                };
-                Some(s)
-            })
-            .collect();
+        let mut wanted: BTreeMap<EventId, &PushResult> =
+            outcomes.iter().map(|o| (o.id, &o.result)).collect();
+        let mut events = Vec::with_capacity(wanted.len());
+        for ((_, id), cid) in &self.pending {
+            if wanted.is_empty() {
+                break;
+            }
+            let (Some(result), Some(held)) = (wanted.remove(id), self.stored(cid, id)) else {
+                continue;
+            };
+            let mut s = held.clone();
+            s.sync = match result {
+                PushResult::Accepted { seq, received_at } => SyncState::Synced {
+                    seq: *seq,
+                    received_at: *received_at,
+                },
+                PushResult::Rejected { code, message } => SyncState::Rejected {
+                    code: code.clone(),
+                    message: message.clone(),
+                },
+            };
+            events.push(s);
+        }
         Change {
             events,
             meta: self.meta().clone(),
@@ -428,13 +438,13 @@ impl Replica {
     /// After a full pull under a new reader scope: the events of every complaint the server no
     /// longer sent (`kept` are those it did) to drop from this device — except complaints with
     /// events still unsent or refused here: nothing typed is dropped, they stay and are shown.
-    pub fn prune_plan(&self, kept: &BTreeSet<ComplaintId>) -> Vec<EventId> {
+    pub fn prune_plan(&self, kept: &BTreeSet<ComplaintId>) -> Vec<(ComplaintId, EventId)> {
         self.records
             .iter()
             .filter(|(cid, _)| {
                 !kept.contains(cid) && !self.has_pending(cid) && !self.has_rejected(cid)
             })
-            .flat_map(|(_, evs)| evs.iter().map(|s| s.event.id))
+            .flat_map(|(cid, evs)| evs.iter().map(|s| (*cid, s.event.id)))
             .collect()
     }
 
@@ -442,7 +452,11 @@ impl Replica {
     /// complaints finished before it, except complaints with events unsent or refused here and
     /// those in `keep` (fetched on demand). Events that fold to no complaint (a later event whose
     /// history this device never held) go too, unless unsent.
-    pub fn outside_window(&self, since: Timestamp, keep: &BTreeSet<ComplaintId>) -> Vec<EventId> {
+    pub fn outside_window(
+        &self,
+        since: Timestamp,
+        keep: &BTreeSet<ComplaintId>,
+    ) -> Vec<(ComplaintId, EventId)> {
         self.records
             .iter()
             .filter(|(cid, _)| !keep.contains(cid))
@@ -453,7 +467,7 @@ impl Replica {
                     .is_none_or(|c| !crate::window::holds(c, since));
                 out && !self.has_pending(cid) && !self.has_rejected(cid)
             })
-            .flat_map(|(_, evs)| evs.iter().map(|s| s.event.id))
+            .flat_map(|(cid, evs)| evs.iter().map(|s| (*cid, s.event.id)))
             .collect()
     }
 
@@ -519,19 +533,13 @@ impl Replica {
         self.pending_in.len()
     }
 
-    /// An event as this device holds it.
-    pub fn stored(&self, id: &EventId) -> Option<&StoredEvent> {
-        let cid = self.located.get(id)?;
+    /// An event of complaint `cid` as this device holds it.
+    pub fn stored(&self, cid: &ComplaintId, id: &EventId) -> Option<&StoredEvent> {
         self.records.get(cid)?.iter().find(|s| s.event.id == *id)
     }
 
-    /// The complaint a stored event belongs to.
-    pub fn complaint_of(&self, id: &EventId) -> Option<ComplaintId> {
-        self.located.get(id).copied()
-    }
-
     pub fn event_count(&self) -> usize {
-        self.located.len()
+        self.event_count
     }
 }
 

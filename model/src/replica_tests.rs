@@ -416,7 +416,7 @@ fn a_lost_scope_drops_what_the_server_no_longer_sends_but_never_unsent_records()
     let gone = d.prune_plan(&kept);
     assert_eq!(
         gone,
-        vec![synced[0].id],
+        vec![(synced[0].complaint_id, synced[0].id)],
         "only the synced one outside the scope goes"
     );
     assert!(!d.prune_plan(&kept).is_empty());
@@ -489,6 +489,7 @@ fn the_window_drops_complaints_finished_before_it_but_never_open_or_unsent_ones(
     let gone: BTreeSet<EventId> = d
         .outside_window(since, &BTreeSet::new())
         .into_iter()
+        .map(|(_, id)| id)
         .collect();
     let of = |cid: &ComplaintId| -> BTreeSet<EventId> {
         d.events_of(cid).iter().map(|s| s.event.id).collect()
@@ -555,4 +556,38 @@ fn building_record_by_record_equals_loading_at_once_and_raises_the_clock() {
         by_record.pending_events().count(),
         at_once.pending_events().count()
     );
+}
+
+#[test]
+fn an_answer_marks_only_events_still_pending() {
+    let mut r = device(4);
+    let ch = r.prepare_new(fields("x"), "alice", Timestamp(1), rnd(1));
+    let e = ch.events[0].event.clone();
+    r.apply(ch);
+    let accepted = PushResult::Accepted {
+        seq: 7,
+        received_at: Timestamp(2),
+    };
+    let answer = [PushOutcome {
+        id: e.id,
+        result: accepted,
+    }];
+    assert_eq!(r.ack(&answer).events.len(), 1);
+    // A pull brought it back before the answer was applied: nothing left to mark.
+    let page = PullResponse {
+        events: vec![SyncedEvent {
+            seq: 7,
+            received_at: Timestamp(2),
+            event: e,
+        }],
+        next_cursor: 7,
+        has_more: false,
+        sites: Vec::new(),
+        scope: String::new(),
+    };
+    let ch = r.pulled(&page);
+    r.apply(ch);
+    assert!(r.ack(&answer).events.is_empty());
+    assert_eq!(r.event_count(), 1);
+    check_indexes(&r);
 }

@@ -133,7 +133,7 @@ fn a_write_puts_new_events_in_records_and_acknowledgements_in_one_receipt() {
         }, // would undo a receipt
         edited.clone(),  // held with other content: the record decides
     ];
-    let plan = WritePlan::of(&change, |id| held.get(id));
+    let plan = WritePlan::of(&change, |_, id| held.get(id));
     let records: Vec<EventId> = plan.records.iter().map(|s| s.event.id).collect();
     assert_eq!(records, vec![event(3, 0).id, edited.event.id]);
     assert_eq!(
@@ -155,7 +155,7 @@ fn a_write_puts_new_events_in_records_and_acknowledgements_in_one_receipt() {
     });
     assert_eq!(all.marks[&event(1, 0).id], Mark::Synced(40, Timestamp(9)));
     assert_eq!(all.marks[&event(1, 1).id], Mark::Synced(41, Timestamp(9)));
-    assert!(WritePlan::of(&[], |id| held.get(id)).receipt.is_empty());
+    assert!(WritePlan::of(&[], |_, id| held.get(id)).receipt.is_empty());
 }
 
 proptest! {

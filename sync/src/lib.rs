@@ -55,7 +55,11 @@ pub trait Local {
     /// Stores `change` durably, then applies it to the replica.
     async fn commit(&self, change: Change) -> Result<(), Self::Error>;
     /// Stores `change` and removes the events `gone` in one step, then reloads the replica.
-    async fn remove(&self, change: Change, gone: &[EventId]) -> Result<(), Self::Error>;
+    async fn remove(
+        &self,
+        change: Change,
+        gone: &[(ComplaintId, EventId)],
+    ) -> Result<(), Self::Error>;
     /// The token to send `author`'s events with (`None`: they wait for that user's login).
     fn token_of(&self, author: &str) -> Option<String>;
     /// The server refused `author`'s token.

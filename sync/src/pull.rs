@@ -108,7 +108,7 @@ pub async fn evict<L: Local, E: std::error::Error>(
 async fn drop_events<L: Local, E: std::error::Error>(
     local: &L,
     plan: Option<(
-        Vec<siteline_model::EventId>,
+        Vec<(ComplaintId, siteline_model::EventId)>,
         siteline_model::replica::ReplicaMeta,
     )>,
 ) -> Result<usize, SyncError<E, L::Error>> {

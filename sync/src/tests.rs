@@ -167,9 +167,13 @@ impl Local for Device {
         self.replica.borrow_mut().apply(change);
         Ok(())
     }
-    async fn remove(&self, change: Change, gone: &[EventId]) -> Result<(), StoreError> {
+    async fn remove(
+        &self,
+        change: Change,
+        gone: &[(ComplaintId, EventId)],
+    ) -> Result<(), StoreError> {
         let r = self.replica.borrow();
-        let gone: BTreeSet<&EventId> = gone.iter().collect();
+        let gone: BTreeSet<&EventId> = gone.iter().map(|(_, id)| id).collect();
         let keep = r
             .complaint_ids()
             .flat_map(|id| r.events_of(id))

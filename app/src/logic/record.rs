@@ -74,7 +74,7 @@ pub fn rejection(r: &Replica, id: &ComplaintId) -> Option<Rejection> {
 /// The events discarding a rejected record removes: all of them when its `Created` was refused
 /// (nothing else can ever be accepted), else only the refused events (the record falls back to
 /// what the server holds).
-pub fn discard_plan(r: &Replica, id: &ComplaintId) -> Vec<EventId> {
+pub fn discard_plan(r: &Replica, id: &ComplaintId) -> Vec<(ComplaintId, EventId)> {
     let evs = r.events_of(id);
     let created_rejected = evs.iter().any(|s| {
         matches!(s.event.kind, EventKind::Created(_))
@@ -82,7 +82,7 @@ pub fn discard_plan(r: &Replica, id: &ComplaintId) -> Vec<EventId> {
     });
     evs.into_iter()
         .filter(|s| created_rejected || matches!(s.sync, SyncState::Rejected { .. }))
-        .map(|s| s.event.id)
+        .map(|s| (*id, s.event.id))
         .collect()
 }
 
@@ -246,12 +246,12 @@ mod tests {
         };
         let ch = refuse(&r, note_id);
         r.apply(ch);
-        assert_eq!(discard_plan(&r, &a), vec![note_id]);
+        assert_eq!(discard_plan(&r, &a), vec![(a, note_id)]);
         assert!(!rejection(&r, &a).unwrap().whole_record);
         let created_b = r.events_of(&b)[0].event.id;
         let ch = refuse(&r, created_b);
         r.apply(ch);
-        assert_eq!(discard_plan(&r, &b), vec![created_b]);
+        assert_eq!(discard_plan(&r, &b), vec![(b, created_b)]);
     }
 
     #[wasm_bindgen_test(unsupported = test)]

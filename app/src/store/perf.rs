@@ -6,6 +6,8 @@
 //! - `siteline:store-load` — a measure around reading the replica from IndexedDB at start-up
 //!   (`detail.events`), of which `siteline:store-read` is the IndexedDB part (the rest is parsing);
 //!   `siteline:replica-built` — a measure of building the in-memory replica;
+//! - `siteline:start` — a mark when the app's code starts running (its wasm fetched, compiled and
+//!   instantiated);
 //! - `siteline:interactive` — a mark once the first page has rendered with the replica loaded;
 //! - `siteline:decode` — a measure around decoding a pulled page's JSON (`detail.events`);
 //! - `siteline:store-encode` — per commit of events, the time spent merging and encoding the
@@ -26,6 +28,7 @@ pub const STORE_LOAD: &str = "siteline:store-load";
 pub const STORE_READ: &str = "siteline:store-read";
 pub const REPLICA_BUILT: &str = "siteline:replica-built";
 pub const INTERACTIVE: &str = "siteline:interactive";
+pub const START: &str = "siteline:start";
 pub const DECODE: &str = "siteline:decode";
 pub const STORE_ENCODE: &str = "siteline:store-encode";
 pub const REPLICA_APPLY: &str = "siteline:replica-apply";
@@ -75,6 +78,11 @@ pub fn measure(name: &str, start: f64, events: usize) {
         ("detail", detail.into()),
     ]);
     let _ = perf_measure(name, &options.into());
+}
+
+/// Marks that the app's code has started.
+pub fn mark_start() {
+    let _ = perf_mark(START);
 }
 
 /// Marks `siteline:interactive` at the next animation frame, i.e. after the reactive updates

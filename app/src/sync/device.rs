@@ -54,7 +54,11 @@ impl Local for Device {
         self.0.commit(change).await
     }
 
-    async fn remove(&self, change: Change, gone: &[EventId]) -> Result<(), StoreError> {
+    async fn remove(
+        &self,
+        change: Change,
+        gone: &[(ComplaintId, EventId)],
+    ) -> Result<(), StoreError> {
         self.0.commit_with(change, Vec::new(), gone).await
     }
 

@@ -3,7 +3,7 @@
 
 use super::device::Device;
 use siteline_model::replica::{Change, Replica, ReplicaMeta, StoredEvent, SyncState};
-use siteline_model::{Event, EventId, EventKind, Role, Timestamp};
+use siteline_model::{ComplaintId, Event, EventId, EventKind, Role, Timestamp};
 use std::collections::BTreeSet;
 
 /// An event the server refused, with its author's role and department and when the push that
@@ -81,8 +81,8 @@ impl Device {
     }
 
     /// Removes the events `gone` (complaints no longer readable after a scope change).
-    pub fn remove(&mut self, meta: ReplicaMeta, gone: &[EventId]) {
-        let gone: BTreeSet<&EventId> = gone.iter().collect();
+    pub fn remove(&mut self, meta: ReplicaMeta, gone: &[(ComplaintId, EventId)]) {
+        let gone: BTreeSet<&EventId> = gone.iter().map(|(_, id)| id).collect();
         let keep: Vec<StoredEvent> = self
             .known
             .iter()

@@ -6,7 +6,7 @@ use super::device::{now, Device};
 use super::rng::Rng;
 use siteline_model::replica::{Change, Replica};
 use siteline_model::sync::{PullResponse, PushResponse};
-use siteline_model::{Event, EventId};
+use siteline_model::{ComplaintId, Event, EventId};
 use siteline_sync::{Failure, Local, SyncError, Transport};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering::SeqCst};
 use std::sync::{Arc, Mutex, MutexGuard};
@@ -81,7 +81,7 @@ impl Local for Link<'_> {
         Ok(())
     }
 
-    async fn remove(&self, change: Change, gone: &[EventId]) -> Result<(), Never> {
+    async fn remove(&self, change: Change, gone: &[(ComplaintId, EventId)]) -> Result<(), Never> {
         lock(self.dev).remove(change.meta, gone);
         Ok(())
     }

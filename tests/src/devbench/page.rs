@@ -265,6 +265,8 @@ pub struct Open {
     pub store_load: f64,
     pub store_read: f64,
     pub replica_built: f64,
+    /// When the app's code started (its wasm loaded).
+    pub start: f64,
 }
 
 /// Waits for the app's `siteline:interactive` mark on the current page.
@@ -278,8 +280,8 @@ pub async fn wait_interactive(b: &Browser) -> Open {
                          const i = one('siteline:interactive');
                          if (!i) return null;
                          const l = one('siteline:store-load'), r = one('siteline:replica-built');
-                         const d = one('siteline:store-read');
-                         return [i.startTime, l ? l.duration : null, d ? d.duration : null, r ? r.duration : null];",
+                         const d = one('siteline:store-read'), s = one('siteline:start');
+                         return [i.startTime, l ? l.duration : null, d ? d.duration : null, r ? r.duration : null, s ? s.startTime : null];",
                         vec![],
                     )
                     .await?;
@@ -299,6 +301,7 @@ pub async fn wait_interactive(b: &Browser) -> Open {
         store_load: f(1),
         store_read: f(2),
         replica_built: f(3),
+        start: f(4),
     }
 }
 

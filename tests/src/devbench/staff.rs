@@ -151,6 +151,7 @@ pub struct Opens {
     pub store_load: Vec<f64>,
     pub store_read: Vec<f64>,
     pub replica_built: Vec<f64>,
+    pub start: Vec<f64>,
 }
 
 impl Opens {
@@ -177,6 +178,11 @@ impl Opens {
                 &self.replica_built,
                 "ms building the replica",
             ),
+            (
+                "start",
+                &self.start,
+                "ms until the app's code ran (wasm loaded)",
+            ),
         ];
         for (name, v, unit) in parts {
             r.put(&format!("{prefix}_{name}_ms{suffix}"), median(v), unit);
@@ -194,6 +200,7 @@ pub async fn offline_opens(b: &Browser, url: &str, n: usize) -> Opens {
         out.store_load.push(open.store_load);
         out.store_read.push(open.store_read);
         out.replica_built.push(open.replica_built);
+        out.start.push(open.start);
     }
     println!(
         "  (offline opens, ms to interactive: {:?})",
