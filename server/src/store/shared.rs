@@ -204,7 +204,7 @@ pub fn window_clause(complaint: &str, param: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use siteline_model::{NewComplaint, Status};
+    use siteline_model::Status;
 
     fn ev(cid: ComplaintId, lamport: u64, kind: EventKind) -> Event {
         server_event(cid, lamport, Timestamp(lamport as i64), kind)
@@ -220,7 +220,7 @@ mod tests {
         b.accept(&ev(
             cid,
             1,
-            EventKind::Created(Box::new(NewComplaint::default())),
+            EventKind::Created(Box::default()),
         ));
         assert_eq!(b.state(cid).map(|c| c.status), Some(Status::Received));
         let to = |d: &str| EventKind::Dispatched {
