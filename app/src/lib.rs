@@ -43,7 +43,10 @@ pub fn App() -> impl IntoView {
     Effect::new(move |_| {
         if ctx.replica.with(Option::is_some) && !preloaded.get_value() {
             preloaded.set_value(true);
-            pages::lazy::preload_all();
+            // After the first frame that shows the records, not competing with it.
+            request_animation_frame(|| {
+                set_timeout(pages::lazy::preload_all, std::time::Duration::ZERO)
+            });
         }
     });
     view! {

@@ -8,6 +8,7 @@ use crate::ids::{ComplaintId, DeviceId, EventId};
 use crate::numbering;
 use crate::sync::{PullResponse, PushOutcome, PushResult, SyncedEvent};
 use crate::time::Timestamp;
+use crate::window::WindowDays;
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -54,9 +55,17 @@ pub struct ReplicaMeta {
     /// says otherwise the cursor goes back to 0 so newly readable history arrives.
     #[serde(default)]
     pub scope: String,
+    /// Days of finished complaints this device keeps (`crate::window`); none set: the default.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub window: Option<WindowDays>,
 }
 
 impl ReplicaMeta {
+    /// The device window this device keeps.
+    pub fn window(&self) -> WindowDays {
+        self.window.unwrap_or_default()
+    }
+
     pub fn new(device_id: DeviceId) -> Self {
         Self {
             device_id,
@@ -64,6 +73,7 @@ impl ReplicaMeta {
             counter: 0,
             cursor: 0,
             scope: String::new(),
+            window: None,
         }
     }
 }
@@ -424,8 +434,38 @@ impl Replica {
             sites: Vec::new(),
             scope: String::new(),
             events,
+            window_since: None,
         };
         self.pulled_page(page)
+    }
+
+    /// The change that makes this device keep `days` of finished complaints, if that is not
+    /// what it keeps: a wider window sends the cursor back to the start, so the next pull brings
+    /// the older finished complaints (what is here merges idempotently); a narrower one is only
+    /// recorded, and the next sync's eviction drops what falls outside it.
+    pub fn rewindowed(&self, days: WindowDays) -> Option<Change> {
+        let mut meta = self.meta().clone();
+        if meta.window() == days {
+            return None;
+        }
+        if days > meta.window() {
+            meta.cursor = 0;
+        }
+        meta.window = Some(days);
+        Some(Change {
+            events: Vec::new(),
+            meta,
+        })
+    }
+
+    /// The change that sends the pull cursor back to the start (what is here merges again).
+    pub fn from_start(&self) -> Change {
+        let mut meta = self.meta().clone();
+        meta.cursor = 0;
+        Change {
+            events: Vec::new(),
+            meta,
+        }
     }
 
     /// Whether a pulled page comes from another reader scope than the stored cursor (a replica

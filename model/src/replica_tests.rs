@@ -127,6 +127,7 @@ fn pull_brings_other_devices_events_advances_cursor_and_clock() {
         has_more: false,
         sites: vec!["SL".into()],
         scope: "staff::SL".into(),
+        window_since: None,
     };
     let mut b = device(2);
     let ch = b.pulled(&page);
@@ -277,6 +278,7 @@ fn sync_indexes_follow_saves_acks_rejections_pulls_and_reloads() {
         has_more: false,
         sites: Vec::new(),
         scope: String::new(),
+        window_since: None,
     };
     let ch = r.pulled(&page);
     r.apply(ch);
@@ -293,6 +295,7 @@ fn a_new_reader_scope_sends_the_cursor_back_to_the_start() {
         has_more: false,
         sites: vec!["A".into()],
         scope: scope.into(),
+        window_since: None,
     };
     // The first scope seen is adopted without starting again.
     let first = page(40, "staff::A");
@@ -353,6 +356,7 @@ fn acknowledged_events_take_their_place_in_the_servers_order() {
         has_more: false,
         sites: Vec::new(),
         scope: String::new(),
+        window_since: None,
     };
     let ch = a.pulled(&page);
     a.apply(ch);
@@ -407,6 +411,7 @@ fn a_lost_scope_drops_what_the_server_no_longer_sends_but_never_unsent_records()
         has_more: false,
         sites: Vec::new(),
         scope: String::new(),
+        window_since: None,
     };
     let ch = d.pulled(&page);
     d.apply(ch);
@@ -452,6 +457,7 @@ fn the_window_drops_complaints_finished_before_it_but_never_open_or_unsent_ones(
             has_more: false,
             sites: Vec::new(),
             scope: String::new(),
+            window_since: None,
         };
         (cid, d.pulled(&page))
     };
@@ -584,10 +590,40 @@ fn an_answer_marks_only_events_still_pending() {
         has_more: false,
         sites: Vec::new(),
         scope: String::new(),
+        window_since: None,
     };
     let ch = r.pulled(&page);
     r.apply(ch);
     assert!(r.ack(&answer).events.is_empty());
     assert_eq!(r.event_count(), 1);
     check_indexes(&r);
+}
+
+#[test]
+fn a_wider_window_pulls_again_from_the_start_and_a_narrower_one_is_only_recorded() {
+    use crate::window::WindowDays;
+    let mut r = device(5);
+    let mut meta = r.meta().clone();
+    meta.cursor = 40;
+    r.apply(Change {
+        events: vec![],
+        meta,
+    });
+    assert_eq!(r.meta().window(), WindowDays::DEFAULT);
+    assert!(r.rewindowed(WindowDays::DEFAULT).is_none());
+    let narrow = WindowDays::new(30).unwrap();
+    let ch = r.rewindowed(narrow).unwrap();
+    assert_eq!((ch.meta.cursor, ch.meta.window()), (40, narrow));
+    r.apply(ch);
+    let wide = WindowDays::new(365).unwrap();
+    let ch = r.rewindowed(wide).unwrap();
+    assert_eq!((ch.meta.cursor, ch.meta.window()), (0, wide));
+    r.apply(ch);
+    assert!(r.rewindowed(wide).is_none());
+    // An older device's stored meta (no window) reads as the default.
+    let old: ReplicaMeta = serde_json::from_str(
+        r#"{"device_id":"0190b6b0-0000-7000-8000-000000000000","lamport":1,"counter":0,"cursor":3}"#,
+    )
+    .unwrap();
+    assert_eq!(old.window(), WindowDays::DEFAULT);
 }

@@ -89,6 +89,10 @@ pub struct PullResponse {
     /// a newly granted site's history arrives.
     #[serde(default)]
     pub scope: String,
+    /// The start of the device window this page was filtered by, on the server's clock (asked
+    /// with `window_days`): a device drops what finished before it by the same instant.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub window_since: Option<Timestamp>,
 }
 
 /// An event as the server holds it: its sequence (the cross-device order of receipt) and receipt time.

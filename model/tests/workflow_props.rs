@@ -68,6 +68,7 @@ fn pull_page_of(log: &[Event], order: &[usize]) -> PullResponse {
         has_more: false,
         sites: Vec::new(),
         scope: String::new(),
+        window_since: None,
     }
 }
 

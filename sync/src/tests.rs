@@ -95,6 +95,7 @@ impl Transport for Server {
             has_more,
             sites: vec!["A".into()],
             scope: self.scope.borrow().clone(),
+            window_since: None,
         })
     }
 }

@@ -40,8 +40,9 @@ fn created(site: &str, what: &str) -> EventKind {
     }))
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_complaint_finished_before_the_window_is_fetched_when_opened() {
+/// A server holding one complaint withdrawn 100 days ago (by its workflow clock) and one still
+/// open, both of `USER`'s site: (server, the old one, the open one).
+async fn seeded() -> (TestServer, ComplaintId, ComplaintId) {
     let mut server = TestServer::launch().await;
     let admin = server.admin_token().await;
     let sites = server.get_json("/api/v1/sites", &admin).await;
@@ -91,6 +92,16 @@ async fn a_complaint_finished_before_the_window_is_fetched_when_opened() {
     server.stop().await;
     server.set_env("SITELINE_NOW_OFFSET_SECS", &(100 * 86_400).to_string());
     server.start().await;
+    (server, old, open)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_complaint_finished_before_the_window_is_fetched_when_opened() {
+    let (server, old, open) = seeded().await;
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .expect("clock")
+        .as_millis() as i64;
     let base = server.base_url().to_string();
 
     let t = Browser::launch("device-window").await;
@@ -154,4 +165,61 @@ async fn a_complaint_finished_before_the_window_is_fetched_when_opened() {
     let unknown = ComplaintId::new_v7(now, [3; 10]);
     t.goto(&format!("{base}/complaints/{unknown}")).await;
     t.wait_present("[data-testid=\"not-found\"]", T).await;
+}
+
+/// Waits until the tablet holds (or no longer holds) `complaint` in IndexedDB.
+async fn wait_held(t: &Browser, complaint: ComplaintId, held: bool, what: &str) {
+    t.wait_for(
+        || async {
+            if t.holds_complaint(&complaint.to_string()).await == held {
+                Ok(())
+            } else {
+                Err(format!("held is not {held} yet"))
+            }
+        },
+        T,
+        what,
+    )
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_wider_window_set_on_the_tablet_brings_older_history_and_a_narrower_drops_it() {
+    let (server, old, open) = seeded().await;
+    let base = server.base_url().to_string();
+    let t = Browser::launch("device-window-setting").await;
+    t.log_in(&base, USER.0, USER.1).await;
+    t.wait_pending(0, T).await;
+    wait_held(&t, open, true, "the open complaint pulled").await;
+    assert!(!t.holds_complaint(&old.to_string()).await);
+
+    t.goto(&format!("{base}/status")).await;
+    t.wait_present(
+        "[data-testid=\"device-window\"] select[data-days=\"90\"]",
+        T,
+    )
+    .await;
+    t.select("device_window", "365").await;
+    wait_held(
+        &t,
+        old,
+        true,
+        "a year's window pulls the one withdrawn 100 days ago",
+    )
+    .await;
+    t.save_screen("device-window-setting").await;
+
+    // Kept across a reload (stored with the device's pull cursor).
+    t.refresh().await;
+    t.wait_present(
+        "[data-testid=\"device-window\"] select[data-days=\"365\"]",
+        T,
+    )
+    .await;
+    t.select("device_window", "30").await;
+    wait_held(&t, old, false, "a month's window drops it at the next sync").await;
+    assert!(
+        t.holds_complaint(&open.to_string()).await,
+        "open complaints always stay"
+    );
 }

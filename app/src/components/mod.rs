@@ -4,6 +4,7 @@
 pub mod badges;
 pub mod banners;
 pub mod confirm;
+pub mod device_window;
 pub mod display_settings;
 pub mod guard;
 pub mod header;

@@ -401,6 +401,9 @@ keys! {
     PersistOn => "已开启", "On";
     PersistOff => "未开启", "Off";
     PersistHint => "未开启时，浏览器在空间不足时可能清除本机数据。请把本站加入主屏幕或书签后重试。", "When off, the browser may clear this site's data when space runs low. Add the site to the home screen or bookmarks and try again.";
+    WindowTitle => "本机保留已完结投诉", "Finished complaints kept on this tablet";
+    WindowDaysN => "最近 {n} 天", "Last {n} days";
+    WindowHint => "未完结和未同步的投诉始终保留。放宽后，下次同步取回更早的投诉；收窄后，下次同步从本机移除更早的（服务器上仍可查询历史）。", "Open and unsent complaints always stay. Wider: the next sync brings older ones; narrower: the next sync removes older ones from this tablet (history stays searchable on the server).";
     AskPersist => "申请开启", "Ask again";
     StorageSpace => "存储空间", "Storage";
     Used => "已用", "used";

@@ -26,4 +26,5 @@ pub mod setup;
 pub mod site_settings;
 pub mod time;
 pub mod upload;
+pub mod window;
 pub mod zip;

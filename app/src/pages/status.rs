@@ -24,6 +24,7 @@ pub fn StatusPage() -> impl IntoView {
             <h2>{move || ctx.t(K::DeviceStatus)}</h2>
             <Readiness/>
             <crate::components::display_settings::DisplaySettings/>
+            <crate::components::device_window::DeviceWindow/>
             <StorageFacts/>
             <Unsynced/>
             <Export/>

@@ -8,15 +8,26 @@ use leptos::prelude::*;
 use siteline_model::replica::{Change, Replica};
 use siteline_model::sync::{PullResponse, PushResponse};
 use siteline_model::window::WindowDays;
-use siteline_model::{ComplaintId, Event, EventId};
+use siteline_model::{ComplaintId, Event, EventId, Timestamp};
 use siteline_sync::{Failure, Local, Transport};
 use std::collections::BTreeSet;
 
-/// The device window this app keeps (`model::window`).
-pub const WINDOW: WindowDays = WindowDays::DEFAULT;
+/// The server, reached with a token per request; pulls ask for the device window this tablet
+/// keeps (`model::window`) and note where the server's clock put its start.
+pub struct Net {
+    pub window: WindowDays,
+    /// The window start of the last page pulled (the server's `window_since`).
+    pub since: std::cell::Cell<Option<Timestamp>>,
+}
 
-/// The server, reached with a token per request.
-pub struct Net;
+impl Net {
+    pub fn new(window: WindowDays) -> Net {
+        Net {
+            window,
+            since: std::cell::Cell::new(None),
+        }
+    }
+}
 
 impl Transport for Net {
     type Error = ApiError;
@@ -34,9 +45,13 @@ impl Transport for Net {
     }
 
     async fn pull(&self, token: &str, cursor: u64, limit: u32) -> Result<PullResponse, ApiError> {
-        Api::new(Some(token.to_string()))
-            .pull(cursor, limit, WINDOW)
-            .await
+        let page = Api::new(Some(token.to_string()))
+            .pull(cursor, limit, self.window)
+            .await?;
+        if page.window_since.is_some() {
+            self.since.set(page.window_since);
+        }
+        Ok(page)
     }
 }
 

@@ -141,13 +141,15 @@ async fn run_locked(ctx: AppCtx) -> bool {
 /// `reached` tells whether the server answered at all.
 async fn sync_all(ctx: AppCtx, reached: &mut bool) -> Result<(), SyncError> {
     let device = Device(ctx);
-    let pushed = siteline_sync::push_all(&device, &Net).await?;
+    let window = ctx.window();
+    let net = Net::new(window);
+    let pushed = siteline_sync::push_all(&device, &net).await?;
     *reached |= pushed.reached;
     report_device(ctx).await;
     uploads::upload_all(ctx, reached).await?;
     if let Some(token) = ctx.token() {
         let api = Api::new(Some(token.clone()));
-        match siteline_sync::pull(&device, &Net, &token).await {
+        match siteline_sync::pull(&device, &net, &token).await {
             Ok(_) => *reached = true,
             Err(siteline_sync::SyncError::Transport(ApiError::Unauthorized(_))) => {
                 if let Some(u) = ctx.username() {
@@ -157,7 +159,18 @@ async fn sync_all(ctx: AppCtx, reached: &mut bool) -> Result<(), SyncError> {
             }
             Err(e) => return Err(e.into()),
         }
-        evict(ctx).await?;
+        if ctx.window() == window {
+            // By the server's clock: the instant its window filter used.
+            let since = net
+                .since
+                .get()
+                .unwrap_or_else(|| window.since(crate::ctx::server_now(ctx)));
+            evict(ctx, since).await?;
+        } else {
+            // Set anew during this pull (whose pages kept advancing the cursor): the next run
+            // pulls under the new window, from the start if it is wider.
+            ctx.rewindow_after_pull(window).await?;
+        }
         sites::refresh_if_due(ctx, &api).await;
         photos::fetch_missing(ctx, &api).await;
     }
@@ -172,10 +185,9 @@ async fn sync_all(ctx: AppCtx, reached: &mut bool) -> Result<(), SyncError> {
     Ok(())
 }
 
-/// Drops what the device window no longer holds (finished long enough ago, nothing unsent),
-/// sparing what was fetched on demand this session.
-async fn evict(ctx: AppCtx) -> Result<(), SyncError> {
-    let since = device::WINDOW.since(crate::ctx::server_now(ctx));
+/// Drops what the device window from `since` no longer holds (finished before it, nothing
+/// unsent), sparing what was fetched on demand this session.
+async fn evict(ctx: AppCtx, since: siteline_model::Timestamp) -> Result<(), SyncError> {
     let keep = ctx.fetched.get_untracked();
     let gone = siteline_sync::evict::<_, ApiError>(&Device(ctx), since, &keep).await?;
     if gone > 0 {

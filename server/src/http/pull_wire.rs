@@ -23,6 +23,8 @@ pub struct PullAnswer {
     pub has_more: bool,
     pub sites: Vec<String>,
     pub scope: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub window_since: Option<siteline_model::Timestamp>,
 }
 
 /// One stored event as `SyncedEvent` serializes, its body spliced in.
@@ -122,6 +124,7 @@ mod tests {
             has_more: false,
             sites: vec!["SL".into()],
             scope: "s".into(),
+            window_since: Some(Timestamp(1_772_000_000_000)),
         };
         let spliced =
             serde_json::to_string(&answer(PageEvents::Stored(raw.clone()))).expect("json");
@@ -130,6 +133,7 @@ mod tests {
         assert_eq!(spliced, decoded);
         let read: PullResponse = serde_json::from_str(&spliced).expect("the app reads it");
         assert_eq!(read.events, events);
+        assert_eq!(read.window_since, Some(Timestamp(1_772_000_000_000)));
         assert_eq!(PageEvents::decode(raw).expect("decodes"), events);
     }
 

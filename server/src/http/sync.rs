@@ -261,6 +261,7 @@ async fn pull(
         has_more,
         sites,
         scope: access::scope_key(&user.info),
+        window_since: since,
     };
     let body =
         serde_json::to_vec(&answer).map_err(|e| Error::Internal(format!("pull answer: {e}")))?;

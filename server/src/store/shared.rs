@@ -217,11 +217,7 @@ mod tests {
         assert!(!b.is_loaded(cid));
         b.load(cid, vec![]);
         assert!(b.is_loaded(cid) && b.state(cid).is_none());
-        b.accept(&ev(
-            cid,
-            1,
-            EventKind::Created(Box::default()),
-        ));
+        b.accept(&ev(cid, 1, EventKind::Created(Box::default())));
         assert_eq!(b.state(cid).map(|c| c.status), Some(Status::Received));
         let to = |d: &str| EventKind::Dispatched {
             department: d.into(),
