@@ -7,7 +7,7 @@ mod common;
 use common::{fields, fresh};
 use siteline_app::store::LocalStore;
 use siteline_model::device_record::WritePlan;
-use siteline_model::replica::{Replica, ReplicaMeta, StoredEvent};
+use siteline_model::replica::{Change, Replica, ReplicaMeta, StoredEvent};
 use siteline_model::sync::{PushOutcome, PushResult};
 use siteline_model::{DeviceId, Timestamp};
 use wasm_bindgen::{JsCast, JsValue};
@@ -106,7 +106,12 @@ async fn the_start_scripts_read_builds_the_same_replica_once() {
         Some(f64::from(siteline_app::store::DB_VERSION))
     );
     assert_eq!(get("old").as_f64(), Some(0.0));
-    assert_eq!(js_sys::Array::from(&get("complaints")).length(), 3);
+    let chunks = js_sys::Array::from(&get("chunks"));
+    assert_eq!(chunks.length(), 1, "one chunk of up to 500 records");
+    let first = wasm_bindgen_futures::JsFuture::from(js_sys::Promise::from(chunks.get(0)))
+        .await
+        .unwrap();
+    assert_eq!(js_sys::Array::from(&first).length(), 3);
     let own = store.load_replica(|| unreachable!()).await.unwrap();
     for got in [&preloaded, &own] {
         assert_eq!(got.meta(), want.meta());
@@ -141,5 +146,47 @@ async fn no_database_yet_is_left_for_the_app_to_create() {
         .unwrap();
     assert_eq!(r.complaints().len(), 0);
     assert_eq!(r.meta().device_id, DeviceId::new_v7(5, [5; 10]));
+    store.close();
+}
+
+#[wasm_bindgen_test]
+async fn records_read_in_chunks_build_the_whole_replica() {
+    let store = fresh("siteline").await;
+    let mut r = Replica::load(ReplicaMeta::new(DeviceId::new_v7(1, [8; 10])), vec![]);
+    let mut all = Vec::new();
+    for i in 0..1_201u32 {
+        let b = i.to_be_bytes();
+        let ch = r.prepare_new(
+            fields(&format!("投诉 {i}")),
+            "staff1",
+            Timestamp(1_000 + i64::from(i)),
+            [b[0], b[1], b[2], b[3], 1, 2, 3, 4, 5, 6],
+        );
+        all.extend(ch.events.iter().cloned());
+        r.apply(ch);
+    }
+    store
+        .write(&Change {
+            events: all,
+            meta: r.meta().clone(),
+        })
+        .await
+        .unwrap();
+    run_start_script();
+    let promise = js_sys::Reflect::get(&js_sys::global(), &JsValue::from_str("sitelinePreload"))
+        .unwrap()
+        .dyn_into::<js_sys::Promise>()
+        .unwrap();
+    let preloaded = store.load_replica(|| unreachable!()).await.unwrap();
+    assert!(!preload_pending());
+    let read = wasm_bindgen_futures::JsFuture::from(promise).await.unwrap();
+    let chunks = js_sys::Reflect::get(&read, &JsValue::from_str("chunks")).unwrap();
+    assert_eq!(js_sys::Array::from(&chunks).length(), 3);
+    assert_eq!(
+        preloaded.complaints().len(),
+        1_201,
+        "three chunks, none lost"
+    );
+    assert_eq!(events(&preloaded), events(&r));
     store.close();
 }

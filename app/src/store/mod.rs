@@ -139,10 +139,22 @@ impl LocalStore {
 
     /// Builds the replica from storage record by record (the start-up path: the events are
     /// decoded straight into it, never all held twice), measuring the build apart from the read.
+    /// A read that fails midway (the start script's connection closed by another tab's upgrade)
+    /// is done once more by the app itself.
     pub async fn load_replica(
         &self,
         new_device: impl FnOnce() -> DeviceId,
     ) -> Result<Replica, StoreError> {
+        let (mut replica, meta_raw) = match self.build_replica().await {
+            Ok(built) => built,
+            Err(_) => self.build_replica().await?,
+        };
+        let meta = self.meta_or_new(meta_raw, new_device).await?;
+        replica.set_meta(meta);
+        Ok(replica)
+    }
+
+    async fn build_replica(&self) -> Result<(Replica, Option<JsValue>), StoreError> {
         let mut replica = Replica::default();
         let (mut built, mut n) = (0.0, 0);
         let meta_raw = self
@@ -156,9 +168,7 @@ impl LocalStore {
             })
             .await?;
         perf::measure(perf::REPLICA_BUILT, perf::now() - built, n);
-        let meta = self.meta_or_new(meta_raw, new_device).await?;
-        replica.set_meta(meta);
-        Ok(replica)
+        Ok((replica, meta_raw))
     }
 
     /// The stored meta, or a new one (a new device id, written at once) on first open.

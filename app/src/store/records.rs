@@ -40,7 +40,20 @@ fn receipt(v: &JsValue) -> Result<Receipt, StoreError> {
 }
 
 /// Meta, complaint records and receipts, as IndexedDB gave them.
-type Raw = (Option<JsValue>, Vec<JsValue>, Vec<JsValue>);
+type Raw = (Option<JsValue>, Records, Vec<JsValue>);
+
+/// The complaint records of a read: all at hand, or in chunks (promises of arrays, in key
+/// order) still arriving.
+enum Records {
+    Ready(Vec<JsValue>),
+    Arriving(Vec<js_sys::Promise>),
+}
+
+/// One chunk of [`Records`].
+enum Chunk {
+    Ready(Vec<JsValue>),
+    Arriving(js_sys::Promise),
+}
 
 /// Below this many records a write reads each by its key (a save, an acknowledgement's few).
 const RANGE_READ_FROM: usize = 16;
@@ -109,28 +122,47 @@ impl LocalStore {
         mut each: impl FnMut(ComplaintRecord) -> f64,
     ) -> Result<Option<JsValue>, StoreError> {
         let started = perf::now();
-        let (meta, raw, receipts) = match self.preloaded().await {
+        let (meta, records, receipts) = match self.preloaded().await {
             Some(read) => read,
             None => {
                 self.move_old_events().await?;
                 self.read_raw().await?
             }
         };
-        perf::measure(perf::STORE_READ, started, raw.len());
+        let mut waited = perf::now() - started;
         let mut marks = Receipt::default();
         for v in &receipts {
             marks.absorb(receipt(v)?);
         }
+        let chunks = match records {
+            Records::Ready(all) => vec![Chunk::Ready(all)],
+            Records::Arriving(promises) => promises.into_iter().map(Chunk::Arriving).collect(),
+        };
         let (mut events, mut elsewhere) = (0, 0.0);
-        for v in raw {
-            let mut r = record(&v)?;
-            drop(v);
-            if !marks.is_empty() {
-                r.apply(&marks);
+        for chunk in chunks {
+            let raw = match chunk {
+                Chunk::Ready(all) => all,
+                // The next chunk is read while this one is decoded.
+                Chunk::Arriving(p) => {
+                    let t = perf::now();
+                    let v = wasm_bindgen_futures::JsFuture::from(p)
+                        .await
+                        .map_err(|e| StoreError::Failed(format!("{e:?}")))?;
+                    waited += perf::now() - t;
+                    js_sys::Array::from(&v).to_vec()
+                }
+            };
+            for v in raw {
+                let mut r = record(&v)?;
+                drop(v);
+                if !marks.is_empty() {
+                    r.apply(&marks);
+                }
+                events += r.events.len();
+                elsewhere += each(r);
             }
-            events += r.events.len();
-            elsewhere += each(r);
         }
+        perf::measure(perf::STORE_READ, perf::now() - waited, events);
         perf::measure(perf::STORE_LOAD, started + elsewhere, events);
         Ok(meta)
     }
@@ -148,13 +180,14 @@ impl LocalStore {
         // In key order: the order they were written in.
         let receipts = tx.object_store(RECEIPTS)?.get_all(None, None)?.await?;
         tx.await?;
-        Ok((meta, raw, receipts))
+        Ok((meta, Records::Ready(raw), receipts))
     }
 
     /// What `index.html`'s start script read of this database while the app's code loaded
-    /// (`self.sitelinePreload`: the same stores in one transaction), taken once — a later load
-    /// reads afresh. `None` when it read nothing usable: another schema version, schema 1–2
-    /// events still to move, an error, or a database of another name (tests).
+    /// (`self.sitelinePreload`: the same stores in one transaction, the complaint records in
+    /// chunks still arriving), taken once — a later load reads afresh. `None` when it read
+    /// nothing usable: another schema version, schema 1–2 events still to move, an error, or a
+    /// database of another name (tests).
     async fn preloaded(&self) -> Option<Raw> {
         let global = js_sys::global();
         let name = JsValue::from_str("sitelinePreload");
@@ -174,7 +207,11 @@ impl LocalStore {
         }
         let meta = get("meta").filter(|m| !m.is_undefined());
         let list = |k: &str| Some(get(k)?.dyn_into::<js_sys::Array>().ok()?.to_vec());
-        Some((meta, list("complaints")?, list("receipts")?))
+        let chunks = list("chunks")?
+            .into_iter()
+            .map(|p| p.dyn_into::<js_sys::Promise>().ok())
+            .collect::<Option<Vec<_>>>()?;
+        Some((meta, Records::Arriving(chunks), list("receipts")?))
     }
 
     /// Schema 1–2 kept one record per event: they become complaint records, and the old store
