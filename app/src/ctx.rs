@@ -211,11 +211,13 @@ impl AppCtx {
         spawn_local(async move {
             match load().await {
                 Ok((store, replica)) => {
-                    let uploads = store.uploads().await.unwrap_or_default();
-                    self.store.set_value(Some(store));
-                    self.set_uploads(uploads);
+                    self.store.set_value(Some(store.clone()));
+                    let shown = perf::now();
                     self.replica.set(Some(replica));
-                    perf::mark_interactive_after_render();
+                    perf::mark_interactive_after_render(shown);
+                    // Photo upload states after the list is on screen (badges update then).
+                    let uploads = store.uploads().await.unwrap_or_default();
+                    self.set_uploads(uploads);
                     self.poke_sync();
                 }
                 Err(e) => self.store_error.set(Some(e.to_string())),

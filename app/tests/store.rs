@@ -13,7 +13,7 @@ use wasm_bindgen_test::*;
 
 mod common;
 
-use common::{fields, fresh};
+use common::{accept_first, fields, fresh, save_complaints};
 
 wasm_bindgen_test_configure!(run_in_browser);
 
@@ -27,25 +27,9 @@ async fn committed_records_survive_reopen_with_sync_state() {
     assert!(events.is_empty());
 
     let mut r = Replica::load(meta, events);
-    for i in 0..3u8 {
-        let ch = r.prepare_new(
-            fields(&format!("电梯异响 {i}")),
-            "staff1",
-            Timestamp(1_000 + i64::from(i)),
-            [i; 10],
-        );
-        store.write(&ch).await.unwrap();
-        r.apply(ch);
-    }
+    save_complaints(&store, &mut r, 3).await;
     // The server acknowledges one of them.
-    let first = r.pending_batch(1)[0].id;
-    let ack = r.ack(&[PushOutcome {
-        id: first,
-        result: PushResult::Accepted {
-            seq: 1,
-            received_at: Timestamp(5_000),
-        },
-    }]);
+    let ack = accept_first(&r, 5_000);
     store.write(&ack).await.unwrap();
     r.apply(ack);
 

@@ -4,11 +4,10 @@
 
 mod common;
 
-use common::{fields, fresh};
+use common::{accept_first, fields, fresh, save_complaints};
 use siteline_app::store::LocalStore;
 use siteline_model::device_record::WritePlan;
 use siteline_model::replica::{Change, Replica, ReplicaMeta, StoredEvent};
-use siteline_model::sync::{PushOutcome, PushResult};
 use siteline_model::{DeviceId, Timestamp};
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_test::*;
@@ -32,24 +31,8 @@ fn preload_pending() -> bool {
 async fn stored_device() -> (LocalStore, Replica) {
     let store = fresh("siteline").await;
     let mut r = Replica::load(ReplicaMeta::new(DeviceId::new_v7(1, [7; 10])), vec![]);
-    for i in 0..3u8 {
-        let ch = r.prepare_new(
-            fields(&format!("投诉 {i}")),
-            "staff1",
-            Timestamp(1_000),
-            [i; 10],
-        );
-        store.write(&ch).await.unwrap();
-        r.apply(ch);
-    }
-    let first = r.pending_batch(1)[0].id;
-    let ack = r.ack(&[PushOutcome {
-        id: first,
-        result: PushResult::Accepted {
-            seq: 1,
-            received_at: Timestamp(2_000),
-        },
-    }]);
+    save_complaints(&store, &mut r, 3).await;
+    let ack = accept_first(&r, 2_000);
     let plan = WritePlan::of(&ack.events, |c, id| r.stored(c, id));
     assert!(!plan.receipt.is_empty(), "the ack is stored as a receipt");
     store.write_plan(&plan, &ack.meta, &[], &[]).await.unwrap();

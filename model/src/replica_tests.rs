@@ -22,6 +22,22 @@ fn fields(desc: &str) -> NewComplaint {
     }
 }
 
+/// A pulled page of one event, committed at `seq`, received at `at`.
+fn one_event_page(seq: u64, at: i64, event: Event) -> PullResponse {
+    PullResponse {
+        events: vec![SyncedEvent {
+            seq,
+            received_at: Timestamp(at),
+            event,
+        }],
+        next_cursor: seq,
+        has_more: false,
+        sites: Vec::new(),
+        scope: String::new(),
+        window_since: None,
+    }
+}
+
 fn rnd(i: u8) -> [u8; 10] {
     [i, 1, 2, 3, 4, 5, 6, 7, 8, i]
 }
@@ -268,18 +284,7 @@ fn sync_indexes_follow_saves_acks_rejections_pulls_and_reloads() {
     assert_eq!(again.pending_events().count(), r.pending_events().count());
     // Pulling one of our pending events back marks it synced.
     let e = r.pending_batch(1)[0].clone();
-    let page = PullResponse {
-        events: vec![SyncedEvent {
-            seq: 3,
-            received_at: Timestamp(6),
-            event: e.clone(),
-        }],
-        next_cursor: 3,
-        has_more: false,
-        sites: Vec::new(),
-        scope: String::new(),
-        window_since: None,
-    };
+    let page = one_event_page(3, 6, e.clone());
     let ch = r.pulled(&page);
     r.apply(ch);
     check_indexes(&r);
@@ -580,18 +585,7 @@ fn an_answer_marks_only_events_still_pending() {
     }];
     assert_eq!(r.ack(&answer).events.len(), 1);
     // A pull brought it back before the answer was applied: nothing left to mark.
-    let page = PullResponse {
-        events: vec![SyncedEvent {
-            seq: 7,
-            received_at: Timestamp(2),
-            event: e,
-        }],
-        next_cursor: 7,
-        has_more: false,
-        sites: Vec::new(),
-        scope: String::new(),
-        window_since: None,
-    };
+    let page = one_event_page(7, 2, e);
     let ch = r.pulled(&page);
     r.apply(ch);
     assert!(r.ack(&answer).events.is_empty());

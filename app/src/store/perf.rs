@@ -8,6 +8,8 @@
 //!   `siteline:replica-built` — a measure of building the in-memory replica;
 //! - `siteline:start` — a mark when the app's code starts running (its wasm fetched, compiled and
 //!   instantiated);
+//! - `siteline:render` — a measure from handing the loaded replica to the page to the frame
+//!   that shows it;
 //! - `siteline:interactive` — a mark once the first page has rendered with the replica loaded;
 //! - `siteline:decode` — a measure around decoding a pulled page's JSON (`detail.events`);
 //! - `siteline:store-encode` — per commit of events, the time spent merging and encoding the
@@ -29,6 +31,7 @@ pub const STORE_READ: &str = "siteline:store-read";
 pub const REPLICA_BUILT: &str = "siteline:replica-built";
 pub const INTERACTIVE: &str = "siteline:interactive";
 pub const START: &str = "siteline:start";
+pub const RENDER: &str = "siteline:render";
 pub const DECODE: &str = "siteline:decode";
 pub const STORE_ENCODE: &str = "siteline:store-encode";
 pub const REPLICA_APPLY: &str = "siteline:replica-apply";
@@ -86,16 +89,18 @@ pub fn mark_start() {
 }
 
 /// Marks `siteline:interactive` at the next animation frame, i.e. after the reactive updates
-/// that the replica just triggered have rendered (they run as microtasks before it). Once.
-pub fn mark_interactive_after_render() {
+/// that the replica just triggered have rendered (they run as microtasks before it), and
+/// measures `siteline:render` from `shown` (when the replica was handed to the page). Once.
+pub fn mark_interactive_after_render(shown: f64) {
     thread_local! {
         static DONE: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
     }
     if DONE.with(|d| d.replace(true)) {
         return;
     }
-    let f = Closure::<dyn FnMut()>::new(|| {
+    let f = Closure::<dyn FnMut()>::new(move || {
         let _ = perf_mark(INTERACTIVE);
+        measure(RENDER, shown, 0);
     });
     let _ = request_animation_frame(&f);
     f.forget();

@@ -267,6 +267,8 @@ pub struct Open {
     pub replica_built: f64,
     /// When the app's code started (its wasm loaded).
     pub start: f64,
+    /// From handing the replica to the page to the frame that shows it.
+    pub render: f64,
 }
 
 /// Waits for the app's `siteline:interactive` mark on the current page.
@@ -281,7 +283,8 @@ pub async fn wait_interactive(b: &Browser) -> Open {
                          if (!i) return null;
                          const l = one('siteline:store-load'), r = one('siteline:replica-built');
                          const d = one('siteline:store-read'), s = one('siteline:start');
-                         return [i.startTime, l ? l.duration : null, d ? d.duration : null, r ? r.duration : null, s ? s.startTime : null];",
+                         const f = one('siteline:render');
+                         return [i.startTime, l ? l.duration : null, d ? d.duration : null, r ? r.duration : null, s ? s.startTime : null, f ? f.duration : null];",
                         vec![],
                     )
                     .await?;
@@ -302,6 +305,7 @@ pub async fn wait_interactive(b: &Browser) -> Open {
         store_read: f(2),
         replica_built: f(3),
         start: f(4),
+        render: f(5),
     }
 }
 

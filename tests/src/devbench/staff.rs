@@ -152,6 +152,7 @@ pub struct Opens {
     pub store_read: Vec<f64>,
     pub replica_built: Vec<f64>,
     pub start: Vec<f64>,
+    pub render: Vec<f64>,
 }
 
 impl Opens {
@@ -183,6 +184,11 @@ impl Opens {
                 &self.start,
                 "ms until the app's code ran (wasm loaded)",
             ),
+            (
+                "render",
+                &self.render,
+                "ms from the replica to the frame showing it",
+            ),
         ];
         for (name, v, unit) in parts {
             r.put(&format!("{prefix}_{name}_ms{suffix}"), median(v), unit);
@@ -201,6 +207,7 @@ pub async fn offline_opens(b: &Browser, url: &str, n: usize) -> Opens {
         out.store_read.push(open.store_read);
         out.replica_built.push(open.replica_built);
         out.start.push(open.start);
+        out.render.push(open.render);
     }
     println!(
         "  (offline opens, ms to interactive: {:?})",
