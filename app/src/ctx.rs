@@ -17,7 +17,6 @@ use siteline_model::api::{CustomCategory, SiteInfo, UserInfo};
 use siteline_model::device_record::WritePlan;
 use siteline_model::replica::{Change, Replica};
 use siteline_model::timelimit::Clock;
-use siteline_model::window::WindowDays;
 use siteline_model::{ComplaintId, DeviceId, EventKind, Role, Timestamp};
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -89,6 +88,8 @@ pub struct AppCtx {
     /// eviction spares them until the app is opened again.
     pub fetched: RwSignal<BTreeSet<ComplaintId>>,
 }
+
+mod window;
 
 pub fn use_ctx() -> AppCtx {
     expect_context::<AppCtx>()
@@ -383,42 +384,6 @@ impl AppCtx {
         self.commit_with(change, uploads, &[]).await?;
         self.poke_sync();
         Ok(())
-    }
-
-    /// Keeps `days` of finished complaints on this device from the next sync on (stored with
-    /// the pull cursor: a wider window pulls again from the start).
-    pub async fn set_window(&self, days: WindowDays) -> Result<(), StoreError> {
-        let change = self
-            .replica
-            .with_untracked(|r| r.as_ref().map(|r| r.rewindowed(days)))
-            .ok_or_else(|| StoreError::Unavailable("not open yet".into()))?;
-        if let Some(change) = change {
-            self.commit(change).await?;
-            self.poke_sync();
-        }
-        Ok(())
-    }
-
-    /// After a pull under `pulled` while the setting changed to a wider window: the cursor the
-    /// pull advanced goes back to the start again.
-    pub async fn rewindow_after_pull(&self, pulled: WindowDays) -> Result<(), StoreError> {
-        let change = self.replica.with_untracked(|r| {
-            r.as_ref()
-                .filter(|r| r.meta().window() > pulled && r.meta().cursor > 0)
-                .map(|r| r.from_start())
-        });
-        if let Some(change) = change {
-            self.commit(change).await?;
-            self.poke_sync();
-        }
-        Ok(())
-    }
-
-    /// The device window this tablet keeps (the default until the replica is read).
-    pub fn window(&self) -> WindowDays {
-        self.replica
-            .with_untracked(|r| r.as_ref().map(|r| r.meta().window()))
-            .unwrap_or_default()
     }
 
     /// Keeps freshly fetched sites, in memory and in localStorage.
