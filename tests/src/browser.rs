@@ -275,7 +275,15 @@ impl Browser {
             || async {
                 match self.attrs(&css, "aria-checked").await?.as_slice() {
                     [Some(v), ..] if v == "true" => Ok(()),
-                    other => Err(format!("aria-checked: {other:?}")),
+                    other => {
+                        // A banner that appears above the form (a sync's answer) can move the
+                        // chip between finding it and the press: press it again where it is now.
+                        let again = self.client().find(Locator::Css(&css)).await;
+                        if let Ok(el) = again {
+                            let _ = el.click().await;
+                        }
+                        Err(format!("aria-checked: {other:?}"))
+                    }
                 }
             },
             FIND_TIMEOUT,
